@@ -1,0 +1,71 @@
+namespace LieGG.Dsl;
+
+/// <summary>What a dataset's targets are: real vectors (MSE) or class labels (cross-entropy).</summary>
+public enum TaskKind
+{
+    Regression,
+    Classification,
+}
+
+/// <summary>Nonlinearity between the hidden layers of an MLP.</summary>
+public enum Activation
+{
+    /// <summary>x · sigmoid(x) (SiLU); the LieGG paper's choice.</summary>
+    Swish,
+    ReLU,
+    Tanh,
+    GELU,
+}
+
+/// <summary>Training loss. <see cref="Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
+public enum Loss
+{
+    Auto,
+    Mse,
+    CrossEntropy,
+}
+
+/// <summary>How the m outputs of a network enter the polarization matrix.</summary>
+public enum OutputReduction
+{
+    /// <summary>One row per sample: the gradient of Σₒ Fₒ (the reference implementation).</summary>
+    Sum,
+    /// <summary>One row per (sample, output): N·m rows; invariance of every output separately.</summary>
+    PerOutput,
+}
+
+/// <summary>Transform applied to the network's outputs before differentiation.</summary>
+public enum OutputTransform
+{
+    /// <summary>F / ‖F‖ per sample (the reference default for classifiers); undefined for a single output.</summary>
+    L2Normalize,
+    None,
+    Softmax,
+    LogSoftmax,
+}
+
+/// <summary>Pixel-coordinate convention of the spatial prior.</summary>
+public enum SpatialConvention
+{
+    /// <summary>Central differences (one-sided at the border); origin at the image centre ((H−1)/2, (W−1)/2).</summary>
+    Centered,
+    /// <summary>The LieGG authors' code: forward differences on the (H−1)×(W−1) top-left block, p = index / (H div 2) − 1.</summary>
+    Reference,
+}
+
+/// <summary>Built-in ground-truth Lie algebras.</summary>
+public enum Group
+{
+    /// <summary>so(n): antisymmetric n×n matrices (rotations).</summary>
+    SO,
+    /// <summary>sl(n): traceless n×n matrices.</summary>
+    SL,
+    /// <summary>Multiples of the identity (isotropic scaling).</summary>
+    Scaling,
+    /// <summary>Translations of the plane (affine spatial prior, 2×3 generators).</summary>
+    Translations,
+    /// <summary>se(2): rotations and translations of the plane (affine spatial prior, 2×3 generators).</summary>
+    SE2,
+    /// <summary>so(1, n−1): the Lorentz algebra for the metric diag(1, −1, …, −1).</summary>
+    Lorentz,
+}

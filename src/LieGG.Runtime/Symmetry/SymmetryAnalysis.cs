@@ -1,0 +1,174 @@
+using LieGG.Runtime.Data;
+
+namespace LieGG.Runtime.Symmetry;
+
+/// <summary>Settings of the metrics computed from a polarization matrix.</summary>
+public sealed record SymmetryOptions
+{
+    /// <summary>k: how many smallest-variance generators form the recovered subspace. Default: dim 𝔤 with a ground truth, else the numerical null dimension (at least 1).</summary>
+    public int? SubspaceDimension { get; init; }
+
+    /// <summary>Singular values at or below this count as zero. Default: eps(σ_max) · max(N, d), as Math.NET's rank.</summary>
+    public double? RankTolerance { get; init; }
+
+    /// <summary>Bootstrap resamples (of samples, with replacement) for the confidence intervals; 0 = none.</summary>
+    public int BootstrapResamples { get; init; } = 200;
+
+    public double ConfidenceLevel { get; init; } = 0.95;
+
+    public int BootstrapSeed { get; init; }
+}
+
+/// <summary>A two-sided percentile confidence interval.</summary>
+public sealed record ConfidenceInterval(double Lower, double Upper, double Level, int Resamples);
+
+/// <summary>
+/// The LieGG metrics of one polarization matrix. Everything indexed per generator is in ascending order of
+/// the spectrum λ_i = σ_i² / N.
+/// </summary>
+public sealed record SymmetryResult
+{
+    /// <summary>λ_i = σ_i² / N, ascending (N = rows of E).</summary>
+    public required double[] Spectrum { get; init; }
+
+    /// <summary>σ_i, ascending.</summary>
+    public required double[] SingularValues { get; init; }
+
+    /// <summary>Symmetry variance V = λ_min: how far the network is from being invariant to its best generator.</summary>
+    public required double Variance { get; init; }
+
+    /// <summary>λ_min / λ_max: variance independent of the output scale.</summary>
+    public required double RelativeVariance { get; init; }
+
+    /// <summary>Generator i: the i-th right singular vector as a matrix (rows × columns), unit Frobenius norm.</summary>
+    public required double[][][] Generators { get; init; }
+
+    /// <summary>Symmetry bias B_i = ‖H_i − P_𝔤(H_i)‖_F ∈ [0, 1] per generator; null without a ground truth.</summary>
+    public double[]? Bias { get; init; }
+
+    public double? MinBias => Bias is { Length: > 0 } b ? b.Min() : null;
+
+    /// <summary>Name of the ground-truth algebra the bias and angles refer to.</summary>
+    public string? Algebra { get; init; }
+
+    /// <summary>k, the dimension of the recovered subspace span{H_1..H_k}.</summary>
+    public required int SubspaceDimension { get; init; }
+
+    /// <summary>Principal angles (radians, ascending) between span{H_1..H_k} and 𝔤; null without a ground truth.</summary>
+    public double[]? PrincipalAngles { get; init; }
+
+    /// <summary>λ_{k+1} / λ_k: how clearly the k recovered generators stand apart (∞ when λ_k = 0; NaN when k = d).</summary>
+    public required double GapRatio { get; init; }
+
+    /// <summary>Number of singular values above <see cref="RankTolerance"/>.</summary>
+    public required int NumericalRank { get; init; }
+
+    public required double RankTolerance { get; init; }
+
+    /// <summary>d − rank: generators under which the network is invariant to working precision.</summary>
+    public int NullDimension => Spectrum.Length - NumericalRank;
+
+    /// <summary>max_ij ‖[A_i, A_j] − P_S[A_i, A_j]‖ / ‖[A_i, A_j]‖ over the k recovered generators: 0 when they close into a Lie algebra.</summary>
+    public required double ClosureResidual { get; init; }
+
+    public ConfidenceInterval? VarianceInterval { get; init; }
+
+    public ConfidenceInterval? MinBiasInterval { get; init; }
+
+    /// <summary>Rows of the polarization matrix (samples × outputs per sample).</summary>
+    public required int Rows { get; init; }
+}
+
+/// <summary>Computes <see cref="SymmetryResult"/> from a polarization matrix.</summary>
+public static class SymmetryAnalyzer
+{
+    public static SymmetryResult Analyze(PolarizationMatrix matrix, ILieAlgebra? groundTruth = null, SymmetryOptions? options = null)
+    {
+        options ??= new SymmetryOptions();
+        int rows = matrix.GeneratorRows, columns = matrix.GeneratorColumns, d = matrix.Columns;
+        var basis = groundTruth is null ? null : OrthonormalBasis.Create(groundTruth, rows, columns);
+        var svd = ThinSvd.Compute(matrix.Values, matrix.Rows, d);
+        int n = matrix.Rows;
+
+        var spectrum = svd.SingularValues.Select(s => s * s / n).ToArray();
+        double sigmaMax = svd.SingularValues[^1];
+        double tolerance = options.RankTolerance ?? MathNet.Numerics.Precision.EpsilonOf(sigmaMax) * Math.Max(n, d);
+        int rank = svd.SingularValues.Count(s => s > tolerance);
+
+        int k = options.SubspaceDimension ?? basis?.Dimension ?? Math.Max(1, d - rank);
+        if (k < 1 || k > d) throw new ArgumentOutOfRangeException(nameof(options), k, $"SubspaceDimension must lie in 1…{d}.");
+
+        var generators = svd.RightVectors.Select(v => Reshape(v, rows, columns)).ToArray();
+        var bias = basis is null ? null : svd.RightVectors.Select(v => basis.DistanceTo(v)).ToArray();
+        var subspace = svd.RightVectors.Take(k).ToArray();
+
+        var result = new SymmetryResult
+        {
+            Spectrum = spectrum,
+            SingularValues = svd.SingularValues,
+            Variance = spectrum[0],
+            RelativeVariance = spectrum[^1] > 0 ? spectrum[0] / spectrum[^1] : double.NaN,
+            Generators = generators,
+            Bias = bias,
+            Algebra = groundTruth?.Name,
+            SubspaceDimension = k,
+            PrincipalAngles = basis is null ? null : SubspaceGeometry.PrincipalAngles(subspace, basis.Vectors),
+            GapRatio = k >= d ? double.NaN : spectrum[k - 1] > 0 ? spectrum[k] / spectrum[k - 1] : double.PositiveInfinity,
+            NumericalRank = rank,
+            RankTolerance = tolerance,
+            ClosureResidual = SubspaceGeometry.ClosureResidual(subspace, rows, columns),
+            Rows = n,
+        };
+
+        if (options.BootstrapResamples > 0)
+        {
+            var (variance, minBias) = Bootstrap(matrix, basis, options);
+            result = result with { VarianceInterval = variance, MinBiasInterval = minBias };
+        }
+        return result;
+    }
+
+    private static (ConfidenceInterval Variance, ConfidenceInterval? MinBias) Bootstrap(PolarizationMatrix matrix, OrthonormalBasis? basis, SymmetryOptions options)
+    {
+        if (options.ConfidenceLevel is <= 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConfidenceLevel, "ConfidenceLevel must lie strictly between 0 and 1.");
+        int samples = matrix.Samples, perSample = matrix.OutputsPerSample, d = matrix.Columns, block = perSample * d;
+        var random = new SeededRandom(options.BootstrapSeed, stream: 7);
+        var variances = new double[options.BootstrapResamples];
+        var minBiases = new double[options.BootstrapResamples];
+        var resampled = new double[matrix.Values.Length];
+        for (int r = 0; r < options.BootstrapResamples; r++)
+        {
+            // Resample whole samples so the rows of one sample (per-output reduction) stay together.
+            for (int i = 0; i < samples; i++)
+                Array.Copy(matrix.Values, (long)random.NextInt(samples) * block, resampled, (long)i * block, block);
+            var svd = ThinSvd.Compute(resampled, matrix.Rows, d);
+            variances[r] = svd.SingularValues[0] * svd.SingularValues[0] / matrix.Rows;
+            if (basis is not null) minBiases[r] = svd.RightVectors.Min(v => basis.DistanceTo(v));
+        }
+        return (Percentile(variances, options), basis is null ? null : Percentile(minBiases, options));
+    }
+
+    private static ConfidenceInterval Percentile(double[] values, SymmetryOptions options)
+    {
+        Array.Sort(values);
+        double alpha = (1 - options.ConfidenceLevel) / 2;
+        return new ConfidenceInterval(Quantile(values, alpha), Quantile(values, 1 - alpha), options.ConfidenceLevel, values.Length);
+    }
+
+    /// <summary>Linear-interpolation quantile of sorted values (type 7, as numpy's default).</summary>
+    internal static double Quantile(double[] sorted, double q)
+    {
+        double position = q * (sorted.Length - 1);
+        int low = (int)Math.Floor(position);
+        int high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+    }
+
+    internal static double[][] Reshape(double[] v, int rows, int columns)
+    {
+        var m = new double[rows][];
+        for (int i = 0; i < rows; i++) m[i] = v.AsSpan(i * columns, columns).ToArray();
+        return m;
+    }
+}

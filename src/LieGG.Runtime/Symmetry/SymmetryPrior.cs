@@ -1,0 +1,197 @@
+using LieGG.Dsl;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Symmetry;
+
+/// <summary>
+/// How a candidate group acts on the inputs. It fixes the shape of the generators (rows × columns, d
+/// columns of the polarization matrix) and turns input gradients into polarization rows.
+/// </summary>
+public interface ISymmetryPrior
+{
+    string Description { get; }
+
+    int GeneratorRows { get; }
+
+    int GeneratorColumns { get; }
+
+    /// <summary>
+    /// Prepares the model-independent part of the contraction for a set of inputs [N, …] (e.g. image
+    /// gradients times coordinates), once per analysis rather than once per model or per batch.
+    /// Throws with a clear message when the inputs do not fit the prior.
+    /// </summary>
+    IPolarizationContraction Prepare(Tensor inputs);
+}
+
+/// <summary>Turns input gradients of a batch into polarization rows: E_b = Σ_D ∂F/∂x_D · T_b[·, D].</summary>
+public interface IPolarizationContraction : IDisposable
+{
+    /// <summary>Polarization rows [B, d] for the samples start…start+B−1, from ∂F/∂x of shape [B, …].</summary>
+    Tensor Rows(Tensor inputGradient, long start);
+
+    /// <summary>
+    /// The tangent fields T of the samples start…start+count−1 as [count, d, D]: column c of E is the
+    /// directional derivative of F along T[·, c, ·] (used for forward-mode per-output polarization).
+    /// </summary>
+    Tensor Tangents(long start, long count);
+}
+
+/// <summary>
+/// The group acts identically on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors
+/// of the input: h ∈ gl(n), E_row[k·n + j] = Σ_v ∂F/∂x_v[k] · x_v[j].
+/// </summary>
+public sealed record GenericPrior(int Dimension, int Copies = 1) : ISymmetryPrior
+{
+    public string Description => $"generic prior (n = {Dimension}, copies = {Copies})";
+
+    public int GeneratorRows => Dimension;
+
+    public int GeneratorColumns => Dimension;
+
+    public IPolarizationContraction Prepare(Tensor inputs)
+    {
+        if (Dimension <= 0 || Copies <= 0)
+            throw new ArgumentException($"GenericPrior(Dimension = {Dimension}, Copies = {Copies}): both must be positive.");
+        long perSample = inputs.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        if (perSample != (long)Dimension * Copies)
+            throw new ArgumentException(
+                $"GenericPrior(Dimension = {Dimension}, Copies = {Copies}) acts on {Dimension * Copies} inputs per sample but the data has {perSample}; choose Dimension × Copies = {perSample}, or the spatial prior for images.");
+        return new Contraction(inputs, Dimension, Copies);
+    }
+
+    private sealed class Contraction(Tensor inputs, int n, int copies) : IPolarizationContraction
+    {
+        public Tensor Rows(Tensor inputGradient, long start)
+        {
+            long b = inputGradient.shape[0];
+            var x = inputs.narrow(0, start, b).reshape(b, copies, n).to(inputGradient.device).to_type(inputGradient.dtype);
+            var g = inputGradient.reshape(b, copies, n);
+            return torch.bmm(g.transpose(1, 2), x).reshape(b, n * n);
+        }
+
+        public Tensor Tangents(long start, long count)
+        {
+            // T[(k, j), (v, k')] = δ_kk' · x_v[j]: the flow of the generator E_kj moves x_v[k] by x_v[j].
+            var x = inputs.narrow(0, start, count).reshape(count, 1, copies, 1, n);
+            var eye = torch.eye(n, dtype: x.dtype, device: x.device).reshape(1, n, 1, n, 1);
+            return (eye * x).reshape(count, n * n, copies * n);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
+/// <summary>
+/// The group acts on pixel coordinates p of an image I (H×W): E_row[k·J + j] = Σ_p ∂F/∂I(p) · ∂_k I(p) · p_j,
+/// k ∈ {row, column}, j over (row, column[, 1]) — J = 3 with <see cref="Affine"/> (translations), else 2.
+/// </summary>
+public sealed record SpatialPrior(SpatialConvention Convention = SpatialConvention.Centered, bool Affine = false) : ISymmetryPrior
+{
+    public string Description => $"spatial prior ({Convention}{(Affine ? ", affine" : "")})";
+
+    public int GeneratorRows => 2;
+
+    public int GeneratorColumns => Affine ? 3 : 2;
+
+    /// <summary>Coordinates (row, column) of pixel (r, c) in this convention.</summary>
+    public (double Row, double Column) Coordinates(int r, int c, int height, int width) => Convention switch
+    {
+        SpatialConvention.Reference => ((double)r / (height / 2) - 1, (double)c / (width / 2) - 1),
+        _ => ((r - (height - 1) / 2.0) / CenteredScale(height, width), (c - (width - 1) / 2.0) / CenteredScale(height, width)),
+    };
+
+    /// <summary>Inverse of <see cref="Coordinates"/>: fractional pixel indices of a point.</summary>
+    public (double Row, double Column) PixelOf(double row, double column, int height, int width) => Convention switch
+    {
+        SpatialConvention.Reference => ((row + 1) * (height / 2), (column + 1) * (width / 2)),
+        _ => (row * CenteredScale(height, width) + (height - 1) / 2.0, column * CenteredScale(height, width) + (width - 1) / 2.0),
+    };
+
+    // One isotropic scale (the half-size of the shorter side) keeps rotations antisymmetric on non-square images.
+    private static double CenteredScale(int height, int width) => Math.Min(height, width) / 2;
+
+    public IPolarizationContraction Prepare(Tensor inputs)
+    {
+        var (height, width) = ImageSize(inputs.shape);
+        if (height < 3 || width < 3)
+            throw new ArgumentException($"The spatial prior needs images of at least 3×3 pixels; the data has {height}×{width}.");
+        using var scope = torch.NewDisposeScope();
+        var images = inputs.reshape(inputs.shape[0], height, width);
+        Tensor dRow, dColumn;
+        if (Convention == SpatialConvention.Reference)
+        {
+            // Forward differences on the (H−1)×(W−1) top-left block; zero elsewhere so those pixels drop out.
+            dRow = torch.zeros_like(images);
+            dColumn = torch.zeros_like(images);
+            var block = images[.., ..^1, ..^1];
+            dRow[.., ..^1, ..^1] = images[.., 1.., ..^1] - block;
+            dColumn[.., ..^1, ..^1] = images[.., ..^1, 1..] - block;
+        }
+        else
+        {
+            // Central differences inside, one-sided at the border (as numpy.gradient).
+            dRow = torch.cat(new[]
+            {
+                images[.., 1..2, ..] - images[.., 0..1, ..],
+                (images[.., 2.., ..] - images[.., ..^2, ..]) / 2,
+                images[.., ^1.., ..] - images[.., ^2..^1, ..],
+            }, 1);
+            dColumn = torch.cat(new[]
+            {
+                images[.., .., 1..2] - images[.., .., 0..1],
+                (images[.., .., 2..] - images[.., .., ..^2]) / 2,
+                images[.., .., ^1..] - images[.., .., ^2..^1],
+            }, 2);
+        }
+        var gradients = torch.stack(new[] { dRow, dColumn }, 1).reshape(inputs.shape[0], 2, height * width);
+
+        int columns = GeneratorColumns;
+        var coordinates = new double[height * width * columns];
+        for (int r = 0; r < height; r++)
+        for (int c = 0; c < width; c++)
+        {
+            var (pr, pc) = Coordinates(r, c, height, width);
+            int offset = (r * width + c) * columns;
+            coordinates[offset] = pr;
+            coordinates[offset + 1] = pc;
+            if (Affine) coordinates[offset + 2] = 1;
+        }
+        var coordinateMatrix = torch.tensor(coordinates, new long[] { height * width, columns }).to_type(inputs.dtype).to(inputs.device);
+        return new Contraction(gradients.MoveToOuterDisposeScope(), coordinateMatrix.MoveToOuterDisposeScope(), height * width, columns);
+    }
+
+    /// <summary>Height and width of images stored as [N, H, W] or [N, 1, H, W].</summary>
+    public static (int Height, int Width) ImageSize(long[] shape) => shape switch
+    {
+        [_, var h, var w] => ((int)h, (int)w),
+        [_, 1, var h, var w] => ((int)h, (int)w),
+        _ => throw new ArgumentException($"The spatial prior needs single-channel images [N, H, W] or [N, 1, H, W]; the data has shape [{string.Join(", ", shape)}]. For vector data use the generic prior."),
+    };
+
+    private sealed class Contraction(Tensor imageGradients, Tensor coordinates, int pixels, int columns) : IPolarizationContraction
+    {
+        public Tensor Rows(Tensor inputGradient, long start)
+        {
+            long b = inputGradient.shape[0];
+            var g = inputGradient.reshape(b, 1, pixels).to_type(imageGradients.dtype);
+            var weighted = g * imageGradients.narrow(0, start, b).to(g.device);
+            return weighted.matmul(coordinates.to(g.device)).reshape(b, 2 * columns);
+        }
+
+        public Tensor Tangents(long start, long count)
+        {
+            // T[(k, j), p] = ∂_k I(p) · p_j
+            var gradients = imageGradients.narrow(0, start, count).unsqueeze(2);
+            return (gradients * coordinates.T.unsqueeze(0).unsqueeze(1)).reshape(count, 2 * columns, pixels);
+        }
+
+        public void Dispose()
+        {
+            imageGradients.Dispose();
+            coordinates.Dispose();
+        }
+    }
+}

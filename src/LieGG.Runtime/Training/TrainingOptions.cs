@@ -1,0 +1,46 @@
+using LieGG.Dsl;
+
+namespace LieGG.Runtime.Training;
+
+/// <summary>How a model is trained. Defaults are the LieGG paper's O(5) settings where it gives one.</summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 90;
+
+    public int BatchSize { get; init; } = 500;
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>Adam's (coupled, L2) weight decay, as in torch.optim.Adam.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary><see cref="Loss.Auto"/>: MSE for regression, cross-entropy for classification.</summary>
+    public Loss Loss { get; init; } = Loss.Auto;
+
+    /// <summary>Seeds the batch order and any stochastic layer.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Keep the weights of the epoch with the best validation metric (accuracy, or MSE for regression).</summary>
+    public bool SelectBest { get; init; } = true;
+
+    /// <summary>Stop when the validation metric has not improved for this many epochs; null = never.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>CPU threads for TorchSharp; null leaves the current setting.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>"cpu" or "cuda" (or "cuda:N").</summary>
+    public string Device { get; init; } = "cpu";
+
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be zero or positive.");
+        if (EarlyStoppingPatience is <= 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 (or null for none).");
+        if (Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1 (or null to keep the current setting).");
+    }
+
+    public Loss ResolveLoss(TaskKind task) => Loss != Loss.Auto ? Loss : task == TaskKind.Classification ? Loss.CrossEntropy : Loss.Mse;
+}

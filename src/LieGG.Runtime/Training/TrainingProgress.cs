@@ -1,0 +1,40 @@
+namespace LieGG.Runtime.Training;
+
+/// <summary>Reported after every epoch.</summary>
+/// <param name="Epoch">1-based epoch just finished.</param>
+/// <param name="ValidationMetric">Validation accuracy (classification) or MSE (regression); NaN without a validation split.</param>
+/// <param name="IsBest">Whether this epoch's weights are the best so far.</param>
+public sealed record EpochProgress(
+    int Epoch,
+    int Epochs,
+    double TrainLoss,
+    double ValidationMetric,
+    string ValidationMetricName,
+    bool IsBest,
+    double SamplesPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan EstimatedRemaining);
+
+/// <summary>One epoch of the training history.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationMetric, double Seconds);
+
+/// <summary>What training produced, besides the trained weights left in the model.</summary>
+/// <param name="BestEpoch">Epoch whose weights the model holds (the last one when best-model selection is off).</param>
+public sealed record TrainingResult(
+    IReadOnlyList<EpochRecord> History,
+    int BestEpoch,
+    double BestValidationMetric,
+    string ValidationMetricName,
+    bool StoppedEarly,
+    TimeSpan Elapsed);
+
+/// <summary>Training produced a non-finite loss; the message names the epoch and batch.</summary>
+public sealed class TrainingDivergedException(int epoch, int batch, double loss)
+    : Exception($"Training diverged: the loss became {loss} in epoch {epoch}, batch {batch}. Lower the learning rate, or check the data for NaN/Inf values.")
+{
+    public int Epoch { get; } = epoch;
+
+    public int Batch { get; } = batch;
+
+    public double Loss { get; } = loss;
+}
