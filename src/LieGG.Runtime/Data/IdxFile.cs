@@ -39,10 +39,8 @@ public static class IdxFile
     public static IdxImages ReadImages(Stream stream, string source)
     {
         var bytes = ReadAll(stream, source);
+        CheckMagic(bytes, ImagesMagic, source, "image");
         RequireHeader(bytes, 16, source, "image");
-        int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (magic != ImagesMagic)
-            throw new DataFormatException(source, MagicProblem(magic, ImagesMagic, "image"));
         int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         int rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
         int columns = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
@@ -57,10 +55,8 @@ public static class IdxFile
     public static byte[] ReadLabels(Stream stream, string source)
     {
         var bytes = ReadAll(stream, source);
+        CheckMagic(bytes, LabelsMagic, source, "label");
         RequireHeader(bytes, 8, source, "label");
-        int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (magic != LabelsMagic)
-            throw new DataFormatException(source, MagicProblem(magic, LabelsMagic, "label"));
         int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         if (count < 0)
             throw new DataFormatException(source, $"invalid label count {count} in the header.");
@@ -109,6 +105,10 @@ public static class IdxFile
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             using var plain = new MemoryStream();
             gzip.CopyTo(plain);
+            // GZipStream stops quietly at a cut-off stream; the trailer's ISIZE (length mod 2³²) catches that.
+            uint declared = bytes.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : uint.MaxValue;
+            if (declared != (uint)plain.Length)
+                throw new InvalidDataException($"{plain.Length} bytes decompressed but the gzip trailer says {declared}");
             return plain.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
@@ -120,7 +120,14 @@ public static class IdxFile
     private static void RequireHeader(byte[] bytes, int headerLength, string source, string kind)
     {
         if (bytes.Length < headerLength)
-            throw new DataFormatException(source, $"truncated: an IDX {kind} file needs a {headerLength}-byte header but the file has {bytes.Length} bytes.");
+            throw new DataFormatException(source, $"truncated: an IDX {kind} file needs a {(kind == "image" ? 16 : 8)}-byte header but the file has {bytes.Length} bytes.");
+    }
+
+    private static void CheckMagic(byte[] bytes, int expected, string source, string kind)
+    {
+        RequireHeader(bytes, 4, source, kind);
+        int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        if (magic != expected) throw new DataFormatException(source, MagicProblem(magic, expected, kind));
     }
 
     private static string MagicProblem(int actual, int expected, string kind)

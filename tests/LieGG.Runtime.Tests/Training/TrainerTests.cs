@@ -1,0 +1,128 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models;
+using LieGG.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private static O5Dataset SmallO5() => O5Synthetic.Create(new O5Options { Seed = 2, TrainCount = 600, ValidationCount = 100, TestCount = 100 });
+
+    private static readonly TrainingOptions Quick = new() { Epochs = 4, BatchSize = 100, LearningRate = 3e-3, Seed = 9 };
+
+    [Fact]
+    public void Same_seed_gives_identical_training()
+    {
+        using var o5 = SmallO5();
+        using var a = Mlp.Create(new MlpOptions(10, 1, 2, 16), seed: 1);
+        using var b = Mlp.Create(new MlpOptions(10, 1, 2, 16), seed: 1);
+        var first = Trainer.Fit(a, o5.Data, Quick);
+        var second = Trainer.Fit(b, o5.Data, Quick);
+
+        Assert.Equal(first.History.Select(h => h.TrainLoss), second.History.Select(h => h.TrainLoss));
+        foreach (var (p, q) in a.parameters().Zip(b.parameters())) Assert.True(TensorComparison.SameValues(p, q));
+    }
+
+    [Fact]
+    public void Different_shuffle_seed_changes_training()
+    {
+        using var o5 = SmallO5();
+        using var a = Mlp.Create(new MlpOptions(10, 1, 2, 16), seed: 1);
+        using var b = Mlp.Create(new MlpOptions(10, 1, 2, 16), seed: 1);
+        var first = Trainer.Fit(a, o5.Data, Quick);
+        var second = Trainer.Fit(b, o5.Data, Quick with { Seed = 10 });
+        Assert.NotEqual(first.History[^1].TrainLoss, second.History[^1].TrainLoss);
+    }
+
+    [Fact]
+    public void Training_reduces_the_loss_and_reports_progress_every_epoch()
+    {
+        using var o5 = SmallO5();
+        using var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 1);
+        var reports = new List<EpochProgress>();
+        var result = Trainer.Fit(model, o5.Data, Quick with { Epochs = 30 }, new SynchronousProgress<EpochProgress>(reports.Add));
+
+        Assert.Equal(Enumerable.Range(1, 30), reports.Select(r => r.Epoch));
+        Assert.True(result.History[^1].TrainLoss < 0.5 * result.History[0].TrainLoss);
+        Assert.All(reports, r => Assert.True(r.SamplesPerSecond > 0));
+        Assert.Equal(TimeSpan.Zero, reports[^1].EstimatedRemaining);
+        Assert.Equal("mse", reports[0].ValidationMetricName);
+    }
+
+    [Fact]
+    public void Best_validation_epoch_is_the_one_the_model_ends_with()
+    {
+        using var o5 = SmallO5();
+        using var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 1);
+        // A high learning rate makes the validation error noisy, so the best epoch is rarely the last.
+        var result = Trainer.Fit(model, o5.Data, Quick with { Epochs = 12, LearningRate = 3e-2 });
+
+        double best = result.History.Min(h => h.ValidationMetric);
+        Assert.Equal(best, result.BestValidationMetric);
+        Assert.Equal(result.History.First(h => h.ValidationMetric == best).Epoch, result.BestEpoch);
+        Assert.Equal(best, Evaluation.MeanSquaredError(model, o5.Data.Validation), 10);
+    }
+
+    [Fact]
+    public void Divergence_stops_with_the_epoch_and_batch()
+    {
+        var inputs = randn(300, 10);
+        inputs[150, 3] = float.NaN;
+        using var data = new TensorDataset("nan-data", TaskKind.Regression, [10], 1,
+            new DataSplit(inputs, randn(300, 1)), new DataSplit(randn(10, 10), randn(10, 1)), new DataSplit(randn(10, 10), randn(10, 1)));
+        using var model = Mlp.Create(new MlpOptions(10, 1, 1, 8), seed: 0);
+
+        var error = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(model, data, Quick with { Epochs = 2 }));
+
+        Assert.Equal(1, error.Epoch);
+        Assert.InRange(error.Batch, 1, 3);
+        Assert.Contains("epoch 1, batch", error.Message);
+    }
+
+    [Fact]
+    public void Cancellation_stops_training()
+    {
+        using var o5 = SmallO5();
+        using var model = Mlp.Create(new MlpOptions(10, 1, 1, 8), seed: 0);
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress<EpochProgress>(p => { if (p.Epoch == 2) cancellation.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => Trainer.Fit(model, o5.Data, Quick with { Epochs = 10 }, progress, cancellation.Token));
+    }
+
+    [Fact]
+    public void Classification_uses_cross_entropy_and_accuracy()
+    {
+        // Two well-separated Gaussian classes: any sensible classifier reaches full accuracy.
+        var random = new SeededRandom(4);
+        DataSplit Make(int n)
+        {
+            var labels = Enumerable.Range(0, n).Select(i => (long)(i % 2)).ToArray();
+            var x = labels.SelectMany(l => Enumerable.Range(0, 4).Select(_ => (float)(random.NextGaussian() * 0.3 + (l == 0 ? -2 : 2)))).ToArray();
+            return new DataSplit(tensor(x, new long[] { n, 4 }), tensor(labels));
+        }
+        using var data = new TensorDataset("blobs", TaskKind.Classification, [4], 2, Make(200), Make(50), Make(50));
+        using var model = Mlp.Create(new MlpOptions(4, 2, 1, 8), seed: 0);
+
+        var result = Trainer.Fit(model, data, Quick with { Epochs = 20, BatchSize = 20, LearningRate = 1e-2 });
+
+        Assert.Equal("accuracy", result.ValidationMetricName);
+        Assert.Equal(1.0, Evaluation.Accuracy(model, data.Test));
+    }
+
+    [Fact]
+    public void Mismatched_loss_is_rejected_before_training()
+    {
+        using var o5 = SmallO5();
+        using var model = Mlp.Create(new MlpOptions(10, 1, 1, 8), seed: 0);
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, o5.Data, Quick with { Loss = Loss.CrossEntropy }));
+        Assert.Contains("use Loss.Mse", error.Message);
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
