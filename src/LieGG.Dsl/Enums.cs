@@ -47,9 +47,13 @@ public enum OutputTransform
 /// <summary>Pixel-coordinate convention of the spatial prior.</summary>
 public enum SpatialConvention
 {
-    /// <summary>Central differences (one-sided at the border); origin at the image centre ((H−1)/2, (W−1)/2).</summary>
+    /// <summary>
+    /// Central differences (one-sided at the border) with respect to coordinates whose origin is the image centre
+    /// ((H−1)/2, (W−1)/2) and whose unit is half the shorter side, so each polarization row is the Lie derivative
+    /// of the network along the image flow (up to the O(pixel²) error of the differences).
+    /// </summary>
     Centered,
-    /// <summary>The LieGG authors' code: forward differences on the (H−1)×(W−1) top-left block, p = index / (H div 2) − 1.</summary>
+    /// <summary>The LieGG authors' code: forward pixel differences on the (H−1)×(W−1) top-left block, p = index / (H div 2) − 1.</summary>
     Reference,
 }
 

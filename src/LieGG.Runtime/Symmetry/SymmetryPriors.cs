@@ -132,19 +132,21 @@ public sealed record SpatialPrior(SpatialConvention Convention = SpatialConventi
         }
         else
         {
-            // Central differences inside, one-sided at the border (as numpy.gradient).
+            // Central differences inside, one-sided at the border (as numpy.gradient), taken with respect to
+            // the normalised coordinates (one pixel = 1/scale), so E·vec(h) is exactly d/dt F(I(exp(−t·h)·p)).
+            double scale = CenteredScale(height, width);
             dRow = torch.cat(new[]
             {
                 images[.., 1..2, ..] - images[.., 0..1, ..],
                 (images[.., 2.., ..] - images[.., ..^2, ..]) / 2,
                 images[.., ^1.., ..] - images[.., ^2..^1, ..],
-            }, 1);
+            }, 1) * scale;
             dColumn = torch.cat(new[]
             {
                 images[.., .., 1..2] - images[.., .., 0..1],
                 (images[.., .., 2..] - images[.., .., ..^2]) / 2,
                 images[.., .., ^1..] - images[.., .., ^2..^1],
-            }, 2);
+            }, 2) * scale;
         }
         var gradients = torch.stack(new[] { dRow, dColumn }, 1).reshape(inputs.shape[0], 2, height * width);
 
