@@ -1,3 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
-var a = randn(4, 4);
-Console.WriteLine(a.matmul(a.T).sum().item<float>());
+
+// Measures the runtime's hot paths and prints `name: value` lines; ratios are taken within this one run.
+// Each figure is the median of several repetitions after a warm-up.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+int repetitions = args.Contains("--quick") ? 3 : 9;
+var report = new BenchmarkReport();
+
+report.Line("machine", $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
+
+using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnistOptions { Seed = 0, BlurSigma = 1.5 }))
+{
+    var trainOnly = new TensorDataset("rot-mnist-train", TaskKind.Classification, rotated.InputShape, 10, rotated.Train,
+        new DataSplit(rotated.Train.Inputs[..0], rotated.Train.Targets[..0]), rotated.Test);
+    var prior = new SpatialPrior();
+    int outputs = 10;
+
+    foreach (int threads in new[] { 1, 2 })
+    {
+        torch.set_num_threads(threads);
+        string suffix = $"_{threads}t";
+        using var model = Mlp.Create(new MlpOptions(784, outputs, Hidden: 5, Width: 128), seed: 0);
+        var training = new TrainingOptions { Epochs = 1, BatchSize = 512, LearningRate = 1e-3, SelectBest = false };
+
+        using var prepared = PolarizationInputs.Prepare(rotated.Train.Inputs, prior);
+        var sumOptions = new PolarizationOptions { BatchSize = 512 };
+        var perOutputOptions = sumOptions with { Reduction = OutputReduction.PerOutput };
+        var rounds = Benchmark.Rounds(repetitions, new (string, Action)[]
+        {
+            ("epoch", () => Trainer.Fit(model, trainOnly, training)),
+            ("forward", () => Benchmark.ForwardPass(model, rotated.Train.Inputs, 512)),
+            ("input_gradient", () => Benchmark.InputGradientPass(model, rotated.Train.Inputs, 512)),
+            // Model-independent preparation, done once per data set and reused for every model, layer and trial.
+            ("prepare", () => PolarizationInputs.Prepare(rotated.Train.Inputs, prior).Dispose()),
+            ("sum", () => Polarization.Compute(model, prepared, sumOptions)),
+            ("per_output", () => Polarization.Compute(model, prepared, perOutputOptions)),
+            ("per_output_reverse", () => Polarization.Compute(model, prepared, perOutputOptions with { Mode = DifferentiationMode.Reverse })),
+        });
+
+        foreach (var name in new[] { "epoch", "forward", "input_gradient", "prepare", "sum", "per_output", "per_output_reverse" })
+            report.Line($"rotmnist_{name}_seconds{suffix}", rounds.Median(name));
+        report.Line($"forward_over_epoch{suffix}", rounds.MedianRatio("forward", "epoch"));
+        report.Line($"input_gradient_over_epoch{suffix}", rounds.MedianRatio("input_gradient", "epoch"), "forward + input-only backward: the floor of any reverse-mode pass");
+        report.Line($"polarization_over_epoch{suffix}", rounds.MedianRatio("sum", "epoch"), "target ≤ 0.7");
+        report.Line($"per_output_over_sum{suffix}", rounds.MedianRatio("per_output", "sum"), $"target ≤ {0.35 * outputs:F1} (0.35 × {outputs} outputs); forward-mode tangents");
+        report.Line($"per_output_reverse_over_sum{suffix}", rounds.MedianRatio("per_output_reverse", "sum"), "one backward pass per output, for comparison");
+    }
+}
+
+torch.set_num_threads(1);
+using (var o5 = O5Synthetic.Create(new O5Options { Seed = 0 }))
+using (var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 0))
+{
+    var options = new PolarizationOptions { Transform = OutputTransform.None, BatchSize = 1000 };
+    double o5Polarization = Benchmark.Median(repetitions, () => Polarization.Compute(model, o5.Data.Train.Inputs, new GenericPrior(5, 2), options));
+    report.Line("o5_polarization_10000_rows_seconds_1t", o5Polarization);
+}
+
+{
+    var random = new SeededRandom(1);
+    const int rows = 100_000, columns = 25;
+    var values = new double[rows * columns];
+    for (int i = 0; i < values.Length; i++) values[i] = random.NextGaussian();
+    double svd = Benchmark.Median(repetitions, () => ThinSvd.Compute(values, rows, columns));
+    report.Line("thin_svd_100000x25_seconds", svd);
+}
+
+{
+    // Paper §5.1 end to end (also a test): 90 epochs on N = 10 000, then LieGG on the training inputs.
+    var clock = Stopwatch.StartNew();
+    using var o5 = O5Synthetic.Create(new O5Options { Seed = 0 });
+    using var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 0);
+    Trainer.Fit(model, o5.Data, new TrainingOptions { Epochs = 90, BatchSize = 500, LearningRate = 3e-3, WeightDecay = 1e-4, Seed = 0 });
+    double trained = clock.Elapsed.TotalSeconds;
+    var matrix = Polarization.Compute(model, o5.Data.Train.Inputs, new GenericPrior(5, 2), new PolarizationOptions { Transform = OutputTransform.None });
+    var symmetry = SymmetryAnalyzer.Analyze(matrix, LieAlgebra.SpecialOrthogonal(5));
+    report.Line("paper_5_1_train_seconds_1t", trained);
+    report.Line("paper_5_1_total_seconds_1t", clock.Elapsed.TotalSeconds);
+    report.Line("paper_5_1_test_mse", Evaluation.MeanSquaredError(model, o5.Data.Test));
+    report.Line("paper_5_1_gap_ratio_l11_over_l10", symmetry.GapRatio);
+    report.Line("paper_5_1_max_bias_of_10_smallest", symmetry.Bias!.Take(10).Max());
+    report.Line("paper_5_1_variance", symmetry.Variance);
+    report.Line("paper_5_1_variance_ci95", $"[{symmetry.VarianceInterval!.Lower:G4}, {symmetry.VarianceInterval.Upper:G4}]");
+}
+
+/// <summary>Times of several operations measured in interleaved rounds, so slow drifts of the machine cancel in ratios.</summary>
+internal sealed class RoundTimes(Dictionary<string, double[]> times)
+{
+    public double Median(string name) => MedianOf(times[name]);
+
+    public double MedianRatio(string numerator, string denominator)
+        => MedianOf(times[numerator].Zip(times[denominator], (a, b) => a / b).ToArray());
+
+    private static double MedianOf(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
+internal static class Benchmark
+{
+    public static RoundTimes Rounds(int rounds, IReadOnlyList<(string Name, Action Action)> operations)
+    {
+        foreach (var (_, action) in operations) action();
+        var times = operations.ToDictionary(o => o.Name, _ => new double[rounds]);
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var (name, action) in operations)
+            {
+                var clock = Stopwatch.StartNew();
+                action();
+                times[name][round] = clock.Elapsed.TotalSeconds;
+            }
+        }
+        return new RoundTimes(times);
+    }
+
+    public static double Median(int repetitions, Action action)
+    {
+        action();
+        var times = new double[repetitions];
+        for (int i = 0; i < repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[repetitions / 2];
+    }
+
+    /// <summary>Forward and input-only backward over the data: what any reverse-mode polarization pass must pay.</summary>
+    public static void InputGradientPass(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize)
+    {
+        model.eval();
+        var parameters = model.parameters().ToList();
+        foreach (var p in parameters) p.requires_grad_(false);
+        for (long start = 0; start < inputs.shape[0]; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start)).detach().requires_grad_(true);
+            torch.autograd.grad(new[] { model.forward(x).sum() }, new[] { x });
+        }
+        foreach (var p in parameters) p.requires_grad_(true);
+    }
+
+    public static void ForwardPass(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize)
+    {
+        model.eval();
+        using var _ = torch.no_grad();
+        for (long start = 0; start < inputs.shape[0]; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            model.forward(inputs.narrow(0, start, Math.Min(batchSize, inputs.shape[0] - start)));
+        }
+    }
+}
+
+internal sealed class BenchmarkReport
+{
+    public void Line(string name, double value, string? note = null)
+        => Line(name, value.ToString(Math.Abs(value) < 1e-3 && value != 0 ? "E3" : "0.####", CultureInfo.InvariantCulture), note);
+
+    public void Line(string name, string value, string? note = null)
+        => Console.WriteLine(note is null ? $"{name}: {value}" : $"{name}: {value}    # {note}");
+}

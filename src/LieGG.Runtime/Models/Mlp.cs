@@ -30,7 +30,7 @@ public sealed record MlpOptions(int Inputs, int Outputs, int Hidden, int Width, 
 /// Fully connected network: (Linear → activation) × Hidden → Linear. Layers use PyTorch's default
 /// initialisation (Kaiming-uniform weights, a = √5), so a seed gives the same weights as in PyTorch's scheme.
 /// </summary>
-public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel
+public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentModel
 {
     private readonly ModuleList<Linear> linears = new();
     private readonly nn.Module<Tensor, Tensor> activation;
@@ -89,6 +89,49 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel
         return x;
     }
 
+    public Tensor ForwardWithTangents(Tensor input, Tensor tangents, out Tensor outputTangents)
+    {
+        long batch = input.shape[0], directions = tangents.shape[1];
+        var x = input.reshape(batch, -1);
+        var t = tangents.reshape(batch * directions, -1);
+        for (int i = 0; i < linears.Count; i++)
+        {
+            var layer = linears[i];
+            var z = layer.forward(x);
+            // The bias shifts values, not directions: tangents go through the weight only.
+            t = t.matmul(layer.weight!.T);
+            if (i == linears.Count - 1)
+            {
+                x = z;
+                break;
+            }
+            x = activation.forward(z);
+            t = (t.reshape(batch, directions, -1) * ActivationDerivative(z, x).unsqueeze(1)).reshape(batch * directions, -1);
+        }
+        outputTangents = t.reshape(batch, directions, -1);
+        return x;
+    }
+
+    /// <summary>σ'(z), given z and σ(z).</summary>
+    private Tensor ActivationDerivative(Tensor z, Tensor activated) => Options.Activation switch
+    {
+        Activation.Swish => SwishDerivative(z),
+        Activation.ReLU => z.gt(0).to_type(z.dtype),
+        Activation.Tanh => 1 - activated.square(),
+        Activation.GELU => GeluDerivative(z),
+        _ => throw new ArgumentOutOfRangeException(nameof(Options.Activation), Options.Activation, "Unknown activation."),
+    };
+
+    private static Tensor SwishDerivative(Tensor z)
+    {
+        var sigmoid = z.sigmoid();
+        return sigmoid * (1 + z * (1 - sigmoid));
+    }
+
+    // Exact (erf) GELU, TorchSharp's default: Φ(z) + z·φ(z).
+    private static Tensor GeluDerivative(Tensor z)
+        => 0.5 * (1 + (z / Math.Sqrt(2)).erf()) + z * (-0.5 * z.square()).exp() / Math.Sqrt(2 * Math.PI);
+
     public static long ParameterCount(int inputs, int outputs, int hidden, int width, bool bias)
     {
         if (hidden == 0) return (long)inputs * outputs + (bias ? outputs : 0);
@@ -118,7 +161,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel
 }
 
 /// <summary>Wraps a model so that its outputs are L2-normalised per sample (F / ‖F‖).</summary>
-public sealed class L2NormalizedOutput : nn.Module<Tensor, Tensor>, ILayeredModel
+public sealed class L2NormalizedOutput : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentModel
 {
     private readonly nn.Module<Tensor, Tensor> inner;
 
@@ -137,6 +180,17 @@ public sealed class L2NormalizedOutput : nn.Module<Tensor, Tensor>, ILayeredMode
     public Tensor ForwardHidden(Tensor input, int layer) => inner is ILayeredModel layered
         ? layered.ForwardHidden(input, layer)
         : throw new InvalidOperationException($"{inner.GetType().Name} does not expose hidden layers.");
+
+    /// <summary>Whether the wrapped model supports forward-mode tangents.</summary>
+    public bool SupportsTangents => inner is ITangentModel;
+
+    public Tensor ForwardWithTangents(Tensor input, Tensor tangents, out Tensor outputTangents)
+    {
+        if (inner is not ITangentModel tangentModel)
+            throw new InvalidOperationException($"{inner.GetType().Name} does not propagate tangents.");
+        var z = tangentModel.ForwardWithTangents(input, tangents, out var innerTangents);
+        return OutputTangents.L2Normalize(z, innerTangents, out outputTangents);
+    }
 }
 
 /// <summary>Trained weights on disk (TorchSharp's format); writes are atomic.</summary>

@@ -28,10 +28,10 @@ public static class LayerwiseAnalysis
             throw new ArgumentException($"Layer-wise analysis needs a model that exposes its hidden layers ({nameof(ILayeredModel)}); {model.GetType().Name} does not.", nameof(model));
         var options = (polarization ?? new PolarizationOptions()) with { Transform = OutputTransform.L2Normalize };
         var results = new List<LayerSymmetry>();
+        using var prepared = PolarizationInputs.Prepare(inputs, prior);
         for (int layer = 0; layer < layered.HiddenLayerCount; layer++)
         {
-            int current = layer;
-            var matrix = Polarization.Compute(new HiddenLayer(model, layered, current), inputs, prior, options, cancellationToken);
+            var matrix = Polarization.Compute(new HiddenLayer(model, layered, layer), prepared, options with { Mode = DifferentiationMode.Reverse }, cancellationToken);
             results.Add(new LayerSymmetry(layer, SymmetryAnalyzer.Analyze(matrix, groundTruth, symmetry)));
         }
         return results;

@@ -1,8 +1,20 @@
 using LieGG.Dsl;
+using LieGG.Runtime.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Symmetry;
+
+/// <summary>How the derivatives in the polarization matrix are taken.</summary>
+public enum DifferentiationMode
+{
+    /// <summary>Reverse mode for <see cref="OutputReduction.Sum"/>; forward mode for per-output rows when the model supports it.</summary>
+    Auto,
+    /// <summary>Input gradients by backpropagation: one backward pass per output row.</summary>
+    Reverse,
+    /// <summary>Tangent propagation (<see cref="ITangentModel"/>): all outputs for the d generator directions in one pass.</summary>
+    Forward,
+}
 
 /// <summary>How the polarization matrix is built.</summary>
 public sealed record PolarizationOptions
@@ -13,8 +25,7 @@ public sealed record PolarizationOptions
 
     public int BatchSize { get; init; } = 512;
 
-    /// <summary>Use only the first this many samples; null = all.</summary>
-    public int? Samples { get; init; }
+    public DifferentiationMode Mode { get; init; } = DifferentiationMode.Auto;
 }
 
 /// <summary>
@@ -32,13 +43,75 @@ public sealed record PolarizationMatrix(int Samples, int OutputsPerSample, int G
 }
 
 /// <summary>
-/// Builds E from input gradients, streamed in batches: memory O(N·d), never O(N·D·m). Model weights are
-/// frozen while it runs, so backward computes input gradients only.
+/// Inputs prepared for a symmetry prior: the model-independent part of the polarization (e.g. image gradients)
+/// computed once and reused for every model, layer or trial analysed on the same data.
+/// </summary>
+public sealed class PolarizationInputs : IDisposable
+{
+    private PolarizationInputs(Tensor inputs, ISymmetryPrior prior, IPolarizationContraction contraction)
+    {
+        Inputs = inputs;
+        Prior = prior;
+        Contraction = contraction;
+    }
+
+    public Tensor Inputs { get; }
+
+    public ISymmetryPrior Prior { get; }
+
+    public IPolarizationContraction Contraction { get; }
+
+    public long Count => Inputs.shape[0];
+
+    /// <param name="samples">Use only the first this many samples; null = all.</param>
+    public static PolarizationInputs Prepare(Tensor inputs, ISymmetryPrior prior, int? samples = null)
+    {
+        long count = inputs.shape[0];
+        if (samples is { } limit)
+        {
+            if (limit <= 0) throw new ArgumentOutOfRangeException(nameof(samples), limit, "The number of analysed samples must be positive.");
+            count = Math.Min(count, limit);
+        }
+        if (count == 0) throw new ArgumentException("No samples to build the polarization matrix from.", nameof(inputs));
+        var selected = inputs.narrow(0, 0, count);
+        return new PolarizationInputs(selected, prior, prior.Prepare(selected));
+    }
+
+    public void Dispose() => Contraction.Dispose();
+}
+
+/// <summary>
+/// Builds E from derivatives of the network, streamed in batches: memory O(N·d), never O(N·D·m). Model
+/// weights are frozen while it runs, so backward computes input gradients only.
 /// </summary>
 public static class Polarization
 {
     public static PolarizationMatrix Compute(nn.Module<Tensor, Tensor> model, Tensor inputs, ISymmetryPrior prior, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        using var prepared = PolarizationInputs.Prepare(inputs, prior);
+        return Compute(model, prepared, options, cancellationToken);
+    }
+
+    /// <param name="function">F: inputs [B, …] → outputs [B, m] (or [B]); differentiable in its input.</param>
+    public static PolarizationMatrix Compute(Func<Tensor, Tensor> function, Tensor inputs, ISymmetryPrior prior, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var prepared = PolarizationInputs.Prepare(inputs, prior);
+        return Compute(function, prepared, options, cancellationToken);
+    }
+
+    public static PolarizationMatrix Compute(nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PolarizationOptions();
+        var tangentModel = model is ITangentModel t && (model is not L2NormalizedOutput wrapper || wrapper.SupportsTangents) ? t : null;
+        bool forward = options.Mode switch
+        {
+            DifferentiationMode.Forward when tangentModel is null => throw new ArgumentException(
+                $"DifferentiationMode.Forward needs a model implementing {nameof(ITangentModel)}; {model.GetType().Name} does not. Use Reverse or Auto."),
+            DifferentiationMode.Forward => true,
+            DifferentiationMode.Auto => tangentModel is not null && options.Reduction == OutputReduction.PerOutput,
+            _ => false,
+        };
+
         bool wasTraining = model.training;
         var parameters = model.parameters().ToList();
         var requiredGrad = parameters.Select(p => p.requires_grad).ToList();
@@ -47,74 +120,37 @@ public static class Polarization
         try
         {
             var device = parameters.FirstOrDefault()?.device;
-            return Compute(x => model.forward(device is null ? x : x.to(device)), inputs, prior, options, cancellationToken);
+            Tensor OnDevice(Tensor x) => device is null ? x : x.to(device);
+            return forward
+                ? Run(inputs, options, cancellationToken, (x, start) => ForwardRows(tangentModel!, OnDevice(x), inputs.Contraction, start, options))
+                : Run(inputs, options, cancellationToken, (x, start) => ReverseRows(x => model.forward(OnDevice(x)), x, inputs.Contraction, start, options));
         }
         finally
         {
-            for (int i = 0; i < parameters.Count; i++) parameters[i].requires_grad_(requiredGrad[i]);
+            using (torch.no_grad())
+            {
+                for (int i = 0; i < parameters.Count; i++) parameters[i].requires_grad_(requiredGrad[i]);
+            }
             if (wasTraining) model.train();
         }
     }
 
-    /// <param name="function">F: inputs [B, …] → outputs [B, m] (or [B]); differentiable in its input.</param>
-    public static PolarizationMatrix Compute(Func<Tensor, Tensor> function, Tensor inputs, ISymmetryPrior prior, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
+    public static PolarizationMatrix Compute(Func<Tensor, Tensor> function, PolarizationInputs inputs, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PolarizationOptions();
-        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "Polarization BatchSize must be positive.");
-        long total = inputs.shape[0];
-        if (options.Samples is { } limit)
-        {
-            if (limit <= 0) throw new ArgumentOutOfRangeException(nameof(options), limit, "Polarization Samples must be positive.");
-            total = Math.Min(total, limit);
-        }
-        if (total == 0) throw new ArgumentException("No samples to build the polarization matrix from.", nameof(inputs));
-
-        using var contraction = prior.Prepare(inputs.narrow(0, 0, total));
-        int d = prior.GeneratorRows * prior.GeneratorColumns;
-        double[]? values = null;
-        int outputs = 0;
-        for (long start = 0; start < total; start += options.BatchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = torch.NewDisposeScope();
-            long size = Math.Min(options.BatchSize, total - start);
-            var x = inputs.narrow(0, start, size).detach().requires_grad_(true);
-            var y = ApplyTransform(function(x), options.Transform);
-            if (values is null)
-            {
-                outputs = (int)y.shape[1];
-                int rowsPerSample = options.Reduction == OutputReduction.PerOutput ? outputs : 1;
-                values = new double[checked(total * rowsPerSample * d)];
-            }
-
-            if (options.Reduction == OutputReduction.Sum)
-            {
-                var gradient = torch.autograd.grad(new[] { y.sum() }, new[] { x })[0];
-                CopyRows(contraction.Rows(gradient, start), values, start * d, stride: d, rowStep: 1);
-            }
-            else
-            {
-                for (int o = 0; o < outputs; o++)
-                {
-                    var gradient = torch.autograd.grad(new[] { y[.., o].sum() }, new[] { x }, retain_graph: o < outputs - 1)[0];
-                    CopyRows(contraction.Rows(gradient, start), values, (start * outputs + o) * d, stride: d, rowStep: outputs);
-                }
-            }
-        }
-
-        int rowsEach = options.Reduction == OutputReduction.PerOutput ? outputs : 1;
-        return new PolarizationMatrix((int)total, rowsEach, prior.GeneratorRows, prior.GeneratorColumns, values!);
+        if (options.Mode == DifferentiationMode.Forward)
+            throw new ArgumentException("DifferentiationMode.Forward needs a model implementing ITangentModel, not a plain function.", nameof(options));
+        return Run(inputs, options, cancellationToken, (x, start) => ReverseRows(function, x, inputs.Contraction, start, options));
     }
 
     /// <summary>Applies the output transform to network outputs [B, m] (a vector [B] is treated as m = 1).</summary>
     public static Tensor ApplyTransform(Tensor output, OutputTransform transform)
     {
-        var y = output.dim() == 1 ? output.unsqueeze(1) : output.reshape(output.shape[0], -1);
+        var y = AsMatrix(output);
+        RequireTransformFits(transform, y.shape[1]);
         return transform switch
         {
             OutputTransform.None => y,
-            OutputTransform.L2Normalize when y.shape[1] == 1 => throw new ArgumentException(
-                "OutputTransform.L2Normalize on a single output gives ±1, whose gradient is zero; use OutputTransform.None for scalar outputs."),
             OutputTransform.L2Normalize => nn.functional.normalize(y, p: 2, dim: 1),
             OutputTransform.Softmax => y.softmax(1),
             OutputTransform.LogSoftmax => y.log_softmax(1),
@@ -122,12 +158,82 @@ public static class Polarization
         };
     }
 
-    private static void CopyRows(Tensor rows, double[] values, long offset, int stride, int rowStep)
+    private static Tensor AsMatrix(Tensor output) => output.dim() == 1 ? output.unsqueeze(1) : output.reshape(output.shape[0], -1);
+
+    private static void RequireTransformFits(OutputTransform transform, long outputs)
     {
-        var data = rows.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
-        long count = rows.shape[0];
-        for (long i = 0; i < count; i++)
-        for (int c = 0; c < stride; c++)
-            values[offset + i * rowStep * stride + c] = data[i * stride + c];
+        if (transform == OutputTransform.L2Normalize && outputs == 1)
+            throw new ArgumentException("OutputTransform.L2Normalize on a single output gives ±1, whose gradient is zero; use OutputTransform.None for scalar outputs.");
+    }
+
+    /// <summary>Rows of one batch: [B, d] (sum) or [B, m, d] (per output).</summary>
+    private delegate Tensor BatchRows(Tensor inputs, long start);
+
+    private static PolarizationMatrix Run(PolarizationInputs inputs, PolarizationOptions options, CancellationToken cancellationToken, BatchRows rows)
+    {
+        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "Polarization BatchSize must be positive.");
+        long total = inputs.Count;
+        var prior = inputs.Prior;
+        int d = prior.GeneratorRows * prior.GeneratorColumns;
+        double[]? values = null;
+        int rowsPerSample = 1;
+        for (long start = 0; start < total; start += options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = torch.NewDisposeScope();
+            long size = Math.Min(options.BatchSize, total - start);
+            var batch = rows(inputs.Inputs.narrow(0, start, size), start);
+            if (values is null)
+            {
+                rowsPerSample = batch.dim() == 3 ? (int)batch.shape[1] : 1;
+                values = new double[checked(total * rowsPerSample * d)];
+            }
+            var data = batch.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+            Array.Copy(data, 0, values, start * rowsPerSample * d, data.Length);
+        }
+        return new PolarizationMatrix((int)total, rowsPerSample, prior.GeneratorRows, prior.GeneratorColumns, values!);
+    }
+
+    private static Tensor ReverseRows(Func<Tensor, Tensor> function, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)
+    {
+        var x = batch.detach().requires_grad_(true);
+        var y = ApplyTransform(function(x), options.Transform);
+        if (options.Reduction == OutputReduction.Sum)
+            return contraction.Rows(torch.autograd.grad(new[] { y.sum() }, new[] { x })[0], start);
+
+        long outputs = y.shape[1];
+        var perOutput = new Tensor[outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            var gradient = torch.autograd.grad(new[] { y[.., o].sum() }, new[] { x }, retain_graph: o < outputs - 1)[0];
+            perOutput[o] = contraction.Rows(gradient, start);
+        }
+        return torch.stack(perOutput, 1);
+    }
+
+    private static Tensor ForwardRows(ITangentModel model, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)
+    {
+        using var _ = torch.no_grad();
+        var tangents = contraction.Tangents(start, batch.shape[0]).to(batch.device).to_type(batch.dtype);
+        var z = AsMatrix(model.ForwardWithTangents(batch, tangents, out var dz));
+        RequireTransformFits(options.Transform, z.shape[1]);
+        Tensor dy = options.Transform switch
+        {
+            OutputTransform.None => dz,
+            OutputTransform.L2Normalize => Apply(OutputTangents.L2Normalize, z, dz),
+            OutputTransform.Softmax => Apply(OutputTangents.Softmax, z, dz),
+            OutputTransform.LogSoftmax => Apply(OutputTangents.LogSoftmax, z, dz),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Transform, "Unknown output transform."),
+        };
+        // dy[b, c, o] is row (b, o), column c.
+        return options.Reduction == OutputReduction.Sum ? dy.sum(2) : dy.transpose(1, 2);
+    }
+
+    private delegate Tensor TangentTransform(Tensor z, Tensor dz, out Tensor dy);
+
+    private static Tensor Apply(TangentTransform transform, Tensor z, Tensor dz)
+    {
+        transform(z, dz, out var dy);
+        return dy;
     }
 }

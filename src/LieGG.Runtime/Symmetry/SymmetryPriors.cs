@@ -73,8 +73,9 @@ public sealed record GenericPrior(int Dimension, int Copies = 1) : ISymmetryPrio
         public Tensor Tangents(long start, long count)
         {
             // T[(k, j), (v, k')] = δ_kk' · x_v[j]: the flow of the generator E_kj moves x_v[k] by x_v[j].
-            var x = inputs.narrow(0, start, count).reshape(count, 1, copies, 1, n);
-            var eye = torch.eye(n, dtype: x.dtype, device: x.device).reshape(1, n, 1, n, 1);
+            // Axes (b, k, j, v, k′): δ_kk′ from the identity, x_v[j] from the inputs.
+            var x = inputs.narrow(0, start, count).reshape(count, copies, n).transpose(1, 2).reshape(count, 1, n, copies, 1);
+            var eye = torch.eye(n, dtype: x.dtype, device: x.device).reshape(1, n, 1, 1, n);
             return (eye * x).reshape(count, n * n, copies * n);
         }
 
@@ -118,51 +119,7 @@ public sealed record SpatialPrior(SpatialConvention Convention = SpatialConventi
         var (height, width) = ImageSize(inputs.shape);
         if (height < 3 || width < 3)
             throw new ArgumentException($"The spatial prior needs images of at least 3×3 pixels; the data has {height}×{width}.");
-        using var scope = torch.NewDisposeScope();
-        var images = inputs.reshape(inputs.shape[0], height, width);
-        Tensor dRow, dColumn;
-        if (Convention == SpatialConvention.Reference)
-        {
-            // Forward differences on the (H−1)×(W−1) top-left block; zero elsewhere so those pixels drop out.
-            dRow = torch.zeros_like(images);
-            dColumn = torch.zeros_like(images);
-            var block = images[.., ..^1, ..^1];
-            dRow[.., ..^1, ..^1] = images[.., 1.., ..^1] - block;
-            dColumn[.., ..^1, ..^1] = images[.., ..^1, 1..] - block;
-        }
-        else
-        {
-            // Central differences inside, one-sided at the border (as numpy.gradient), taken with respect to
-            // the normalised coordinates (one pixel = 1/scale), so E·vec(h) is exactly d/dt F(I(exp(−t·h)·p)).
-            double scale = CenteredScale(height, width);
-            dRow = torch.cat(new[]
-            {
-                images[.., 1..2, ..] - images[.., 0..1, ..],
-                (images[.., 2.., ..] - images[.., ..^2, ..]) / 2,
-                images[.., ^1.., ..] - images[.., ^2..^1, ..],
-            }, 1) * scale;
-            dColumn = torch.cat(new[]
-            {
-                images[.., .., 1..2] - images[.., .., 0..1],
-                (images[.., .., 2..] - images[.., .., ..^2]) / 2,
-                images[.., .., ^1..] - images[.., .., ^2..^1],
-            }, 2) * scale;
-        }
-        var gradients = torch.stack(new[] { dRow, dColumn }, 1).reshape(inputs.shape[0], 2, height * width);
-
-        int columns = GeneratorColumns;
-        var coordinates = new double[height * width * columns];
-        for (int r = 0; r < height; r++)
-        for (int c = 0; c < width; c++)
-        {
-            var (pr, pc) = Coordinates(r, c, height, width);
-            int offset = (r * width + c) * columns;
-            coordinates[offset] = pr;
-            coordinates[offset + 1] = pc;
-            if (Affine) coordinates[offset + 2] = 1;
-        }
-        var coordinateMatrix = torch.tensor(coordinates, new long[] { height * width, columns }).to_type(inputs.dtype).to(inputs.device);
-        return new Contraction(gradients.MoveToOuterDisposeScope(), coordinateMatrix.MoveToOuterDisposeScope(), height * width, columns);
+        return new Contraction(inputs, new ImageDerivatives(this, height, width));
     }
 
     /// <summary>Height and width of images stored as [N, H, W] or [N, 1, H, W].</summary>
@@ -173,27 +130,14 @@ public sealed record SpatialPrior(SpatialConvention Convention = SpatialConventi
         _ => throw new ArgumentException($"The spatial prior needs single-channel images [N, H, W] or [N, 1, H, W]; the data has shape [{string.Join(", ", shape)}]. For vector data use the generic prior."),
     };
 
-    private sealed class Contraction(Tensor imageGradients, Tensor coordinates, int pixels, int columns) : IPolarizationContraction
+    private sealed class Contraction(Tensor images, ImageDerivatives derivatives) : IPolarizationContraction
     {
-        public Tensor Rows(Tensor inputGradient, long start)
-        {
-            long b = inputGradient.shape[0];
-            var g = inputGradient.reshape(b, 1, pixels).to_type(imageGradients.dtype);
-            var weighted = g * imageGradients.narrow(0, start, b).to(g.device);
-            return weighted.matmul(coordinates.to(g.device)).reshape(b, 2 * columns);
-        }
+        public Tensor Rows(Tensor inputGradient, long start) => derivatives.Contract(inputGradient, images.narrow(0, start, inputGradient.shape[0]));
 
-        public Tensor Tangents(long start, long count)
-        {
-            // T[(k, j), p] = ∂_k I(p) · p_j
-            var gradients = imageGradients.narrow(0, start, count).unsqueeze(2);
-            return (gradients * coordinates.T.unsqueeze(0).unsqueeze(1)).reshape(count, 2 * columns, pixels);
-        }
+        public Tensor Tangents(long start, long count) => derivatives.Tangents(images.narrow(0, start, count));
 
         public void Dispose()
         {
-            imageGradients.Dispose();
-            coordinates.Dispose();
         }
     }
 }

@@ -1,0 +1,292 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LieGG.Dsl;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Symmetry;
+
+/// <summary>
+/// The discrete image derivatives of the spatial prior and the polarization contraction built on them,
+/// E[b, k·J + j] = Σ_p g[b, p] · ∂_k I_b(p) · c_j(p), with separable coordinates c = (row(r), column(c)[, 1]).
+/// On CPU the contraction is one fused pass over g and the images (differences taken on the fly, nothing the
+/// size of the data stored); other devices use tensor operations with the same definition.
+/// </summary>
+internal sealed class ImageDerivatives
+{
+    private readonly SpatialConvention convention;
+    private readonly int height, width;
+    private readonly double scale;
+    private readonly double[] rowCoordinates, columnCoordinates;
+    private readonly float[] columnCoordinatesSingle;
+
+    public ImageDerivatives(SpatialPrior prior, int height, int width)
+    {
+        convention = prior.Convention;
+        this.height = height;
+        this.width = width;
+        Affine = prior.Affine;
+        // Centered differentiates with respect to the normalised coordinates (one pixel = 1/scale);
+        // Reference keeps the authors' plain pixel differences.
+        scale = convention == SpatialConvention.Centered ? 1.0 / (prior.Coordinates(0, 1, height, width).Column - prior.Coordinates(0, 0, height, width).Column) : 1.0;
+        rowCoordinates = Enumerable.Range(0, height).Select(r => prior.Coordinates(r, 0, height, width).Row).ToArray();
+        columnCoordinates = Enumerable.Range(0, width).Select(c => prior.Coordinates(0, c, height, width).Column).ToArray();
+        columnCoordinatesSingle = columnCoordinates.Select(c => (float)c).ToArray();
+    }
+
+    public bool Affine { get; }
+
+    private int J => Affine ? 3 : 2;
+
+    /// <summary>∂_row I and ∂_column I of images [B, H, W] as [B, 2, H·W] (zero where the convention leaves pixels out).</summary>
+    public Tensor Gradients(Tensor images)
+    {
+        long count = images.shape[0];
+        var x = images.reshape(count, height, width);
+        var gradients = torch.zeros(new long[] { count, 2, height, width }, dtype: x.dtype, device: x.device);
+        var dRow = gradients[.., 0];
+        var dColumn = gradients[.., 1];
+        if (convention == SpatialConvention.Reference)
+        {
+            var block = x[.., ..^1, ..^1];
+            dRow[.., ..^1, ..^1] = x[.., 1.., ..^1] - block;
+            dColumn[.., ..^1, ..^1] = x[.., ..^1, 1..] - block;
+        }
+        else
+        {
+            dRow[.., 1..^1] = (x[.., 2..] - x[.., ..^2]).mul_(scale / 2);
+            dRow[.., 0] = (x[.., 1] - x[.., 0]).mul_(scale);
+            dRow[.., ^1] = (x[.., ^1] - x[.., ^2]).mul_(scale);
+            dColumn[.., .., 1..^1] = (x[.., .., 2..] - x[.., .., ..^2]).mul_(scale / 2);
+            dColumn[.., .., 0] = (x[.., .., 1] - x[.., .., 0]).mul_(scale);
+            dColumn[.., .., ^1] = (x[.., .., ^1] - x[.., .., ^2]).mul_(scale);
+        }
+        return gradients.reshape(count, 2, height * width);
+    }
+
+    /// <summary>Rows whose difference gives ∂_row at row r, and its factor; null when the convention leaves the row out.</summary>
+    private (int Above, int Below, double Factor)? RowStencil(int r) => convention switch
+    {
+        SpatialConvention.Reference => r < height - 1 ? (r, r + 1, 1.0) : null,
+        _ when r == 0 => (0, 1, scale),
+        _ when r == height - 1 => (height - 2, height - 1, scale),
+        _ => (r - 1, r + 1, scale / 2),
+    };
+
+    /// <summary>Columns whose difference gives ∂_column at column c, and its factor; null when left out.</summary>
+    private (int Left, int Right, double Factor)? ColumnStencil(int c) => convention switch
+    {
+        SpatialConvention.Reference => c < width - 1 ? (c, c + 1, 1.0) : null,
+        _ when c == 0 => (0, 1, scale),
+        _ when c == width - 1 => (width - 2, width - 1, scale),
+        _ => (c - 1, c + 1, scale / 2),
+    };
+
+    /// <summary>Tangent fields T [B, 2·J, H·W]: T[(k, j), p] = ∂_k I(p) · c_j(p), written in one pass on CPU.</summary>
+    public Tensor Tangents(Tensor images)
+    {
+        long count = images.shape[0];
+        int pixels = height * width, directions = 2 * J;
+        if (images.device_type != DeviceType.CPU || images.dtype != ScalarType.Float32)
+        {
+            var gradients = Gradients(images).unsqueeze(2);
+            var coordinates = CoordinateMatrix(gradients.dtype, gradients.device).T;
+            return (gradients * coordinates.unsqueeze(0).unsqueeze(1)).reshape(count, directions, pixels);
+        }
+        var source = images.reshape(count, pixels).contiguous();
+        var tangents = torch.zeros(new long[] { count, directions, pixels }, dtype: ScalarType.Float32);
+        var all = MemoryMarshal.Cast<byte, float>(source.bytes);
+        var target = MemoryMarshal.Cast<byte, float>(tangents.bytes);
+        for (int b = 0; b < count; b++)
+            WriteTangents(all.Slice(b * pixels, pixels), target.Slice(b * directions * pixels, directions * pixels));
+        return tangents;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteTangents(ReadOnlySpan<float> image, Span<float> target)
+    {
+        int pixels = height * width, j = J;
+        for (int r = 0; r < height; r++)
+        {
+            if (RowStencil(r) is not var (above, below, rowFactor)) continue;
+            for (int c = 0; c < width; c++)
+            {
+                if (ColumnStencil(c) is not var (left, right, columnFactor)) continue;
+                int p = r * width + c;
+                double dRow = (image[below * width + c] - image[above * width + c]) * rowFactor;
+                double dColumn = (image[r * width + right] - image[r * width + left]) * columnFactor;
+                double pr = rowCoordinates[r], pc = columnCoordinates[c];
+                target[p] = (float)(dRow * pr);
+                target[pixels + p] = (float)(dRow * pc);
+                target[j * pixels + p] = (float)(dColumn * pr);
+                target[(j + 1) * pixels + p] = (float)(dColumn * pc);
+                if (j == 3)
+                {
+                    target[2 * pixels + p] = (float)dRow;
+                    target[5 * pixels + p] = (float)dColumn;
+                }
+            }
+        }
+    }
+
+    /// <summary>The coordinate matrix C [H·W, J] (row, column[, 1]).</summary>
+    public Tensor CoordinateMatrix(ScalarType dtype, Device device)
+    {
+        var values = new double[height * width * J];
+        for (int r = 0; r < height; r++)
+        for (int c = 0; c < width; c++)
+        {
+            int offset = (r * width + c) * J;
+            values[offset] = rowCoordinates[r];
+            values[offset + 1] = columnCoordinates[c];
+            if (Affine) values[offset + 2] = 1;
+        }
+        return torch.tensor(values, new long[] { height * width, J }).to_type(dtype).to(device);
+    }
+
+    /// <summary>Polarization rows [B, 2·J] from input gradients g [B, …] and the images [B, …] they belong to.</summary>
+    public Tensor Contract(Tensor gradient, Tensor images)
+    {
+        long count = gradient.shape[0];
+        var g = gradient.reshape(count, height * width);
+        var x = images.to(g.device).to_type(g.dtype).reshape(count, height * width);
+        if (g.device_type != DeviceType.CPU || g.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+            return ContractWithTensors(g, x);
+        g = g.contiguous();
+        x = x.contiguous();
+        var rows = new double[count * 2 * J];
+        if (g.dtype == ScalarType.Float32) ContractCpu<float>(g, x, rows, (int)count);
+        else ContractCpu<double>(g, x, rows, (int)count);
+        return torch.tensor(rows, new long[] { count, 2 * J }).to_type(g.dtype);
+    }
+
+    /// <summary>The same contraction with tensor operations (any device); also the reference the fused kernel is tested against.</summary>
+    public Tensor ContractWithTensors(Tensor gradient, Tensor images)
+    {
+        long count = gradient.shape[0];
+        var weighted = gradient.reshape(count, 1, height * width) * Gradients(images.to_type(gradient.dtype));
+        return weighted.matmul(CoordinateMatrix(gradient.dtype, gradient.device)).reshape(count, 2 * J);
+    }
+
+    // Single-threaded on purpose: the pass is memory-bound and short, and a second worker competes with
+    // libtorch's OpenMP threads, which spin on the other core after every parallel region (measured slower).
+    private void ContractCpu<T>(Tensor gradient, Tensor images, double[] rows, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = height * width, stride = 2 * J;
+        var allGradients = MemoryMarshal.Cast<byte, T>(gradient.bytes);
+        var allImages = MemoryMarshal.Cast<byte, T>(images.bytes);
+        for (int b = 0; b < count; b++)
+            ContractImage(allGradients.Slice(b * pixels, pixels), allImages.Slice(b * pixels, pixels), rows.AsSpan(b * stride, stride));
+    }
+
+    /// <summary>
+    /// One image: for every row r the sums over columns of s_k = g·∂_k I and s_k·column(c) are formed (vectorised
+    /// over the interior columns for float32), then weighted by row(r). ∂_k I is taken on the fly from the neighbours.
+    /// </summary>
+    // Hot loop of a one-off analysis: skip the unoptimised first JIT tier.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ContractImage<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> image, Span<double> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool reference = convention == SpatialConvention.Reference;
+        T half = T.CreateTruncating(scale / 2), full = T.CreateTruncating(scale);
+        var totals = new RowSums();
+
+        for (int r = 0; r < height; r++)
+        {
+            var here = image.Slice(r * width, width);
+            var gRow = g.Slice(r * width, width);
+            if (RowStencil(r) is not var (aboveRow, belowRow, rowScale)) continue;
+            var above = image.Slice(aboveRow * width, width);
+            var below = image.Slice(belowRow * width, width);
+            T rowFactor = T.CreateTruncating(rowScale);
+
+            var sums = new RowSums();
+            int start = reference ? 0 : 1, end = width - 1;
+            int c = start;
+            if (Vector.IsHardwareAccelerated && typeof(T) == typeof(float))
+                c = SumFloatLanes(MemoryMarshal.Cast<T, float>(gRow), MemoryMarshal.Cast<T, float>(above), MemoryMarshal.Cast<T, float>(below),
+                    MemoryMarshal.Cast<T, float>(here), float.CreateTruncating(rowFactor), reference ? 1f : (float)(scale / 2), reference, start, end, ref sums);
+            for (; c < end; c++) Accumulate(gRow, above, below, here, c, reference ? c : c - 1, c + 1, rowFactor, reference ? T.One : half, ref sums);
+            if (!reference)
+            {
+                Accumulate(gRow, above, below, here, 0, 0, 1, rowFactor, full, ref sums);
+                Accumulate(gRow, above, below, here, width - 1, width - 2, width - 1, rowFactor, full, ref sums);
+            }
+
+            double rowCoordinate = rowCoordinates[r];
+            totals.Row += sums.Row * rowCoordinate;
+            totals.RowColumn += sums.RowColumn;
+            totals.RowOne += sums.Row;
+            totals.Column += sums.Column * rowCoordinate;
+            totals.ColumnColumn += sums.ColumnColumn;
+            totals.ColumnOne += sums.Column;
+        }
+
+        result[0] = totals.Row;
+        result[1] = totals.RowColumn;
+        if (Affine)
+        {
+            result[2] = totals.RowOne;
+            result[3] = totals.Column;
+            result[4] = totals.ColumnColumn;
+            result[5] = totals.ColumnOne;
+        }
+        else
+        {
+            result[2] = totals.Column;
+            result[3] = totals.ColumnColumn;
+        }
+    }
+
+    /// <summary>Sums of s_row = g·∂_row I and s_col = g·∂_col I, plain and weighted by the column coordinate.</summary>
+    private struct RowSums
+    {
+        public double Row, RowColumn, RowOne, Column, ColumnColumn, ColumnOne;
+    }
+
+    // Hot loop of a one-off analysis: skip the unoptimised first JIT tier.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Accumulate<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> above, ReadOnlySpan<T> below, ReadOnlySpan<T> here,
+        int column, int left, int right, T rowFactor, T columnFactor, ref RowSums sums) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double gv = double.CreateTruncating(g[column]);
+        double sRow = gv * double.CreateTruncating((below[column] - above[column]) * rowFactor);
+        double sColumn = gv * double.CreateTruncating((here[right] - here[left]) * columnFactor);
+        sums.Row += sRow;
+        sums.RowColumn += sRow * columnCoordinates[column];
+        sums.Column += sColumn;
+        sums.ColumnColumn += sColumn * columnCoordinates[column];
+    }
+
+    /// <returns>The first column not yet summed.</returns>
+    // Hot loop of a one-off analysis: skip the unoptimised first JIT tier.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int SumFloatLanes(ReadOnlySpan<float> g, ReadOnlySpan<float> above, ReadOnlySpan<float> below, ReadOnlySpan<float> here,
+        float rowFactor, float columnFactor, bool reference, int start, int end, ref RowSums sums)
+    {
+        int lanes = Vector<float>.Count, c = start;
+        var row = Vector<float>.Zero;
+        var rowColumn = Vector<float>.Zero;
+        var column = Vector<float>.Zero;
+        var columnColumn = Vector<float>.Zero;
+        for (; c + lanes <= end; c += lanes)
+        {
+            var vg = new Vector<float>(g.Slice(c));
+            var dRow = (new Vector<float>(below.Slice(c)) - new Vector<float>(above.Slice(c))) * rowFactor;
+            var dColumn = (new Vector<float>(here.Slice(c + 1)) - new Vector<float>(here.Slice(reference ? c : c - 1))) * columnFactor;
+            var coordinates = new Vector<float>(columnCoordinatesSingle, c);
+            var sRow = vg * dRow;
+            var sColumn = vg * dColumn;
+            row += sRow;
+            rowColumn += sRow * coordinates;
+            column += sColumn;
+            columnColumn += sColumn * coordinates;
+        }
+        sums.Row += Vector.Sum(row);
+        sums.RowColumn += Vector.Sum(rowColumn);
+        sums.Column += Vector.Sum(column);
+        sums.ColumnColumn += Vector.Sum(columnColumn);
+        return c;
+    }
+}

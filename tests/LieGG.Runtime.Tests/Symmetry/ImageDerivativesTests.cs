@@ -1,0 +1,63 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Symmetry;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Tests.Symmetry;
+
+/// <summary>The fused CPU contraction must equal the tensor formulation g · ∂I · C it replaces.</summary>
+public sealed class ImageDerivativesTests
+{
+    [Theory]
+    [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 28, 28)]
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float32, 28, 28)]
+    [InlineData(SpatialConvention.Reference, false, ScalarType.Float32, 28, 28)]
+    [InlineData(SpatialConvention.Reference, true, ScalarType.Float64, 28, 28)]
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float64, 7, 11)]
+    [InlineData(SpatialConvention.Reference, false, ScalarType.Float32, 13, 40)]
+    [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 40, 9)]
+    public void Fused_contraction_equals_the_tensor_formulation(SpatialConvention convention, bool affine, ScalarType dtype, int height, int width)
+    {
+        var generator = new torch.Generator(7);
+        var images = randn(new long[] { 33, height, width }, generator: generator).to_type(dtype);
+        var gradient = randn(new long[] { 33, height, width }, generator: generator).to_type(dtype);
+        var derivatives = new ImageDerivatives(new SpatialPrior(convention, affine), height, width);
+
+        var fused = derivatives.Contract(gradient, images).to_type(ScalarType.Float64);
+        var reference = derivatives.ContractWithTensors(gradient.to_type(ScalarType.Float64), images.to_type(ScalarType.Float64));
+
+        Assert.Equal(reference.shape, fused.shape);
+        double tolerance = (dtype == ScalarType.Float32 ? 1e-4 : 1e-12) * reference.abs().max().item<double>();
+        var difference = (fused - reference).abs().max().item<double>();
+        Assert.True(difference <= tolerance, $"max difference {difference:E3} > {tolerance:E3}");
+    }
+
+    [Theory]
+    [InlineData(SpatialConvention.Centered, false, 28, 28)]
+    [InlineData(SpatialConvention.Centered, true, 9, 14)]
+    [InlineData(SpatialConvention.Reference, false, 28, 28)]
+    [InlineData(SpatialConvention.Reference, true, 15, 8)]
+    public void Single_pass_tangents_equal_gradients_times_coordinates(SpatialConvention convention, bool affine, int height, int width)
+    {
+        var images = randn(new long[] { 21, height, width }, generator: new torch.Generator(3));
+        var derivatives = new ImageDerivatives(new SpatialPrior(convention, affine), height, width);
+
+        var fused = derivatives.Tangents(images);
+        var reference = derivatives.Tangents(images.to_type(ScalarType.Float64));
+
+        Assert.Equal(ScalarType.Float32, fused.dtype);
+        Assert.Equal(reference.shape, fused.shape);
+        Assert.True(fused.to_type(ScalarType.Float64).allclose(reference, rtol: 1e-5, atol: 1e-5 * reference.abs().max().item<double>()));
+    }
+
+    [Fact]
+    public void Centered_gradients_are_exact_for_a_linear_ramp()
+    {
+        // I = 3·row + 5·column in pixels; normalised coordinates have 14 pixels per unit on 28×28.
+        var ramp = arange(28, dtype: ScalarType.Float64).reshape(28, 1) * 3 + arange(28, dtype: ScalarType.Float64).reshape(1, 28) * 5;
+        var derivatives = new ImageDerivatives(new SpatialPrior(), 28, 28);
+        var gradients = derivatives.Gradients(ramp.unsqueeze(0));
+        Assert.True(gradients[0, 0].allclose(full(784, 3.0 * 14, dtype: ScalarType.Float64)));
+        Assert.True(gradients[0, 1].allclose(full(784, 5.0 * 14, dtype: ScalarType.Float64)));
+    }
+}
