@@ -1,12 +1,12 @@
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Factorization;
+using TorchSharp;
 
 namespace LieGG.Runtime.Symmetry;
 
 /// <summary>
 /// Singular values and right singular vectors of a tall matrix (N × d, N ≫ d) in float64 without forming
-/// anything N × N: a thin QR (E = QR) and then the SVD of the d × d factor R, whose singular values and
-/// right vectors are those of E. U is never formed.
+/// anything N × N: a Householder QR that returns only R (LAPACK through libtorch), then the SVD of the d × d
+/// factor R (Math.NET), whose singular values and right vectors are those of E. Neither Q nor U is formed.
 /// </summary>
 public sealed record ThinSvd(double[] SingularValues, double[][] RightVectors)
 {
@@ -17,9 +17,7 @@ public sealed record ThinSvd(double[] SingularValues, double[][] RightVectors)
         if (values.Length != (long)rows * columns) throw new ArgumentException($"{values.Length} values are not {rows}×{columns}.", nameof(values));
         if (values.Any(v => !double.IsFinite(v)))
             throw new ArgumentException("The polarization matrix contains NaN or infinite values; the model's outputs or gradients are not finite.", nameof(values));
-        var matrix = Matrix<double>.Build.Dense(rows, columns, (i, j) => values[(long)i * columns + j]);
-        Matrix<double> square = rows > columns ? matrix.QR(QRMethod.Thin).R : matrix;
-        var svd = square.Svd(computeVectors: true);
+        var svd = (rows > columns ? TriangularFactor(values, rows, columns) : Matrix<double>.Build.DenseOfRowMajor(rows, columns, values)).Svd(computeVectors: true);
         var singular = svd.S.ToArray();
         var vt = svd.VT;
 
@@ -28,6 +26,13 @@ public sealed record ThinSvd(double[] SingularValues, double[][] RightVectors)
         var ascending = order.Select(i => i < singular.Length ? singular[i] : 0.0).ToArray();
         var vectors = order.Select(i => Canonical(vt.Row(i).ToArray())).ToArray();
         return new ThinSvd(ascending, vectors);
+    }
+
+    private static Matrix<double> TriangularFactor(double[] values, int rows, int columns)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (_, r) = torch.linalg.qr(torch.tensor(values, new long[] { rows, columns }), torch.linalg.QRMode.R);
+        return Matrix<double>.Build.DenseOfRowMajor(columns, columns, r.contiguous().data<double>().ToArray());
     }
 
     /// <summary>Fixes the sign so the entry of largest magnitude is positive (singular vectors are defined up to sign).</summary>
