@@ -189,29 +189,28 @@ internal sealed class ImageDerivatives
     private void ContractImage<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> image, Span<double> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool reference = convention == SpatialConvention.Reference;
-        T half = T.CreateTruncating(scale / 2), full = T.CreateTruncating(scale);
         var totals = new RowSums();
 
         for (int r = 0; r < height; r++)
         {
+            if (RowStencil(r) is not var (aboveRow, belowRow, rowScale)) continue;
             var here = image.Slice(r * width, width);
             var gRow = g.Slice(r * width, width);
-            if (RowStencil(r) is not var (aboveRow, belowRow, rowScale)) continue;
             var above = image.Slice(aboveRow * width, width);
             var below = image.Slice(belowRow * width, width);
             T rowFactor = T.CreateTruncating(rowScale);
 
+            // Interior columns share one stencil (vectorised for float32); the rest follow ColumnStencil.
             var sums = new RowSums();
-            int start = reference ? 0 : 1, end = width - 1;
-            int c = start;
+            int c = reference ? 0 : 1;
             if (Vector.IsHardwareAccelerated && typeof(T) == typeof(float))
                 c = SumFloatLanes(MemoryMarshal.Cast<T, float>(gRow), MemoryMarshal.Cast<T, float>(above), MemoryMarshal.Cast<T, float>(below),
-                    MemoryMarshal.Cast<T, float>(here), float.CreateTruncating(rowFactor), reference ? 1f : (float)(scale / 2), reference, start, end, ref sums);
-            for (; c < end; c++) Accumulate(gRow, above, below, here, c, reference ? c : c - 1, c + 1, rowFactor, reference ? T.One : half, ref sums);
+                    MemoryMarshal.Cast<T, float>(here), (float)rowScale, reference ? 1f : (float)(scale / 2), reference, c, width - 1, ref sums);
+            for (; c < width - 1; c++) Accumulate(gRow, above, below, here, c, rowFactor, ref sums);
             if (!reference)
             {
-                Accumulate(gRow, above, below, here, 0, 0, 1, rowFactor, full, ref sums);
-                Accumulate(gRow, above, below, here, width - 1, width - 2, width - 1, rowFactor, full, ref sums);
+                Accumulate(gRow, above, below, here, 0, rowFactor, ref sums);
+                Accumulate(gRow, above, below, here, width - 1, rowFactor, ref sums);
             }
 
             double rowCoordinate = rowCoordinates[r];
@@ -248,11 +247,12 @@ internal sealed class ImageDerivatives
     // Hot loop of a one-off analysis: skip the unoptimised first JIT tier.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accumulate<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> above, ReadOnlySpan<T> below, ReadOnlySpan<T> here,
-        int column, int left, int right, T rowFactor, T columnFactor, ref RowSums sums) where T : unmanaged, IFloatingPointIeee754<T>
+        int column, T rowFactor, ref RowSums sums) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (ColumnStencil(column) is not var (left, right, columnFactor)) return;
         double gv = double.CreateTruncating(g[column]);
         double sRow = gv * double.CreateTruncating((below[column] - above[column]) * rowFactor);
-        double sColumn = gv * double.CreateTruncating((here[right] - here[left]) * columnFactor);
+        double sColumn = gv * double.CreateTruncating(here[right] - here[left]) * columnFactor;
         sums.Row += sRow;
         sums.RowColumn += sRow * columnCoordinates[column];
         sums.Column += sColumn;
