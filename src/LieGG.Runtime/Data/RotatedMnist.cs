@@ -41,7 +41,12 @@ public static class RotatedMnist
     /// <summary>The seeded permutation whose first TrainCount entries are the training digits, and so on.</summary>
     public static int[] SplitOrder(int seed, int count) => new SeededRandom(seed, stream: 2).Permutation(count);
 
-    public static TensorDataset Create(MnistDigits digits, RotatedMnistOptions options)
+    public static TensorDataset Create(MnistDigits digits, RotatedMnistOptions options) => Build(digits, options, rotate: true);
+
+    /// <summary>The same pipeline without the rotation: plain MNIST with the same split, blur and normalisation.</summary>
+    public static TensorDataset CreateUnrotated(MnistDigits digits, RotatedMnistOptions options) => Build(digits, options, rotate: false);
+
+    private static TensorDataset Build(MnistDigits digits, RotatedMnistOptions options, bool rotate)
     {
         int needed = options.TrainCount + options.ValidationCount + options.TestCount;
         if (options.TrainCount <= 0 || options.ValidationCount < 0 || options.TestCount <= 0)
@@ -49,9 +54,13 @@ public static class RotatedMnist
         if (needed > digits.Count)
             throw new ArgumentException($"Rotated MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {digits.Source} has {digits.Count}; reduce the split sizes or supply more digits.");
 
-        var angles = AnglesDegrees(options.Seed, digits.Count).Select(a => a * Math.PI / 180).ToArray();
-        var images = ImageTransforms.RotateAll(ImageTransforms.ToUnitRange(digits.Images.Pixels), digits.Rows, digits.Columns, angles);
-        var description = $"rotated MNIST from {digits.Source}, seed {options.Seed}";
+        var images = ImageTransforms.ToUnitRange(digits.Images.Pixels);
+        if (rotate)
+        {
+            var angles = AnglesDegrees(options.Seed, digits.Count).Select(a => a * Math.PI / 180).ToArray();
+            images = ImageTransforms.RotateAll(images, digits.Rows, digits.Columns, angles);
+        }
+        var description = $"{(rotate ? "rotated " : "")}MNIST from {digits.Source}, seed {options.Seed}";
         if (options.BlurSigma > 0)
         {
             images = ImageTransforms.GaussianBlur(images, digits.Rows, digits.Columns, options.BlurSigma);
@@ -63,7 +72,7 @@ public static class RotatedMnist
             description += ", normalised";
         }
         var order = SplitOrder(options.Seed, digits.Count);
-        return ImageDatasets.Split("rotated-mnist", images, digits.Labels, digits.Rows, digits.Columns, order, options.TrainCount, options.ValidationCount, options.TestCount, description);
+        return ImageDatasets.Split(rotate ? "rotated-mnist" : "mnist", images, digits.Labels, digits.Rows, digits.Columns, order, options.TrainCount, options.ValidationCount, options.TestCount, description);
     }
 }
 

@@ -1,0 +1,51 @@
+namespace LieGG.Dsl.Generators.Model;
+
+/// <summary>One argument of a DSL attribute as C# source text, e.g. ("Width", "128") or ("source", "global::My.Data", IsType: true).</summary>
+/// <param name="Name">Property name, or the constructor parameter's name for constructor arguments.</param>
+/// <param name="Literal">Invariant-culture C# expression; for types the fully qualified name (no typeof).</param>
+internal sealed record ArgumentModel(string Name, string Literal, bool IsType = false);
+
+/// <summary>One DSL attribute: its short name ("Mlp", "RotatedMnist", …) and the arguments the user wrote.</summary>
+internal sealed record AttributeModel(string Name, EquatableArray<ArgumentModel> Arguments)
+{
+    public ArgumentModel? Find(string name)
+    {
+        foreach (var argument in Arguments)
+            if (argument.Name == name) return argument;
+        return null;
+    }
+}
+
+/// <summary>
+/// Everything the emitter needs to know about one declared experiment: strings and primitives only,
+/// so the incremental pipeline caches it by value.
+/// </summary>
+internal sealed record ExperimentModel(
+    string? Namespace,
+    string TypeName,
+    string Keyword,
+    string Accessibility,
+    string ExperimentName,
+    AttributeModel? Dataset,
+    AttributeModel? Architecture,
+    AttributeModel? Train,
+    AttributeModel? Prior,
+    AttributeModel? GroundTruth,
+    AttributeModel? Analysis)
+{
+    /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
+    public bool IsComplete => Dataset is not null && Architecture is not null && Train is not null && Prior is not null && ExperimentName.Length > 0;
+
+    public string FullTypeName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
+
+    public string ResultTypeName => TypeName + "Result";
+
+    public bool IsRegression => Dataset?.Name switch
+    {
+        "O5Regression" => true,
+        "Dataset" => Dataset.Find("Task")?.Literal == "global::LieGG.Dsl.TaskKind.Regression",
+        _ => false,
+    };
+
+    public bool IsLayerWise => Analysis?.Find("LayerWise")?.Literal == "true";
+}

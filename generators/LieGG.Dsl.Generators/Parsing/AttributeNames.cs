@@ -1,0 +1,24 @@
+namespace LieGG.Dsl.Generators.Parsing;
+
+/// <summary>Metadata names of the DSL attributes and which group each belongs to.</summary>
+internal static class AttributeNames
+{
+    public const string Namespace = "LieGG.Dsl";
+    public const string Experiment = "LieGG.Dsl.ExperimentAttribute";
+
+    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "Dataset"];
+    public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Model"];
+    public static readonly string[] Trainings = ["Train"];
+    public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];
+    public static readonly string[] GroundTruths = ["GroundTruth"];
+    public static readonly string[] Analyses = ["Analysis"];
+
+    /// <summary>"LieGG.Dsl.MlpAttribute" → "Mlp"; null for attributes outside the DSL.</summary>
+    public static string? ShortName(string? metadataName)
+    {
+        const string suffix = "Attribute";
+        if (metadataName is null || !metadataName.StartsWith(Namespace + ".", System.StringComparison.Ordinal) || !metadataName.EndsWith(suffix, System.StringComparison.Ordinal))
+            return null;
+        return metadataName.Substring(Namespace.Length + 1, metadataName.Length - Namespace.Length - 1 - suffix.Length);
+    }
+}

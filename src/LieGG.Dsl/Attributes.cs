@@ -1,0 +1,179 @@
+namespace LieGG.Dsl;
+
+// Every experiment is a partial class (or record) with [Experiment] and exactly one attribute of each group:
+// dataset, architecture, training and prior; [GroundTruth] and [Analysis] are optional. The source generator
+// turns the declaration into a typed spec, Run/RunAsync and a result type; analyzers (LGGnnnn) check it.
+
+/// <summary>Declares an experiment. The class must be partial; the name is what the CLI runs.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ExperimentAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string? Description { get; set; }
+}
+
+/// <summary>Dataset: the O(5)-invariant regression task of LieGG §5.1 (inputs two 5-vectors, one output).</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class O5RegressionAttribute : Attribute
+{
+    public int TrainCount { get; set; } = 10_000;
+
+    public int ValidationCount { get; set; } = 250;
+
+    public int TestCount { get; set; } = 250;
+}
+
+/// <summary>Dataset: MNIST digits (embedded 10k, or IDX files given with --data-dir), 28×28, 10 classes.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class MnistAttribute : Attribute
+{
+    public int TrainCount { get; set; } = 8000;
+
+    public int ValidationCount { get; set; } = 1000;
+
+    public int TestCount { get; set; } = 1000;
+
+    /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
+    public double Blur { get; set; }
+
+    public bool Normalize { get; set; } = true;
+}
+
+/// <summary>Dataset: rotated MNIST generated from MNIST digits (seeded angle per digit), 28×28, 10 classes.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class RotatedMnistAttribute : Attribute
+{
+    public int TrainCount { get; set; } = 8000;
+
+    public int ValidationCount { get; set; } = 1000;
+
+    public int TestCount { get; set; } = 1000;
+
+    /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
+    public double Blur { get; set; }
+
+    public bool Normalize { get; set; } = true;
+}
+
+/// <summary>Dataset: a user type implementing <c>LieGG.Runtime.Experiments.IDatasetSource</c> with a public parameterless constructor.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class DatasetAttribute(Type source) : Attribute
+{
+    public Type Source { get; } = source;
+
+    /// <summary>The task the source returns (decides the result's metric).</summary>
+    public TaskKind Task { get; set; } = TaskKind.Classification;
+
+    /// <summary>Shape of one input, e.g. { 28, 28 } or { 10 }; lets the analyzers check the prior. Optional.</summary>
+    public int[]? InputShape { get; set; }
+}
+
+/// <summary>Architecture: an MLP of <see cref="Hidden"/> layers of <see cref="Width"/> units.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class MlpAttribute : Attribute
+{
+    public int Hidden { get; set; } = 2;
+
+    public int Width { get; set; } = 32;
+
+    public Activation Activation { get; set; } = Activation.Swish;
+
+    public bool Bias { get; set; }
+
+    /// <summary>L2-normalise the outputs (logits) during training and analysis.</summary>
+    public bool NormalizeOutput { get; set; }
+}
+
+/// <summary>Architecture: an MLP of <see cref="Hidden"/> layers, as wide as a budget of <see cref="Parameters"/> allows.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class MlpBudgetAttribute : Attribute
+{
+    public long Parameters { get; set; } = 100_000;
+
+    public int Hidden { get; set; } = 2;
+
+    public Activation Activation { get; set; } = Activation.Swish;
+
+    public bool Bias { get; set; }
+
+    public bool NormalizeOutput { get; set; }
+}
+
+/// <summary>Architecture: a user type implementing <c>LieGG.Runtime.Experiments.IModelFactory</c> with a public parameterless constructor.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ModelAttribute(Type factory) : Attribute
+{
+    public Type Factory { get; } = factory;
+}
+
+/// <summary>Training: Adam with mini-batches and best-validation model selection.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class TrainAttribute : Attribute
+{
+    public int Epochs { get; set; } = 90;
+
+    public int BatchSize { get; set; } = 500;
+
+    public double LearningRate { get; set; } = 3e-3;
+
+    public double WeightDecay { get; set; }
+
+    /// <summary><see cref="Loss.Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
+    public Loss Loss { get; set; } = Loss.Auto;
+
+    public int Seed { get; set; }
+
+    public bool SelectBest { get; set; } = true;
+}
+
+/// <summary>Prior: the group acts on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors of the input.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class GenericPriorAttribute : Attribute
+{
+    public int Dimension { get; set; } = 2;
+
+    public int Copies { get; set; } = 1;
+}
+
+/// <summary>Prior: the group acts on the pixel coordinates of single-channel images.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class SpatialPriorAttribute : Attribute
+{
+    public SpatialConvention Convention { get; set; } = SpatialConvention.Centered;
+
+    /// <summary>Add translations (2×3 generators).</summary>
+    public bool Affine { get; set; }
+}
+
+/// <summary>The known group the learned generators are compared with (symmetry bias, principal angles).</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class GroundTruthAttribute : Attribute
+{
+    public GroundTruthAttribute(Group group) => Group = group;
+
+    /// <param name="algebra">A type implementing <c>LieGG.Runtime.Symmetry.ILieAlgebra</c> with a public parameterless constructor.</param>
+    public GroundTruthAttribute(Type algebra) => Algebra = algebra;
+
+    public Group? Group { get; }
+
+    public Type? Algebra { get; }
+}
+
+/// <summary>How the trained network is analysed.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class AnalysisAttribute : Attribute
+{
+    public OutputReduction Outputs { get; set; } = OutputReduction.Sum;
+
+    /// <summary>Output transform; by default L2 normalisation for classifiers and none for regression.</summary>
+    public OutputTransform Transform { get; set; } = OutputTransform.L2Normalize;
+
+    /// <summary>Also analyse every hidden layer's (L2-normalised) output (paper §5.4).</summary>
+    public bool LayerWise { get; set; }
+
+    /// <summary>Training samples in the polarization matrix; 0 = all.</summary>
+    public int Samples { get; set; }
+
+    public int Bootstrap { get; set; } = 200;
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Experiments;
+
+/// <summary>Per-run settings that override the declaration (the CLI's options).</summary>
+public sealed record ExperimentRunOptions
+{
+    /// <summary>Replaces the declared epoch count.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Replaces the declared seed (data, weights, batch order).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>A smoke-size run: ≤ 2 epochs, ≤ 1000/200/200 samples, ≤ 500 analysed samples, ≤ 20 bootstrap resamples.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>
+    public string? DataDirectory { get; init; }
+
+    public int? Threads { get; init; }
+
+    public string Device { get; init; } = "cpu";
+}
+
+/// <summary>Where a run is.</summary>
+/// <param name="Stage">"data", "training", "analysis" or "done".</param>
+/// <param name="Epoch">The last finished epoch while training, else null.</param>
+public sealed record ExperimentProgress(string Experiment, string Stage, EpochProgress? Epoch);
+
+/// <summary>Train/validation/test sizes of the data a run used.</summary>
+public sealed record DatasetSizes(int Train, int Validation, int Test);
+
+/// <summary>Wall-clock seconds of a run's stages.</summary>
+public sealed record RunTimings(double DataSeconds, double TrainingSeconds, double AnalysisSeconds, double TotalSeconds);
+
+/// <summary>What one run of an experiment produced; generated result types expose it with declaration-specific names.</summary>
+public sealed record ExperimentResult
+{
+    public required string Experiment { get; init; }
+
+    public required int Seed { get; init; }
+
+    public required bool Quick { get; init; }
+
+    public required TaskKind Task { get; init; }
+
+    /// <summary>"accuracy" (classification) or "mse" (regression).</summary>
+    public required string TestMetricName { get; init; }
+
+    public required double TestMetric { get; init; }
+
+    public required DatasetSizes Data { get; init; }
+
+    public required long Parameters { get; init; }
+
+    public required string Prior { get; init; }
+
+    public required int Epochs { get; init; }
+
+    public required TrainingResult Training { get; init; }
+
+    public required SymmetryResult Symmetry { get; init; }
+
+    public IReadOnlyList<LayerSymmetry>? Layers { get; init; }
+
+    public required RunTimings Timings { get; init; }
+}
+
+/// <summary>Runs an <see cref="ExperimentSpec"/>: data, model, training, then the LieGG analysis on training inputs.</summary>
+public static class ExperimentRunner
+{
+    public static IDataset LoadData(ExperimentSpec spec, ExperimentRunOptions? options = null)
+    {
+        options ??= new ExperimentRunOptions();
+        return spec.Dataset.Load(new DatasetContext(options.Seed ?? spec.Training.Seed, options.DataDirectory, options.Quick));
+    }
+
+    public static nn.Module<Tensor, Tensor> CreateModel(ExperimentSpec spec, IDataset data, int? seed = null)
+        => spec.Architecture.Create(new ModelContext(data.InputShape, data.OutputSize, data.Task, seed ?? spec.Training.Seed));
+
+    public static Task<ExperimentResult> RunAsync(ExperimentSpec spec, ExperimentRunOptions? options = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Task.Run(() => Run(spec, options, progress, cancellationToken), cancellationToken);
+
+    public static ExperimentResult Run(ExperimentSpec spec, ExperimentRunOptions? options = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ExperimentRunOptions();
+        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        int seed = options.Seed ?? spec.Training.Seed;
+        var training = spec.Training with
+        {
+            Seed = seed,
+            Epochs = options.Quick ? Math.Min(options.Epochs ?? spec.Training.Epochs, 2) : options.Epochs ?? spec.Training.Epochs,
+            Threads = options.Threads ?? spec.Training.Threads,
+            Device = options.Device,
+        };
+        training.Validate();
+        var total = Stopwatch.StartNew();
+
+        progress?.Report(new ExperimentProgress(spec.Name, "data", null));
+        using var data = LoadData(spec, options);
+        double dataSeconds = total.Elapsed.TotalSeconds;
+        var prior = spec.Prior;
+        var algebra = spec.GroundTruth?.Resolve(prior);
+
+        using var model = CreateModel(spec, data, seed);
+        progress?.Report(new ExperimentProgress(spec.Name, "training", null));
+        var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
+        var trained = Trainer.Fit(model, data, training, epochProgress, cancellationToken);
+        double testMetric = Evaluation.Metric(model, data.Test, data.Task);
+        double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
+
+        progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
+        var analysis = spec.Analysis;
+        int samples = analysis.Samples > 0 ? analysis.Samples : data.Train.Count;
+        if (options.Quick) samples = Math.Min(samples, 500);
+        var polarizationOptions = new PolarizationOptions
+        {
+            Reduction = analysis.Outputs,
+            Transform = analysis.ResolveTransform(data.Task, data.OutputSize),
+        };
+        var symmetryOptions = new SymmetryOptions { BootstrapResamples = options.Quick ? Math.Min(analysis.Bootstrap, 20) : analysis.Bootstrap, BootstrapSeed = seed };
+        using var inputs = PolarizationInputs.Prepare(data.Train.Inputs, prior, samples);
+        var matrix = Polarization.Compute(model, inputs, polarizationOptions, cancellationToken);
+        var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, symmetryOptions);
+        var layers = analysis.LayerWise
+            ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
+            : null;
+        total.Stop();
+        progress?.Report(new ExperimentProgress(spec.Name, "done", null));
+
+        return new ExperimentResult
+        {
+            Experiment = spec.Name,
+            Seed = seed,
+            Quick = options.Quick,
+            Task = data.Task,
+            TestMetricName = trained.ValidationMetricName,
+            TestMetric = testMetric,
+            Data = new DatasetSizes(data.Train.Count, data.Validation.Count, data.Test.Count),
+            Parameters = model.parameters().Sum(p => p.numel()),
+            Prior = prior.Description,
+            Epochs = training.Epochs,
+            Training = trained,
+            Symmetry = symmetry,
+            Layers = layers,
+            Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
+        };
+    }
+
+    private sealed class ForwardingProgress(string experiment, IProgress<ExperimentProgress> target) : IProgress<EpochProgress>
+    {
+        public void Report(EpochProgress value) => target.Report(new ExperimentProgress(experiment, "training", value));
+    }
+}

@@ -1,0 +1,152 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Experiments;
+
+/// <summary>
+/// Everything an experiment declares; generated code builds one from the attributes' constants. The spec records
+/// use the attributes' property names and defaults, so generated code passes only what a declaration sets.
+/// </summary>
+public sealed record ExperimentSpec
+{
+    public required string Name { get; init; }
+
+    public required DatasetSpec Dataset { get; init; }
+
+    public required ArchitectureSpec Architecture { get; init; }
+
+    public required TrainingOptions Training { get; init; }
+
+    public required ISymmetryPrior Prior { get; init; }
+
+    public GroundTruthSpec? GroundTruth { get; init; }
+
+    public AnalysisSpec Analysis { get; init; } = new();
+}
+
+/// <summary>Where the data comes from.</summary>
+public abstract record DatasetSpec
+{
+    /// <summary>Regression or classification, known before loading (the result's metric depends on it).</summary>
+    public abstract TaskKind Task { get; }
+
+    public abstract IDataset Load(DatasetContext context);
+
+    /// <summary>Split sizes shrunk for a smoke run.</summary>
+    protected static (int Train, int Validation, int Test) QuickSizes(int train, int validation, int test, bool quick)
+        => quick ? (Math.Min(train, 1000), Math.Min(validation, 200), Math.Min(test, 200)) : (train, validation, test);
+}
+
+/// <summary>The O(5) regression task (paper §5.1).</summary>
+public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount = 250, int TestCount = 250) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        return O5Synthetic.Create(new O5Options { Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test }).Data;
+    }
+}
+
+/// <summary>MNIST digits, optionally rotated (rotated MNIST), blurred and normalised.</summary>
+/// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
+public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int ValidationCount = 1000, int TestCount = 1000, double Blur = 0, bool Normalize = true) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Classification;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        var options = new RotatedMnistOptions
+        {
+            Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, Normalize = Normalize,
+        };
+        return Rotate ? RotatedMnist.Create(digits, options) : RotatedMnist.CreateUnrotated(digits, options);
+    }
+}
+
+/// <summary>A user dataset type (<c>[Dataset(typeof(T))]</c>).</summary>
+public sealed record CustomDatasetSpec(string TypeName, TaskKind DeclaredTask, Func<IDatasetSource> Factory) : DatasetSpec
+{
+    public override TaskKind Task => DeclaredTask;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var data = Factory().Load(context);
+        if (data.Task != DeclaredTask)
+            throw new InvalidOperationException($"{TypeName} returned a {data.Task} dataset but the experiment was built for {DeclaredTask}.");
+        return data;
+    }
+}
+
+/// <summary>How the network is built.</summary>
+public abstract record ArchitectureSpec
+{
+    public abstract nn.Module<Tensor, Tensor> Create(ModelContext context);
+}
+
+/// <summary>An MLP of fixed width; <paramref name="NormalizeOutput"/> L2-normalises its outputs (logits).</summary>
+public sealed record MlpSpec(int Hidden = 2, int Width = 32, Activation Activation = Activation.Swish, bool Bias = false, bool NormalizeOutput = false) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context)
+    {
+        var mlp = Mlp.Create(new MlpOptions(context.InputSize, context.OutputSize, Hidden, Width, Activation, Bias), context.Seed);
+        return NormalizeOutput ? new L2NormalizedOutput(mlp) : mlp;
+    }
+}
+
+/// <summary>An MLP whose width is the largest that fits a parameter budget at the given depth (paper §5.3).</summary>
+public sealed record MlpBudgetSpec(long Parameters = 100_000, int Hidden = 2, Activation Activation = Activation.Swish, bool Bias = false, bool NormalizeOutput = false) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context)
+    {
+        int width = Mlp.WidthForBudget(Parameters, context.InputSize, context.OutputSize, Hidden, Bias);
+        return new MlpSpec(Hidden, width, Activation, Bias, NormalizeOutput).Create(context);
+    }
+}
+
+/// <summary>A user model factory (<c>[Model(typeof(T))]</c>) or a model-building method on the experiment.</summary>
+public sealed record CustomModelSpec(string Source, Func<ModelContext, nn.Module<Tensor, Tensor>> Factory) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context) => Factory(context);
+
+    public static CustomModelSpec FromFactory<T>() where T : IModelFactory, new()
+        => new(typeof(T).FullName ?? typeof(T).Name, context => new T().Create(context));
+}
+
+/// <summary>The ground-truth algebra the learned generators are compared with.</summary>
+public abstract record GroundTruthSpec
+{
+    public abstract ILieAlgebra Resolve(ISymmetryPrior prior);
+}
+
+public sealed record BuiltInGroundTruth(Group Group) : GroundTruthSpec
+{
+    public override ILieAlgebra Resolve(ISymmetryPrior prior) => LieAlgebra.For(Group, prior.GeneratorRows, prior.GeneratorColumns);
+}
+
+public sealed record CustomGroundTruth(string TypeName, Func<ILieAlgebra> Factory) : GroundTruthSpec
+{
+    public override ILieAlgebra Resolve(ISymmetryPrior prior) => Factory();
+}
+
+/// <summary>How the trained network is analysed.</summary>
+/// <param name="Transform">Output transform; null = L2 normalisation for classifiers, none for regression.</param>
+/// <param name="Samples">Training samples in the polarization matrix; 0 = all.</param>
+/// <param name="Bootstrap">Bootstrap resamples for the confidence intervals.</param>
+public sealed record AnalysisSpec(
+    OutputReduction Outputs = OutputReduction.Sum,
+    OutputTransform? Transform = null,
+    bool LayerWise = false,
+    int Samples = 0,
+    int Bootstrap = 200)
+{
+    public OutputTransform ResolveTransform(TaskKind task, int outputs)
+        => Transform ?? (task == TaskKind.Classification && outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
+}

@@ -1,0 +1,46 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+
+namespace LieGG.Dsl.Generators.Tests;
+
+/// <summary>Generated code passes only the arguments a declaration sets, so attribute and spec defaults must agree.</summary>
+public sealed class DefaultsAgreementTests
+{
+    [Fact]
+    public void Dataset_defaults_agree()
+    {
+        var o5 = new O5RegressionAttribute();
+        Assert.Equal((o5.TrainCount, o5.ValidationCount, o5.TestCount), (new O5DatasetSpec().TrainCount, new O5DatasetSpec().ValidationCount, new O5DatasetSpec().TestCount));
+        var mnist = new MnistAttribute();
+        var rotated = new RotatedMnistAttribute();
+        var spec = new MnistDatasetSpec(Rotate: true);
+        Assert.Equal((mnist.TrainCount, mnist.ValidationCount, mnist.TestCount, mnist.Blur, mnist.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
+        Assert.Equal((rotated.TrainCount, rotated.ValidationCount, rotated.TestCount, rotated.Blur, rotated.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
+    }
+
+    [Fact]
+    public void Architecture_defaults_agree()
+    {
+        var mlp = new MlpAttribute();
+        Assert.Equal(new MlpSpec(), new MlpSpec(mlp.Hidden, mlp.Width, mlp.Activation, mlp.Bias, mlp.NormalizeOutput));
+        var budget = new MlpBudgetAttribute();
+        Assert.Equal(new MlpBudgetSpec(), new MlpBudgetSpec(budget.Parameters, budget.Hidden, budget.Activation, budget.Bias, budget.NormalizeOutput));
+    }
+
+    [Fact]
+    public void Training_prior_and_analysis_defaults_agree()
+    {
+        var train = new TrainAttribute();
+        var options = new TrainingOptions();
+        Assert.Equal((train.Epochs, train.BatchSize, train.LearningRate, train.WeightDecay, train.Loss, train.Seed, train.SelectBest),
+            (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Loss, options.Seed, options.SelectBest));
+        var spatial = new SpatialPriorAttribute();
+        Assert.Equal(new SpatialPrior(), new SpatialPrior(spatial.Convention, spatial.Affine));
+        Assert.Equal(new GenericPriorAttribute().Copies, new GenericPrior(1).Copies);
+        var analysis = new AnalysisAttribute();
+        var analysisSpec = new AnalysisSpec();
+        Assert.Equal((analysis.Outputs, analysis.LayerWise, analysis.Samples, analysis.Bootstrap), (analysisSpec.Outputs, analysisSpec.LayerWise, analysisSpec.Samples, analysisSpec.Bootstrap));
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.CodeAnalysis;
+
+namespace LieGG.Dsl.Generators.Tests;
+
+public sealed class GeneratedSourceTests
+{
+    private const string Regression = """
+        using LieGG.Dsl;
+        namespace Lab;
+
+        [Experiment("o5")]
+        [O5Regression(TrainCount = 2000)]
+        [Mlp(Hidden = 2, Width = 32, Activation = Activation.Swish)]
+        [Train(Epochs = 90, BatchSize = 500, LearningRate = 3e-3, WeightDecay = 1e-4)]
+        [GenericPrior(Dimension = 5, Copies = 2)]
+        [GroundTruth(Group.SO)]
+        public partial class O5Study;
+        """;
+
+    private const string LayerwiseClassifier = """
+        using LieGG.Dsl;
+        namespace Lab.Images;
+
+        [Experiment("rot-layers")]
+        [RotatedMnist(Blur = 1.5, TrainCount = 4000)]
+        [MlpBudget(Parameters = 120_000, Hidden = 3, NormalizeOutput = true)]
+        [Train(Epochs = 20, BatchSize = 256, LearningRate = 1e-3, Seed = 7, Loss = Loss.CrossEntropy)]
+        [SpatialPrior(Convention = SpatialConvention.Reference, Affine = true)]
+        [GroundTruth(Group.SE2)]
+        [Analysis(LayerWise = true, Outputs = OutputReduction.PerOutput, Transform = OutputTransform.Softmax, Samples = 1000)]
+        internal partial record RotLayers;
+        """;
+
+    private const string CustomEverything = """
+        using LieGG.Dsl;
+        using LieGG.Runtime.Data;
+        using LieGG.Runtime.Experiments;
+        using LieGG.Runtime.Symmetry;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        public sealed class Points : IDatasetSource
+        {
+            public IDataset Load(DatasetContext context) => throw new System.InvalidOperationException();
+        }
+
+        public sealed class Net : IModelFactory
+        {
+            public nn.Module<Tensor, Tensor> Create(ModelContext context) => nn.Linear(context.InputSize, context.OutputSize);
+        }
+
+        public sealed class Planar : ILieAlgebra
+        {
+            public string Name => "planar";
+            public System.Collections.Generic.IReadOnlyList<double[,]> Basis => new[] { new double[,] { { 0, 1 }, { -1, 0 } } };
+        }
+
+        [Experiment("custom")]
+        [Dataset(typeof(Points), Task = TaskKind.Regression, InputShape = new[] { 6 })]
+        [Model(typeof(Net))]
+        [Train]
+        [GenericPrior(Dimension = 2, Copies = 3)]
+        [GroundTruth(typeof(Planar))]
+        public partial class Custom;
+        """;
+
+    [Theory]
+    [InlineData(nameof(Regression), Regression, "Lab.O5Study.LieGG.g.cs")]
+    [InlineData(nameof(LayerwiseClassifier), LayerwiseClassifier, "Lab.Images.RotLayers.LieGG.g.cs")]
+    [InlineData(nameof(CustomEverything), CustomEverything, "Custom.LieGG.g.cs")]
+    public void Generated_source_matches_snapshot_and_compiles_cleanly(string name, string source, string hintName)
+    {
+        var (files, output, _) = GeneratorHarness.Run(source);
+
+        TextSnapshot.Match(files[hintName], name);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Catalog_lists_complete_experiments_by_name()
+    {
+        var (files, _, _) = GeneratorHarness.Run(Regression, LayerwiseClassifier, CustomEverything);
+        TextSnapshot.Match(files["LieGG.ExperimentCatalog.g.cs"], "Catalog");
+    }
+
+    [Fact]
+    public void Result_members_follow_the_declaration()
+    {
+        var (_, output, _) = GeneratorHarness.Run(Regression, LayerwiseClassifier);
+        var regression = output.GetTypeByMetadataName("Lab.O5StudyResult")!;
+        var classifier = output.GetTypeByMetadataName("Lab.Images.RotLayersResult")!;
+
+        Assert.NotEmpty(regression.GetMembers("TestMse"));
+        Assert.Empty(regression.GetMembers("TestAccuracy"));
+        Assert.Empty(regression.GetMembers("Layers"));
+        Assert.NotEmpty(classifier.GetMembers("TestAccuracy"));
+        Assert.NotEmpty(classifier.GetMembers("Layers"));
+        Assert.Equal(Accessibility.Internal, classifier.DeclaredAccessibility);
+    }
+
+    [Fact]
+    public void Incomplete_or_non_partial_declarations_generate_nothing_but_the_catalog()
+    {
+        var (files, output, _) = GeneratorHarness.Run("""
+            using LieGG.Dsl;
+            [Experiment("no-prior")] [O5Regression] [Mlp] [Train] public partial class NoPrior;
+            [Experiment("not-partial")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] public class NotPartial;
+            """);
+
+        Assert.Equal(["LieGG.ExperimentCatalog.g.cs"], files.Keys);
+        Assert.DoesNotContain("no-prior", files["LieGG.ExperimentCatalog.g.cs"]);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+}
