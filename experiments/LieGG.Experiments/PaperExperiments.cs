@@ -20,17 +20,20 @@ public partial class O5Regression;
 [GroundTruth(Group.SO)]
 public partial class O5Invariant;
 
-/// <summary>LieGG §5.2: a shallow MLP on rotated MNIST.</summary>
-[Experiment("rotmnist-shallow", Description = "LieGG §5.2: 2-layer MLP on rotated MNIST")]
+/// <summary>
+/// LieGG §5.2: a shallow (2-layer: one hidden layer) MLP on rotated MNIST with about a quarter of the deep
+/// model's parameters: 784·53 + 53·10 = 42 082 against 167 168.
+/// </summary>
+[Experiment("rotmnist-shallow", Description = "LieGG §5.2: 2-layer MLP (one hidden layer of 53) on rotated MNIST")]
 [RotatedMnist(Blur = 1.5)]
-[Mlp(Hidden = 2, Width = 128, NormalizeOutput = true)]
+[Mlp(Hidden = 1, Width = 53, NormalizeOutput = true)]
 [Train(Epochs = 200, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior]
 [GroundTruth(Group.SO)]
 public partial class RotMnistShallow;
 
-/// <summary>LieGG §5.2: a deep MLP (about four times the parameters of the shallow one) on rotated MNIST.</summary>
-[Experiment("rotmnist-deep", Description = "LieGG §5.2: 5 hidden layers × 128 on rotated MNIST")]
+/// <summary>LieGG §5.2 (the authors' notebook): a deep (6-layer: five hidden layers of 128) MLP on rotated MNIST, L2-normalised logits.</summary>
+[Experiment("rotmnist-deep", Description = "LieGG §5.2: 6-layer MLP (5 hidden × 128) on rotated MNIST")]
 [RotatedMnist(Blur = 1.5)]
 [Mlp(Hidden = 5, Width = 128, NormalizeOutput = true)]
 [Train(Epochs = 200, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]

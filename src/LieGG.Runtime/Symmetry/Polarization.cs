@@ -33,7 +33,9 @@ public sealed record PolarizationOptions
 /// there is one row per sample; with <see cref="OutputReduction.PerOutput"/> rows are sample-major
 /// (sample i, output o at row i·m + o).
 /// </summary>
-public sealed record PolarizationMatrix(int Samples, int OutputsPerSample, int GeneratorRows, int GeneratorColumns, double[] Values)
+/// <param name="Epsilon">Unit roundoff of the arithmetic that produced the rows (float32 or float64 derivatives):
+/// the default rank tolerance scales with it.</param>
+public sealed record PolarizationMatrix(int Samples, int OutputsPerSample, int GeneratorRows, int GeneratorColumns, double[] Values, double Epsilon = 2.220446049250313e-16)
 {
     public int Rows => Samples * OutputsPerSample;
 
@@ -177,6 +179,7 @@ public static class Polarization
         int d = prior.GeneratorRows * prior.GeneratorColumns;
         double[]? values = null;
         int rowsPerSample = 1;
+        var precision = ScalarType.Float64;
         for (long start = 0; start < total; start += options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -185,13 +188,15 @@ public static class Polarization
             var batch = rows(inputs.Inputs.narrow(0, start, size), start);
             if (values is null)
             {
+                precision = batch.dtype;
                 rowsPerSample = batch.dim() == 3 ? (int)batch.shape[1] : 1;
                 values = new double[checked(total * rowsPerSample * d)];
             }
             var data = batch.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
             Array.Copy(data, 0, values, start * rowsPerSample * d, data.Length);
         }
-        return new PolarizationMatrix((int)total, rowsPerSample, prior.GeneratorRows, prior.GeneratorColumns, values!);
+        double epsilon = precision == ScalarType.Float64 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
+        return new PolarizationMatrix((int)total, rowsPerSample, prior.GeneratorRows, prior.GeneratorColumns, values!, epsilon);
     }
 
     private static Tensor ReverseRows(Func<Tensor, Tensor> function, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)

@@ -8,7 +8,10 @@ public sealed record SymmetryOptions
     /// <summary>k: how many smallest-variance generators form the recovered subspace. Default: dim 𝔤 with a ground truth, else the numerical null dimension (at least 1).</summary>
     public int? SubspaceDimension { get; init; }
 
-    /// <summary>Singular values at or below this count as zero. Default: eps(σ_max) · max(N, d), as Math.NET's rank.</summary>
+    /// <summary>
+    /// Singular values at or below this count as zero. Default: ε · σ_max · max(N, d) (Math.NET's rank rule), with ε the
+    /// unit roundoff of the arithmetic that produced E (float32 or float64 derivatives; <see cref="PolarizationMatrix.Epsilon"/>).
+    /// </summary>
     public double? RankTolerance { get; init; }
 
     /// <summary>Bootstrap resamples (of samples, with replacement) for the confidence intervals; 0 = none.</summary>
@@ -92,7 +95,7 @@ public static class SymmetryAnalyzer
 
         var spectrum = svd.SingularValues.Select(s => s * s / n).ToArray();
         double sigmaMax = svd.SingularValues[^1];
-        double tolerance = options.RankTolerance ?? MathNet.Numerics.Precision.EpsilonOf(sigmaMax) * Math.Max(n, d);
+        double tolerance = options.RankTolerance ?? matrix.Epsilon * sigmaMax * Math.Max(n, d);
         int rank = svd.SingularValues.Count(s => s > tolerance);
 
         int k = options.SubspaceDimension ?? basis?.Dimension ?? Math.Max(1, d - rank);
