@@ -1,0 +1,63 @@
+using Microsoft.CodeAnalysis;
+
+namespace LieGG.Dsl.Generators.Diagnostics;
+
+/// <summary>
+/// Every LieGG diagnostic. IDs by range: LGG1xxx usage, LGG2xxx dataset/architecture, LGG3xxx symmetry/group,
+/// LGG4xxx training. Each message states the fault and the fix; docs/diagnostics.md lists them all.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    private const string Usage = "LieGG.Usage";
+    private const string Data = "LieGG.DatasetAndArchitecture";
+    private const string Symmetry = "LieGG.Symmetry";
+    private const string Training = "LieGG.Training";
+
+    private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity = DiagnosticSeverity.Error, params string[] tags)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: $"docs/diagnostics.md#{id.ToLowerInvariant()}", customTags: tags);
+
+    public static readonly DiagnosticDescriptor NotPartial = Rule("LGG1001", "Experiment type must be partial",
+        "'{0}' has [Experiment] but is not partial; add the partial modifier so the generated Spec, Run and result can be added", Usage);
+
+    public static readonly DiagnosticDescriptor Nested = Rule("LGG1002", "Experiment type must be top-level",
+        "'{0}' is nested in '{1}'; declare experiments as top-level types in a namespace", Usage);
+
+    public static readonly DiagnosticDescriptor InvalidName = Rule("LGG1003", "Invalid experiment name",
+        "Experiment name '{0}' is not usable on the command line; use letters, digits, '-', '_' or '.', starting with a letter or digit", Usage);
+
+    public static readonly DiagnosticDescriptor DuplicateName = Rule("LGG1004", "Duplicate experiment name",
+        "Experiment name '{0}' is also used by '{1}'; give every experiment its own name", Usage, DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor AttributeWithoutExperiment = Rule("LGG1005", "DSL attribute without [Experiment]",
+        "[{0}] on '{1}' has no effect without [Experiment(\"name\")]; add [Experiment] or remove the attribute", Usage, DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor MissingGroup = Rule("LGG1006", "Missing experiment attribute",
+        "Experiment '{0}' declares no {1}; add one of {2}", Usage);
+
+    public static readonly DiagnosticDescriptor DuplicateGroup = Rule("LGG1007", "Conflicting experiment attributes",
+        "Experiment '{0}' declares more than one {1} ([{2}] and [{3}]); keep exactly one", Usage);
+
+    public static readonly DiagnosticDescriptor OutOfRange = Rule("LGG2001", "Value out of range",
+        "{0}.{1} = {2} is out of range; use {3}", Data);
+
+    public static readonly DiagnosticDescriptor WrongType = Rule("LGG2002", "Type does not implement the required interface",
+        "{0}({1}) needs a non-abstract type implementing {2} with a public parameterless constructor; '{1}' {3}", Data);
+
+    public static readonly DiagnosticDescriptor SpatialOnVectors = Rule("LGG3001", "Spatial prior on non-image data",
+        "[SpatialPrior] acts on pixel coordinates but {0} gives inputs of shape [{1}]; use [GenericPrior(Dimension = …, Copies = …)] for vector data", Symmetry);
+
+    public static readonly DiagnosticDescriptor GenericSizeMismatch = Rule("LGG3002", "Generic prior does not match the input size",
+        "GenericPrior(Dimension = {0}, Copies = {1}) acts on {2} inputs but {3} gives {4}; choose Dimension × Copies = {4}", Symmetry);
+
+    public static readonly DiagnosticDescriptor AlgebraShapeMismatch = Rule("LGG3003", "Ground-truth algebra does not fit the prior",
+        "[GroundTruth(Group.{0})] {1}; {2}", Symmetry);
+
+    public static readonly DiagnosticDescriptor GenericOnLargeInput = Rule("LGG3004", "Generic prior on a large input",
+        "GenericPrior(Dimension = {0}) looks for {1} generator entries (a {0}×{0} matrix) in flattened data; for images use [SpatialPrior], which acts on pixel coordinates with 2×2 generators", Symmetry, DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor TransformOfSingleOutput = Rule("LGG3005", "L2 normalisation of a single output",
+        "Analysis Transform = L2Normalize on the single output of {0} gives ±1, whose gradient is zero; use OutputTransform.None", Symmetry);
+
+    public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
+        "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
+}

@@ -1,0 +1,199 @@
+namespace LieGG.Dsl.Generators.Tests;
+
+/// <summary>One test per diagnostic: it fires on the faulty declaration, at the faulty argument, and nowhere else.</summary>
+public sealed class AnalyzerTests
+{
+    private const string Usings = """
+        using LieGG.Dsl;
+        using LieGG.Runtime.Data;
+        using LieGG.Runtime.Experiments;
+        using LieGG.Runtime.Symmetry;
+        namespace Lab;
+
+        """;
+
+    [Fact]
+    public void Valid_declarations_produce_no_diagnostics() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train(Loss = Loss.Mse)] [GenericPrior(Dimension = 5, Copies = 2)] [GroundTruth(Group.SO)]
+        [Analysis(Transform = OutputTransform.None, LayerWise = true)]
+        public partial class O5;
+
+        [Experiment("rot")] [RotatedMnist(Blur = 1.5)] [MlpBudget(Parameters = 40_000, Hidden = 3)] [Train(Loss = Loss.CrossEntropy)] [SpatialPrior(Affine = true)] [GroundTruth(Group.SE2)]
+        public partial record Rot;
+
+        [Experiment("lorentz")] [Dataset(typeof(Events), Task = TaskKind.Regression, InputShape = new[] { 8 })] [Model(typeof(Net))] [Train] [GenericPrior(Dimension = 4, Copies = 2)] [GroundTruth(Group.Lorentz)]
+        public partial class Lorentz;
+
+        public sealed class Events : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
+        public sealed class Net : IModelFactory { public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => throw new System.NotSupportedException(); }
+        """);
+
+    [Fact]
+    public void LGG1001_experiment_must_be_partial() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public class {|LGG1001:O5|};
+        """);
+
+    [Fact]
+    public void LGG1002_experiment_must_be_top_level() => AnalyzerHarness.Verify(Usings + """
+        public static partial class Outer
+        {
+            [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+            public partial class {|LGG1002:O5|};
+        }
+        """);
+
+    [Fact]
+    public void LGG1003_name_must_be_usable_on_the_command_line() => AnalyzerHarness.Verify(Usings + """
+        [Experiment({|LGG1003:"my experiment!"|})] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class O5;
+        """);
+
+    [Fact]
+    public void LGG1004_names_are_unique() => AnalyzerHarness.Verify(Usings + """
+        [Experiment({|LGG1004:"o5"|})] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class First;
+        [Experiment({|LGG1004:"o5"|})] [O5Regression] [Mlp(Width = 64)] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Second;
+        [Experiment("o5-other")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Third;
+        """);
+
+    [Fact]
+    public void LGG1005_dsl_attributes_need_an_experiment() => AnalyzerHarness.Verify(Usings + """
+        [{|LGG1005:Mlp(Width = 3)|}] [Train]
+        public class Forgotten;
+        """);
+
+    [Fact]
+    public void LGG1006_every_group_is_required()
+    {
+        AnalyzerHarness.Verify(Usings + """
+            [{|LGG1006:Experiment("no-prior")|}] [O5Regression] [Mlp] [Train]
+            public partial class NoPrior;
+            """);
+
+        var missing = AnalyzerHarness.Analyze(Usings + """
+            [Experiment("no-data-no-training")] [Mlp] [SpatialPrior]
+            public partial class NoData;
+            """);
+        Assert.All(missing, d => Assert.Equal("LGG1006", d.Id));
+        Assert.Equal(
+            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [Dataset]",
+             "Experiment 'no-data-no-training' declares no training; add one of [Train]"],
+            missing.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order());
+    }
+
+    [Fact]
+    public void LGG1007_one_attribute_per_group() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("two")] [O5Regression] [{|LGG1007:RotatedMnist|}] [Mlp] [{|LGG1007:MlpBudget|}] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Two;
+        """);
+
+    [Fact]
+    public void LGG2001_numbers_out_of_range() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("ranges")]
+        [RotatedMnist({|LGG2001:Blur = -1|}, {|LGG2001:TrainCount = 0|}, ValidationCount = 0)]
+        [Mlp({|LGG2001:Width = 0|}, {|LGG2001:Hidden = 100|})]
+        [Train({|LGG2001:Epochs = 0|}, {|LGG2001:LearningRate = 0|}, {|LGG2001:BatchSize = -5|}, {|LGG2001:WeightDecay = -1e-4|})]
+        [SpatialPrior]
+        [Analysis({|LGG2001:Samples = -1|}, {|LGG2001:Bootstrap = -1|})]
+        public partial class Ranges;
+        [Experiment("budget")] [O5Regression] [MlpBudget({|LGG2001:Parameters = 0|}, {|LGG2001:Hidden = 0|})] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Budget;
+        """);
+
+    [Fact]
+    public void LGG2002_typeof_arguments_must_implement_the_runtime_interface() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("custom")] [Dataset({|LGG2002:typeof(NotASource)|})] [Model({|LGG2002:typeof(NeedsArguments)|})] [Train] [SpatialPrior]
+        [GroundTruth({|LGG2002:typeof(AbstractAlgebra)|})]
+        public partial class Custom;
+
+        public sealed class NotASource { }
+        public sealed class NeedsArguments(int width) : IModelFactory
+        {
+            public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => throw new System.NotSupportedException(width.ToString());
+        }
+        public abstract class AbstractAlgebra : ILieAlgebra
+        {
+            public string Name => "abstract";
+            public System.Collections.Generic.IReadOnlyList<double[,]> Basis => [];
+        }
+        """);
+
+    [Fact]
+    public void LGG3001_spatial_prior_needs_images() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [{|LGG3001:SpatialPrior|}]
+        public partial class O5;
+        [Experiment("vectors")] [Dataset(typeof(Vectors), InputShape = new[] { 12 })] [Mlp] [Train] [{|LGG3001:SpatialPrior(Affine = true)|}]
+        public partial class VectorData;
+        [Experiment("pictures")] [Dataset(typeof(Vectors), InputShape = new[] { 12, 12 })] [Mlp] [Train] [SpatialPrior]
+        public partial class Pictures;
+        public sealed class Vectors : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
+        """);
+
+    [Fact]
+    public void LGG3002_generic_prior_must_cover_the_input() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior({|LGG3002:Dimension = 4|}, Copies = 2)]
+        public partial class O5;
+        [Experiment("o5-single")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 10)]
+        public partial class O5Single;
+        """);
+
+    [Fact]
+    public void LGG3003_ground_truth_must_fit_the_prior() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("se2")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [GroundTruth({|LGG3003:Group.SE2|})]
+        public partial class Se2WithoutAffine;
+        [Experiment("translations")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [GroundTruth({|LGG3003:Group.Translations|})]
+        public partial class TranslationsOnVectors;
+        [Experiment("lorentz")] [RotatedMnist] [Mlp] [Train] [SpatialPrior(Affine = true)] [GroundTruth({|LGG3003:Group.Lorentz|})]
+        public partial class LorentzOnAffine;
+        [Experiment("so1")] [Dataset(typeof(Scalars), InputShape = new[] { 3 })] [Mlp] [Train] [GenericPrior(Dimension = 1, Copies = 3)] [GroundTruth({|LGG3003:Group.SO|})]
+        public partial class So1;
+        [Experiment("fine")] [RotatedMnist] [Mlp] [Train] [SpatialPrior(Affine = true)] [GroundTruth(Group.SO)]
+        public partial class RotationInAffine;
+        public sealed class Scalars : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
+        """);
+
+    [Fact]
+    public void LGG3004_generic_prior_on_flattened_images_suggests_the_spatial_prior() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior({|LGG3004:Dimension = 784|})]
+        public partial class Flat;
+        [Experiment("pairs")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 28, Copies = 28)]
+        public partial class Rows;
+        """);
+
+    [Fact]
+    public void LGG3005_single_output_cannot_be_l2_normalised() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Analysis({|LGG3005:Transform = OutputTransform.L2Normalize|})]
+        public partial class O5;
+        [Experiment("rot")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [Analysis(Transform = OutputTransform.L2Normalize)]
+        public partial class Rot;
+        """);
+
+    [Fact]
+    public void LGG4001_loss_must_fit_the_task() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train({|LGG4001:Loss = Loss.CrossEntropy|})] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class O5;
+        [Experiment("rot")] [RotatedMnist] [Mlp] [Train({|LGG4001:Loss = Loss.Mse|})] [SpatialPrior]
+        public partial class Rot;
+        """);
+
+    [Fact]
+    public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
+        #pragma warning disable LGG3004
+        [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 784)]
+        public partial class Flat;
+        #pragma warning restore LGG3004
+        """);
+
+    [Fact]
+    public void Messages_state_the_fault_and_the_fix()
+    {
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(Usings + """
+            [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 4, Copies = 2)]
+            public partial class O5;
+            """));
+        Assert.Equal("GenericPrior(Dimension = 4, Copies = 2) acts on 8 inputs but [O5Regression] gives 10; choose Dimension × Copies = 10", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
