@@ -1,3 +1,4 @@
+using LieGG.Cli;
 using LieGG.Generated;
 
-foreach (var experiment in ExperimentCatalog.All) Console.WriteLine($"{experiment.Name}  ({experiment.TypeName})");
+return LieGGCommandLine.Run(args, ExperimentCatalog.All);

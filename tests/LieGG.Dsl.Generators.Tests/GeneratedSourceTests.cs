@@ -2,13 +2,15 @@ using Microsoft.CodeAnalysis;
 
 namespace LieGG.Dsl.Generators.Tests;
 
+using LieGG.Testing;
+
 public sealed class GeneratedSourceTests
 {
     private const string Regression = """
         using LieGG.Dsl;
         namespace Lab;
 
-        [Experiment("o5")]
+        [Experiment("o5", Description = "O(5) with \"quotes\"")]
         [O5Regression(TrainCount = 2000)]
         [Mlp(Hidden = 2, Width = 32, Activation = Activation.Swish)]
         [Train(Epochs = 90, BatchSize = 500, LearningRate = 3e-3, WeightDecay = 1e-4)]

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace LieGG.Dsl.Generators.Tests;
+namespace LieGG.Testing;
 
 /// <summary>
 /// Compares text with a committed snapshot file under Snapshots/. A mismatch or a missing snapshot fails and
 /// writes &lt;name&gt;.received.txt beside it; nothing is accepted silently. To accept, review the received
 /// file and rename it, or run once with LIEGG_ACCEPT_SNAPSHOTS=1 outside CI.
 /// </summary>
-internal static class TextSnapshot
+public static class TextSnapshot
 {
     public static void Match(string actual, string name, [CallerFilePath] string callerFile = "")
     {

@@ -22,7 +22,8 @@ internal static class CatalogEmitter
         foreach (var experiment in experiments.Where(e => e.IsComplete).OrderBy(e => e.ExperimentName, System.StringComparer.Ordinal))
         {
             var type = experiment.Namespace is null ? $"global::{experiment.TypeName}" : $"global::{experiment.FullTypeName}";
-            w.Line($"new({SymbolDisplay.FormatLiteral(experiment.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(experiment.FullTypeName, quote: true)}, {type}.Spec),");
+            var description = experiment.Description is null ? "null" : SymbolDisplay.FormatLiteral(experiment.Description, quote: true);
+            w.Line($"new({SymbolDisplay.FormatLiteral(experiment.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(experiment.FullTypeName, quote: true)}, {type}.Spec, {description}),");
         }
         w.Close(";");
         w.Close();

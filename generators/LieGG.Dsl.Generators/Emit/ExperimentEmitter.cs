@@ -85,6 +85,9 @@ internal static class ExperimentEmitter
         w.Line();
         w.Line("public int Seed => Raw.Seed;");
         w.Line();
+        w.Line("/// <summary>Loads a run's result.json back into this typed result.</summary>");
+        w.Line($"public static {model.ResultTypeName} Load(string path) => new({Runtime}.Reports.RunRecord.Load(path).Result);");
+        w.Line();
         w.Line($"public {Runtime}.Training.TrainingResult Training => Raw.Training;");
         w.Close();
     }

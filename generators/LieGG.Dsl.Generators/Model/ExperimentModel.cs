@@ -26,6 +26,7 @@ internal sealed record ExperimentModel(
     string Keyword,
     string Accessibility,
     string ExperimentName,
+    string? Description,
     AttributeModel? Dataset,
     AttributeModel? Architecture,
     AttributeModel? Train,

@@ -24,6 +24,7 @@ internal static class ExperimentParser
 
         var groups = new Dictionary<string, AttributeModel>();
         string experimentName = "";
+        string? description = null;
         foreach (var attribute in type.GetAttributes())
         {
             var name = AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString());
@@ -31,6 +32,7 @@ internal static class ExperimentParser
             if (name == "Experiment")
             {
                 experimentName = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
                 continue;
             }
             var model = ToModel(name, attribute);
@@ -51,6 +53,7 @@ internal static class ExperimentParser
             type.IsRecord ? "record" : "class",
             type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             experimentName,
+            description,
             dataset, architecture, training, prior, groundTruth, analysis);
     }
 

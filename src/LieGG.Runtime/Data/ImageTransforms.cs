@@ -17,20 +17,21 @@ public static class ImageTransforms
     /// <paramref name="column"/>); pixels outside the image are 0. Positions within 1e−9 of a pixel centre
     /// snap to it, so rotations by multiples of 90° are exact permutations.
     /// </summary>
-    public static double SampleBilinear(ReadOnlySpan<float> image, int rows, int columns, double row, double column)
+    /// <param name="offset">Added to every pixel inside the frame (pixels outside stay 0): samples I + offset.</param>
+    public static double SampleBilinear(ReadOnlySpan<float> image, int rows, int columns, double row, double column, double offset = 0)
     {
         row = Snap(row);
         column = Snap(column);
         int r0 = (int)Math.Floor(row), c0 = (int)Math.Floor(column);
         double fr = row - r0, fc = column - c0;
-        double top = fc == 0 ? Pixel(image, rows, columns, r0, c0) : (1 - fc) * Pixel(image, rows, columns, r0, c0) + fc * Pixel(image, rows, columns, r0, c0 + 1);
+        double top = fc == 0 ? Pixel(image, rows, columns, r0, c0, offset) : (1 - fc) * Pixel(image, rows, columns, r0, c0, offset) + fc * Pixel(image, rows, columns, r0, c0 + 1, offset);
         if (fr == 0) return top;
-        double bottom = fc == 0 ? Pixel(image, rows, columns, r0 + 1, c0) : (1 - fc) * Pixel(image, rows, columns, r0 + 1, c0) + fc * Pixel(image, rows, columns, r0 + 1, c0 + 1);
+        double bottom = fc == 0 ? Pixel(image, rows, columns, r0 + 1, c0, offset) : (1 - fc) * Pixel(image, rows, columns, r0 + 1, c0, offset) + fc * Pixel(image, rows, columns, r0 + 1, c0 + 1, offset);
         return (1 - fr) * top + fr * bottom;
     }
 
-    private static double Pixel(ReadOnlySpan<float> image, int rows, int columns, int r, int c)
-        => r < 0 || r >= rows || c < 0 || c >= columns ? 0.0 : image[r * columns + c];
+    private static double Pixel(ReadOnlySpan<float> image, int rows, int columns, int r, int c, double offset)
+        => r < 0 || r >= rows || c < 0 || c >= columns ? 0.0 : image[r * columns + c] + offset;
 
     private static double Snap(double x)
     {

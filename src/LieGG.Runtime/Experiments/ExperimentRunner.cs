@@ -69,8 +69,14 @@ public sealed record ExperimentResult
 
     public IReadOnlyList<LayerSymmetry>? Layers { get; init; }
 
+    /// <summary>The first analysed training input, for image priors (reports move it along the learned generators).</summary>
+    public ExampleImage? Example { get; init; }
+
     public required RunTimings Timings { get; init; }
 }
+
+/// <summary>One input image (row-major), as the model saw it.</summary>
+public sealed record ExampleImage(int Height, int Width, float[] Pixels);
 
 /// <summary>Runs an <see cref="ExperimentSpec"/>: data, model, training, then the LieGG analysis on training inputs.</summary>
 public static class ExperimentRunner
@@ -149,8 +155,16 @@ public static class ExperimentRunner
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,
+            Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
         };
+    }
+
+    private static ExampleImage ExampleOf(Tensor images)
+    {
+        var (height, width) = SpatialPrior.ImageSize(images.shape);
+        var pixels = images[0].reshape(-1).to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+        return new ExampleImage(height, width, pixels);
     }
 
     private sealed class ForwardingProgress(string experiment, IProgress<ExperimentProgress> target) : IProgress<EpochProgress>

@@ -83,6 +83,8 @@ public sealed record CustomDatasetSpec(string TypeName, TaskKind DeclaredTask, F
             throw new InvalidOperationException($"{TypeName} returned a {data.Task} dataset but the experiment was built for {DeclaredTask}.");
         return data;
     }
+
+    public override string ToString() => $"CustomDatasetSpec {{ Type = {TypeName}, Task = {DeclaredTask} }}";
 }
 
 /// <summary>How the network is built.</summary>
@@ -116,6 +118,8 @@ public sealed record CustomModelSpec(string Source, Func<ModelContext, nn.Module
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context) => Factory(context);
 
+    public override string ToString() => $"CustomModelSpec {{ Source = {Source} }}";
+
     public static CustomModelSpec FromFactory<T>() where T : IModelFactory, new()
         => new(typeof(T).FullName ?? typeof(T).Name, context => new T().Create(context));
 }
@@ -134,6 +138,8 @@ public sealed record BuiltInGroundTruth(Group Group) : GroundTruthSpec
 public sealed record CustomGroundTruth(string TypeName, Func<ILieAlgebra> Factory) : GroundTruthSpec
 {
     public override ILieAlgebra Resolve(ISymmetryPrior prior) => Factory();
+
+    public override string ToString() => $"CustomGroundTruth {{ Type = {TypeName} }}";
 }
 
 /// <summary>How the trained network is analysed.</summary>
@@ -149,4 +155,7 @@ public sealed record AnalysisSpec(
 {
     public OutputTransform ResolveTransform(TaskKind task, int outputs)
         => Transform ?? (task == TaskKind.Classification && outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
+
+    public override string ToString()
+        => $"AnalysisSpec {{ Outputs = {Outputs}, Transform = {Transform?.ToString() ?? "auto"}, LayerWise = {LayerWise}, Samples = {Samples}, Bootstrap = {Bootstrap} }}";
 }

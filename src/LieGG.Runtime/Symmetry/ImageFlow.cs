@@ -3,12 +3,13 @@ using LieGG.Runtime.Data;
 namespace LieGG.Runtime.Symmetry;
 
 /// <summary>
-/// Moves an image along a one-parameter group (paper Fig. 3b): I_t(p) = I(exp(−t·h)·p), bilinear, zero fill,
-/// with p in the coordinates of the spatial prior that produced h (2×2, or 2×3 affine).
+/// Moves an image along a one-parameter group (paper Fig. 3b): I_t(p) = I(exp(−t·h)·p), bilinear, with p in the
+/// coordinates of the spatial prior that produced h (2×2, or 2×3 affine). Points from outside the frame take
+/// <c>fill</c> (0 by default; pass the background of normalised images).
 /// </summary>
 public static class ImageFlow
 {
-    public static float[] Transform(ReadOnlySpan<float> image, int height, int width, double[][] generator, double t, SpatialPrior prior)
+    public static float[] Transform(ReadOnlySpan<float> image, int height, int width, double[][] generator, double t, SpatialPrior prior, float fill = 0)
     {
         int rows = generator.Length, columns = generator[0].Length;
         if (rows != 2 || (columns != 2 && columns != 3))
@@ -22,7 +23,7 @@ public static class ImageFlow
             double qr = flow[0, 0] * pr + flow[0, 1] * pc + flow[0, 2];
             double qc = flow[1, 0] * pr + flow[1, 1] * pc + flow[1, 2];
             var (sr, sc) = prior.PixelOf(qr, qc, height, width);
-            result[r * width + c] = (float)ImageTransforms.SampleBilinear(image, height, width, sr, sc);
+            result[r * width + c] = fill + (float)ImageTransforms.SampleBilinear(image, height, width, sr, sc, -fill);
         }
         return result;
     }

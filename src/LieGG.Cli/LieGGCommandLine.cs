@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Globalization;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Symmetry;
+using Spectre.Console;
+
+namespace LieGG.Cli;
+
+/// <summary>
+/// The experiments command line: <c>list</c>, <c>run &lt;name|glob&gt;</c>, <c>report &lt;result.json&gt;…</c>.
+/// Exit codes: 0 success, 1 a run failed, 2 usage error.
+/// </summary>
+public static class LieGGCommandLine
+{
+    public const int Success = 0, RunFailed = 1, UsageError = 2;
+
+    public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")
+        {
+            ListCommand(experiments, console),
+            RunCommand(experiments, console),
+            ReportCommand(console),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+            console.WriteLine("Run with --help for usage.");
+            return UsageError;
+        }
+        return parsed.Invoke();
+    }
+
+    private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console)
+    {
+        var command = new Command("list", "List the declared experiments.");
+        command.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("name", "description", "prior", "epochs");
+            foreach (var e in experiments)
+                table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description ?? e.TypeName), Markup.Escape(e.Spec.Prior.Description),
+                    e.Spec.Training.Epochs.ToString(CultureInfo.InvariantCulture));
+            console.Write(table);
+            return Success;
+        });
+        return command;
+    }
+
+    private static Command RunCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "Experiment name or glob (e.g. rotmnist-*)." };
+        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
+        var epochs = new Option<int?>("--epochs") { Description = "Replace the declared number of epochs." };
+        var quick = new Option<bool>("--quick") { Description = "Smoke-size run (seconds): ≤ 2 epochs, small data, few bootstrap resamples." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
+        var seed = new Option<int?>("--seed") { Description = "Replace the declared seed." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, seed, threads, device };
+        command.SetAction(parse =>
+        {
+            var pattern = parse.GetValue(name)!;
+            var selected = NameMatcher.Select(pattern, experiments.Select(e => e.Name));
+            if (selected.Count == 0)
+            {
+                var suggestions = NameMatcher.Suggest(pattern, experiments.Select(e => e.Name));
+                console.MarkupLine($"[red]error:[/] no experiment matches '{Markup.Escape(pattern)}'." +
+                    (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
+                return UsageError;
+            }
+            var usage = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory));
+            if (usage is not null)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(usage)}");
+                return UsageError;
+            }
+            var options = new ExperimentRunOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                Quick = parse.GetValue(quick),
+                DataDirectory = parse.GetValue(dataDirectory),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+            };
+            int status = Success;
+            foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
+                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console));
+            return status;
+        });
+        return command;
+    }
+
+    private static string? Validate(int? epochs, int? threads, string device, string? dataDirectory)
+    {
+        if (epochs is <= 0) return $"--epochs must be at least 1, not {epochs}.";
+        if (threads is <= 0) return $"--threads must be at least 1, not {threads}.";
+        if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) return $"--device must be cpu or cuda (cuda:N), not '{device}'.";
+        if (dataDirectory is not null && !Directory.Exists(dataDirectory)) return $"--data-dir '{dataDirectory}' does not exist.";
+        return null;
+    }
+
+    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console)
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            int epochs = options.Quick ? Math.Min(options.Epochs ?? experiment.Spec.Training.Epochs, 2) : options.Epochs ?? experiment.Spec.Training.Epochs;
+            var result = ProgressDisplay.Run(console, experiment.Name, epochs, progress => ExperimentRunner.Run(experiment.Spec, options, progress));
+            var record = RunRecord.Create(experiment.Spec, result, started);
+            var folder = ReportWriter.Write(record, output, experiment.Spec.Prior as SpatialPrior);
+            Summarize(console, record, folder);
+            return Success;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(experiment.Name)} failed:[/] {Markup.Escape(e.Message)}");
+            return RunFailed;
+        }
+    }
+
+    private static void Summarize(IAnsiConsole console, RunRecord record, string folder)
+    {
+        var result = record.Result;
+        var format = ReportFormat.Full;
+        var table = new Table().AddColumns("", result.Experiment);
+        table.AddRow(result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
+        table.AddRow("symmetry variance", format.Number(result.Symmetry.Variance));
+        table.AddRow("relative variance", format.Number(result.Symmetry.RelativeVariance));
+        if (result.Symmetry.MinBias is { } bias) table.AddRow($"min bias ({Markup.Escape(result.Symmetry.Algebra ?? "")})", format.Number(bias));
+        table.AddRow($"gap λ{result.Symmetry.SubspaceDimension + 1}/λ{result.Symmetry.SubspaceDimension}", format.Number(result.Symmetry.GapRatio));
+        console.Write(table);
+        console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+    }
+
+    private static Command ReportCommand(IAnsiConsole console)
+    {
+        var files = new Argument<string[]>("results") { Description = "result.json files; two or more give a side-by-side comparison.", Arity = ArgumentArity.OneOrMore };
+        var snapshot = new Option<bool>("--snapshot") { Description = "Print the snapshot form (rounded, no timings or machine facts)." };
+        var command = new Command("report", "Re-render reports from result.json files, or compare several runs.") { files, snapshot };
+        command.SetAction(parse =>
+        {
+            var records = new List<RunRecord>();
+            foreach (var file in parse.GetValue(files)!)
+            {
+                try
+                {
+                    records.Add(RunRecord.Load(file));
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException)
+                {
+                    console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                    return UsageError;
+                }
+            }
+            var format = parse.GetValue(snapshot) ? ReportFormat.Snapshot : ReportFormat.Full;
+            if (records.Count == 1)
+            {
+                var path = parse.GetValue(files)![0];
+                var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!, ReportWriter.SpatialPriorOf(records[0]));
+                console.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
+                return Success;
+            }
+            console.WriteLine(MarkdownReport.Compare(records, format));
+            return Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,154 @@
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Symmetry;
+using ScottPlot;
+
+namespace LieGG.Runtime.Plots;
+
+/// <summary>
+/// The report's figures as PNG bytes: spectrum (log axis), bias per generator, generator heat maps, training
+/// curves and, for image priors, an input moved along the smallest-variance generator. Text is drawn with the
+/// embedded DejaVu Sans, so figures do not depend on the machine's fonts; rendering is deterministic.
+/// </summary>
+public static class ReportPlots
+{
+    private const string FontName = "LieGG DejaVu Sans";
+    private const int Width = 640, Height = 400;
+    private static readonly Lazy<bool> FontRegistered = new(RegisterFont);
+
+    /// <summary>Movement along the generator, in units of t (a unit-norm rotation turns by t/√2 rad).</summary>
+    public static readonly double[] FlowTimes = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+
+    public static IReadOnlyDictionary<string, byte[]> Render(RunRecord record, SpatialPrior? prior)
+    {
+        _ = FontRegistered.Value;
+        var result = record.Result;
+        var symmetry = result.Symmetry;
+        var images = new Dictionary<string, byte[]>
+        {
+            ["spectrum.png"] = Spectrum(symmetry, result.Experiment),
+            ["generators.png"] = Generators(symmetry),
+            ["training.png"] = Training(result.Training, result.Experiment),
+        };
+        if (symmetry.Bias is { } bias) images["bias.png"] = Bias(bias, symmetry.Algebra ?? "ground truth");
+        if (prior is not null && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
+        return images;
+    }
+
+    private static Plot NewPlot(string title)
+    {
+        var plot = new Plot();
+        plot.Font.Set(FontName);
+        plot.Title(title);
+        return plot;
+    }
+
+    private static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+
+    private static byte[] Spectrum(SymmetryResult symmetry, string experiment)
+    {
+        var plot = NewPlot($"{experiment}: spectrum of the polarization matrix");
+        var xs = Enumerable.Range(1, symmetry.Spectrum.Length).Select(i => (double)i).ToArray();
+        double floor = symmetry.Spectrum.Where(l => l > 0).DefaultIfEmpty(1e-300).Min();
+        var ys = symmetry.Spectrum.Select(l => Math.Log10(Math.Max(l, floor))).ToArray();
+        var series = plot.Add.Scatter(xs, ys);
+        series.MarkerSize = 7;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => $"1e{y:0}",
+        };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.XLabel("generator i (ascending λ)");
+        plot.YLabel("λ = σ²/N (log scale)");
+        return Png(plot);
+    }
+
+    private static byte[] Bias(double[] bias, string algebra)
+    {
+        var plot = NewPlot($"symmetry bias against {algebra}");
+        plot.Add.Bars(Enumerable.Range(1, bias.Length).Select(i => (double)i), bias);
+        plot.Axes.SetLimitsY(0, 1.05);
+        plot.XLabel("generator i (ascending λ)");
+        plot.YLabel("bias ‖H − P(H)‖");
+        return Png(plot);
+    }
+
+    private static byte[] Generators(SymmetryResult symmetry)
+    {
+        int shown = Math.Min(6, symmetry.Generators.Length);
+        int rows = symmetry.Generators[0].Length, columns = symmetry.Generators[0][0].Length;
+        var cells = new double[rows, shown * (columns + 1) - 1];
+        for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cells.GetLength(1); c++)
+            cells[r, c] = double.NaN;
+        for (int g = 0; g < shown; g++)
+        for (int r = 0; r < rows; r++)
+        for (int c = 0; c < columns; c++)
+            cells[r, g * (columns + 1) + c] = symmetry.Generators[g][r][c];
+        var plot = NewPlot($"generators H1…H{shown} (smallest variance first)");
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Colormap = new ScottPlot.Colormaps.Balance();
+        heatmap.ManualRange = new ScottPlot.Range(-1, 1);
+        heatmap.NaNCellColor = Colors.White;
+        plot.Add.ColorBar(heatmap);
+        plot.Axes.Frameless();
+        return Png(plot, Width, Math.Max(200, 80 + 60 * rows));
+    }
+
+    private static byte[] Training(Training.TrainingResult training, string experiment)
+    {
+        var plot = NewPlot($"{experiment}: training");
+        var epochs = training.History.Select(h => (double)h.Epoch).ToArray();
+        var loss = plot.Add.Scatter(epochs, training.History.Select(h => h.TrainLoss).ToArray());
+        loss.LegendText = "training loss";
+        if (training.History.Any(h => double.IsFinite(h.ValidationMetric)))
+        {
+            var validation = plot.Add.Scatter(epochs, training.History.Select(h => h.ValidationMetric).ToArray());
+            validation.LegendText = $"validation {training.ValidationMetricName}";
+        }
+        plot.ShowLegend();
+        plot.XLabel("epoch");
+        return Png(plot);
+    }
+
+    private static byte[] Flow(Experiments.ExampleImage example, double[][] generator, SpatialPrior prior)
+    {
+        int h = example.Height, w = example.Width, frames = FlowTimes.Length;
+        var strip = new double[h, frames * (w + 2) - 2];
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < strip.GetLength(1); c++)
+            strip[r, c] = double.NaN;
+        for (int f = 0; f < frames; f++)
+        {
+            var moved = ImageFlow.Transform(example.Pixels, h, w, generator, FlowTimes[f], prior, fill: example.Pixels.Min());
+            for (int r = 0; r < h; r++)
+            for (int c = 0; c < w; c++)
+                strip[r, f * (w + 2) + c] = moved[r * w + c];
+        }
+        var plot = NewPlot($"input moved along H1: t = {string.Join(", ", FlowTimes)}");
+        var heatmap = plot.Add.Heatmap(strip);
+        heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
+        heatmap.NaNCellColor = Colors.White;
+        heatmap.FlipVertically = true;
+        plot.Axes.Frameless();
+        plot.Axes.SquareUnits();
+        return Png(plot, 120 * frames, 200);
+    }
+
+    private static bool RegisterFont()
+    {
+        var assembly = typeof(ReportPlots).Assembly;
+        using var stream = assembly.GetManifestResourceStream("LieGG.Runtime.Plots.DejaVuSans.ttf")
+            ?? throw new InvalidOperationException("The runtime assembly lacks its embedded plot font.");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        // ScottPlot loads fonts from files: extract once per content to a stable temporary path.
+        var path = Path.Combine(Path.GetTempPath(), $"liegg-dejavu-sans-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}.ttf");
+        if (!File.Exists(path) || new FileInfo(path).Length != bytes.Length) AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, bytes));
+        Fonts.AddFontFile(FontName, path, bold: false, italic: false);
+        Fonts.AddFontFile(FontName, path, bold: true, italic: false);
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+
+namespace LieGG.Runtime.Reports;
+
+/// <summary>The run's tables as CSV (invariant culture, round-trip precision).</summary>
+public static class CsvExport
+{
+    public static IReadOnlyDictionary<string, string> Tables(RunRecord record)
+    {
+        var result = record.Result;
+        var symmetry = result.Symmetry;
+        var tables = new Dictionary<string, string>();
+
+        var spectrum = new StringBuilder("index,lambda,sigma,bias\n");
+        for (int i = 0; i < symmetry.Spectrum.Length; i++)
+            spectrum.Append(i + 1).Append(',').Append(N(symmetry.Spectrum[i])).Append(',').Append(N(symmetry.SingularValues[i])).Append(',').Append(symmetry.Bias is { } b ? N(b[i]) : "").Append('\n');
+        tables["spectrum.csv"] = spectrum.ToString();
+
+        int rows = symmetry.Generators[0].Length, columns = symmetry.Generators[0][0].Length;
+        var generators = new StringBuilder("index");
+        for (int r = 0; r < rows; r++) for (int c = 0; c < columns; c++) generators.Append(",h").Append(r).Append('_').Append(c);
+        generators.Append('\n');
+        for (int i = 0; i < symmetry.Generators.Length; i++)
+            generators.Append(i + 1).Append(',').Append(string.Join(",", symmetry.Generators[i].SelectMany(row => row).Select(N))).Append('\n');
+        tables["generators.csv"] = generators.ToString();
+
+        var training = new StringBuilder($"epoch,train_loss,validation_{result.Training.ValidationMetricName},seconds\n");
+        foreach (var epoch in result.Training.History)
+            training.Append(epoch.Epoch).Append(',').Append(N(epoch.TrainLoss)).Append(',').Append(N(epoch.ValidationMetric)).Append(',').Append(N(epoch.Seconds)).Append('\n');
+        tables["training.csv"] = training.ToString();
+
+        if (result.Layers is { Count: > 0 } layers)
+        {
+            var csv = new StringBuilder("layer,variance,relative_variance,min_bias,gap_ratio,closure_residual\n");
+            foreach (var layer in layers)
+                csv.Append(layer.Layer + 1).Append(',').Append(N(layer.Symmetry.Variance)).Append(',').Append(N(layer.Symmetry.RelativeVariance)).Append(',')
+                   .Append(layer.Symmetry.MinBias is { } m ? N(m) : "").Append(',').Append(N(layer.Symmetry.GapRatio)).Append(',').Append(N(layer.Symmetry.ClosureResidual)).Append('\n');
+            tables["layers.csv"] = csv.ToString();
+        }
+        return tables;
+    }
+
+    private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

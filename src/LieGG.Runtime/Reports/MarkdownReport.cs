@@ -1,0 +1,133 @@
+using System.Text;
+using LieGG.Runtime.Symmetry;
+
+namespace LieGG.Runtime.Reports;
+
+/// <summary>
+/// Renders a run as Markdown. Deterministic for a given record and format; <see cref="ReportFormat.Snapshot"/>
+/// drops timings, dates and machine facts and rounds numbers so users can snapshot-test their own reports.
+/// </summary>
+public static class MarkdownReport
+{
+    /// <summary>Generators shown as matrices in the report (all are in result.json and generators.csv).</summary>
+    public const int GeneratorsShown = 4;
+
+    public static string Render(RunRecord record, ReportFormat? format = null, IReadOnlyCollection<string>? images = null)
+    {
+        format ??= ReportFormat.Full;
+        images ??= [];
+        var result = record.Result;
+        var symmetry = result.Symmetry;
+        var md = new StringBuilder();
+        md.Append("# ").Append(result.Experiment).Append('\n').Append('\n');
+        if (format.IncludeMachineFacts)
+            md.Append("Run `").Append(record.RunId).Append("`, started ").Append(record.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).Append(" UTC.");
+        if (result.Quick) md.Append(format.IncludeMachineFacts ? " " : "").Append("**Quick run** (smoke size: few epochs and samples; not a result).");
+        if (format.IncludeMachineFacts || result.Quick) md.Append("\n\n");
+
+        md.Append("## Summary\n\n| | |\n|---|---|\n");
+        Row(md, result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
+        Row(md, "symmetry variance λ_min", format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format));
+        if (symmetry.Bias is not null)
+            Row(md, $"min symmetry bias vs {symmetry.Algebra}", format.Number(symmetry.MinBias) + Interval(symmetry.MinBiasInterval, format));
+        Row(md, "relative variance λ_min/λ_max", format.Number(symmetry.RelativeVariance));
+        Row(md, $"spectral gap λ{symmetry.SubspaceDimension + 1}/λ{symmetry.SubspaceDimension}", format.Number(symmetry.GapRatio));
+        Row(md, "numerical rank (tolerance on σ)", $"{symmetry.NumericalRank} of {symmetry.Spectrum.Length} ({format.Number(symmetry.RankTolerance)})");
+        Row(md, $"closure residual of span{{H1..H{symmetry.SubspaceDimension}}}", format.Number(symmetry.ClosureResidual));
+        if (symmetry.PrincipalAngles is { } angles)
+            Row(md, $"principal angles to {symmetry.Algebra} (rad)", string.Join(", ", angles.Select(format.Number)));
+        Row(md, "parameters", result.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row(md, "data (train / validation / test)", $"{result.Data.Train} / {result.Data.Validation} / {result.Data.Test}");
+        Row(md, "polarization rows", symmetry.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        md.Append('\n');
+
+        md.Append("## Settings\n\n| | |\n|---|---|\n");
+        Row(md, "dataset", record.Settings.Dataset);
+        Row(md, "architecture", record.Settings.Architecture);
+        Row(md, "training", record.Settings.Training);
+        Row(md, "prior", record.Settings.Prior);
+        Row(md, "ground truth", record.Settings.GroundTruth ?? "none");
+        Row(md, "analysis", record.Settings.Analysis);
+        md.Append('\n');
+
+        md.Append("## Spectrum\n\n");
+        Image(md, images, "spectrum.png", "spectrum");
+        Image(md, images, "bias.png", "bias per generator");
+        md.Append("| i | λ = σ²/N | σ |").Append(symmetry.Bias is null ? "" : " bias |").Append('\n');
+        md.Append("|---|---|---|").Append(symmetry.Bias is null ? "" : "---|").Append('\n');
+        for (int i = 0; i < symmetry.Spectrum.Length; i++)
+        {
+            md.Append("| ").Append(i + 1).Append(" | ").Append(format.Number(symmetry.Spectrum[i])).Append(" | ").Append(format.Number(symmetry.SingularValues[i])).Append(" |");
+            if (symmetry.Bias is { } bias) md.Append(' ').Append(format.Number(bias[i])).Append(" |");
+            md.Append('\n');
+        }
+        md.Append('\n');
+
+        md.Append("## Generators\n\nRight singular vectors of the polarization matrix, smallest variance first, unit Frobenius norm.\n\n");
+        Image(md, images, "generators.png", "generators");
+        Image(md, images, "flow.png", "an input moved along the smallest-variance generator");
+        for (int i = 0; i < Math.Min(GeneratorsShown, symmetry.Generators.Length); i++)
+        {
+            md.Append("H").Append(i + 1).Append(" (λ = ").Append(format.Number(symmetry.Spectrum[i]));
+            if (symmetry.Bias is { } bias) md.Append(", bias ").Append(format.Number(bias[i]));
+            md.Append(")\n\n```\n");
+            foreach (var row in symmetry.Generators[i]) md.Append(string.Join("  ", row.Select(v => format.Number(v).PadLeft(format.SignificantDigits + 6)))).Append('\n');
+            md.Append("```\n\n");
+        }
+
+        if (result.Layers is { Count: > 0 } layers)
+        {
+            md.Append("## Layers\n\n| layer | variance | relative variance | min bias | gap |\n|---|---|---|---|---|\n");
+            foreach (var layer in layers)
+                md.Append("| ").Append(layer.Layer + 1).Append(" | ").Append(format.Number(layer.Symmetry.Variance)).Append(" | ").Append(format.Number(layer.Symmetry.RelativeVariance))
+                  .Append(" | ").Append(format.Number(layer.Symmetry.MinBias)).Append(" | ").Append(format.Number(layer.Symmetry.GapRatio)).Append(" |\n");
+            md.Append('\n');
+        }
+
+        md.Append("## Training\n\n");
+        Image(md, images, "training.png", "training curves");
+        md.Append($"Best epoch {result.Training.BestEpoch} of {result.Epochs} (validation {result.Training.ValidationMetricName} {format.Number(result.Training.BestValidationMetric)}).");
+        md.Append(result.Training.StoppedEarly ? " Stopped early." : "").Append(" Per-epoch figures: `training.csv`.\n\n");
+
+        if (format.IncludeMachineFacts)
+        {
+            md.Append("## Timings and versions\n\n| | |\n|---|---|\n");
+            Row(md, "data / training / analysis / total (s)", $"{format.Number(result.Timings.DataSeconds)} / {format.Number(result.Timings.TrainingSeconds)} / {format.Number(result.Timings.AnalysisSeconds)} / {format.Number(result.Timings.TotalSeconds)}");
+            Row(md, "LieGG / TorchSharp / .NET", $"{record.Versions.LieGG} / {record.Versions.TorchSharp} / {record.Versions.Dotnet}");
+            Row(md, "OS", record.Versions.Os);
+            md.Append('\n');
+        }
+        return md.ToString();
+    }
+
+    /// <summary>Side-by-side summary of several runs (e.g. MLP vs CNN, or two seeds).</summary>
+    public static string Compare(IReadOnlyList<RunRecord> records, ReportFormat? format = null)
+    {
+        format ??= ReportFormat.Full;
+        var md = new StringBuilder("# Comparison\n\n| | ");
+        md.Append(string.Join(" | ", records.Select(r => $"{r.Result.Experiment} (seed {r.Result.Seed})"))).Append(" |\n|---|");
+        md.Append(string.Concat(records.Select(_ => "---|"))).Append('\n');
+        void Line(string name, Func<RunRecord, string> value) => md.Append("| ").Append(name).Append(" | ").Append(string.Join(" | ", records.Select(value))).Append(" |\n");
+        Line("test metric", r => $"{r.Result.TestMetricName} {format.Number(r.Result.TestMetric)}");
+        Line("symmetry variance", r => format.Number(r.Result.Symmetry.Variance));
+        Line("relative variance", r => format.Number(r.Result.Symmetry.RelativeVariance));
+        Line("min bias", r => r.Result.Symmetry.MinBias is { } b ? $"{format.Number(b)} ({r.Result.Symmetry.Algebra})" : "–");
+        Line("spectral gap", r => format.Number(r.Result.Symmetry.GapRatio));
+        Line("closure residual", r => format.Number(r.Result.Symmetry.ClosureResidual));
+        Line("parameters", r => r.Result.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Line("epochs", r => r.Result.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Line("prior", r => r.Settings.Prior);
+        Line("architecture", r => r.Settings.Architecture);
+        return md.ToString();
+    }
+
+    private static void Row(StringBuilder md, string name, string value) => md.Append("| ").Append(name).Append(" | ").Append(value.Replace("|", "\\|")).Append(" |\n");
+
+    private static string Interval(ConfidenceInterval? interval, ReportFormat format)
+        => interval is null ? "" : $" ({format.Number(interval.Level * 100)}% CI {format.Number(interval.Lower)} … {format.Number(interval.Upper)})";
+
+    private static void Image(StringBuilder md, IReadOnlyCollection<string> images, string file, string alt)
+    {
+        if (images.Contains(file)) md.Append("![").Append(alt).Append("](").Append(file).Append(")\n\n");
+    }
+}

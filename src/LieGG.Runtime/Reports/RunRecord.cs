@@ -1,0 +1,111 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LieGG.Runtime.Experiments;
+
+namespace LieGG.Runtime.Reports;
+
+/// <summary>What an experiment declared, as text (each spec's own description), for reports and comparisons.</summary>
+public sealed record ExperimentSettings(string Dataset, string Architecture, string Training, string Prior, string? GroundTruth, string Analysis)
+{
+    public static ExperimentSettings Of(ExperimentSpec spec, ExperimentResult result) => new(
+        spec.Dataset.ToString(),
+        spec.Architecture.ToString(),
+        $"epochs {result.Epochs}, batch {spec.Training.BatchSize}, lr {spec.Training.LearningRate:G4}, weight decay {spec.Training.WeightDecay:G4}, loss {spec.Training.ResolveLoss(result.Task)}, seed {result.Seed}, select best {spec.Training.SelectBest}",
+        spec.Prior.Description,
+        spec.GroundTruth?.ToString(),
+        spec.Analysis.ToString());
+}
+
+/// <summary>Versions of what produced a run.</summary>
+public sealed record RunVersions(string LieGG, string TorchSharp, string Dotnet, string Os)
+{
+    public static RunVersions Current() => new(
+        typeof(RunRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+        typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+        Environment.Version.ToString(),
+        RuntimeInformation.OSDescription);
+}
+
+/// <summary>
+/// The content of <c>result.json</c>: one run, complete, loadable again (<see cref="Load"/>) to re-render or compare.
+/// </summary>
+public sealed record RunRecord
+{
+    public const int CurrentSchema = 1;
+
+    public int Schema { get; init; } = CurrentSchema;
+
+    public required string RunId { get; init; }
+
+    public required DateTimeOffset Started { get; init; }
+
+    public required ExperimentSettings Settings { get; init; }
+
+    public required RunVersions Versions { get; init; }
+
+    public required ExperimentResult Result { get; init; }
+
+    public static RunRecord Create(ExperimentSpec spec, ExperimentResult result, DateTimeOffset started) => new()
+    {
+        RunId = $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{result.Seed}{(result.Quick ? "-quick" : "")}",
+        Started = started,
+        Settings = ExperimentSettings.Of(spec, result),
+        Versions = RunVersions.Current(),
+        Result = result,
+    };
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static RunRecord FromJson(string json, string source = "result.json")
+    {
+        try
+        {
+            var record = JsonSerializer.Deserialize<RunRecord>(json, JsonOptions) ?? throw new JsonException("the file holds null");
+            if (record.Schema != CurrentSchema)
+                throw new InvalidDataException($"{source}: schema {record.Schema} is not the supported {CurrentSchema}; re-run the experiment with this version.");
+            return record;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not a LieGG result file ({e.Message}).", e);
+        }
+    }
+
+    public static RunRecord Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such result file.", path);
+        return FromJson(File.ReadAllText(path), path);
+    }
+}
+
+/// <summary>Files written whole or not at all: a temporary file in the same folder, then a rename.</summary>
+public static class AtomicFile
+{
+    public static void WriteAllText(string path, string contents) => Write(path, temporary => File.WriteAllText(temporary, contents));
+
+    public static void Write(string path, Action<string> writeTemporary)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            writeTemporary(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}

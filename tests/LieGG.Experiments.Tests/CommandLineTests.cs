@@ -1,0 +1,87 @@
+using LieGG.Cli;
+using LieGG.Generated;
+using LieGG.Runtime.Reports;
+using Spectre.Console;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary>The experiments CLI end to end: exit codes, files written, results that load back.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-cli-").FullName;
+    private readonly StringWriter console = new();
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(console),
+        Interactive = InteractionSupport.No,
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+    }));
+
+    private string ResultFile(string experiment) => Directory.GetFiles(Path.Combine(output, experiment), "result.json", SearchOption.AllDirectories).Single();
+
+    [Fact]
+    public void Quick_run_writes_every_report_file_and_the_result_loads_back()
+    {
+        Assert.Equal(0, Run("run", "o5-regression", "--quick", "--out", output));
+
+        var folder = Path.GetDirectoryName(ResultFile("o5-regression"))!;
+        string[] expected = ["result.json", "report.md", "spectrum.csv", "generators.csv", "training.csv", "spectrum.png", "bias.png", "generators.png", "training.png"];
+        Assert.Equal(expected.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        Assert.Contains("o5-regression: epoch 2/2", console.ToString());
+
+        var json = File.ReadAllText(Path.Combine(folder, "result.json"));
+        var record = RunRecord.Load(Path.Combine(folder, "result.json"));
+        Assert.Equal(json, record.ToJson());
+        var typed = O5RegressionResult.Load(Path.Combine(folder, "result.json"));
+        Assert.Equal(record.Result.TestMetric, typed.TestMse);
+        Assert.Equal(record.Result.Symmetry.Spectrum, typed.Symmetry.Spectrum);
+        Assert.Equal(25, typed.Symmetry.Generators.Length);
+        Assert.True(record.Result.Quick);
+        foreach (var key in new[] { "\"experiment\"", "\"seed\"", "\"settings\"", "\"data\"", "\"testMetric\"", "\"spectrum\"", "\"variance\"", "\"generators\"", "\"bias\"", "\"relativeVariance\"", "\"principalAngles\"", "\"gapRatio\"", "\"closureResidual\"", "\"timings\"", "\"versions\"" })
+            Assert.Contains(key, json);
+    }
+
+    [Fact]
+    public void Invariant_control_has_zero_variance_through_the_cli()
+    {
+        Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--out", output));
+        var symmetry = RunRecord.Load(ResultFile("o5-invariant")).Result.Symmetry;
+        Assert.True(symmetry.Variance < 1e-8, $"variance {symmetry.Variance:E3}");
+        Assert.All(symmetry.Bias!.Take(10), b => Assert.True(b < 1e-6, $"bias {b:E3}"));
+    }
+
+    [Fact]
+    public void Unknown_names_are_usage_errors_with_suggestions()
+    {
+        Assert.Equal(2, Run("run", "o5-regresion", "--quick"));
+        Assert.Contains("Did you mean 'o5-regression'?", console.ToString());
+        Assert.Equal(2, Run("run", "nothing-like-it"));
+        Assert.Equal(2, Run("run", "o5-regression", "--epochs", "0"));
+        Assert.Equal(2, Run("frobnicate"));
+        Assert.Equal(2, Run("report", Path.Combine(output, "missing.json")));
+    }
+
+    [Fact]
+    public void Globs_select_several_experiments_and_report_compares_them()
+    {
+        Assert.Equal(0, Run("run", "o5-*", "--quick", "--out", output));
+        var files = new[] { ResultFile("o5-invariant"), ResultFile("o5-regression") };
+
+        Assert.Equal(0, Run("report", files[0], files[1]));
+        var text = console.ToString();
+        Assert.Contains("# Comparison", text);
+        Assert.Contains("o5-invariant (seed 0)", text);
+        Assert.Contains("o5-regression (seed 0)", text);
+    }
+
+    [Fact]
+    public void List_shows_every_experiment()
+    {
+        Assert.Equal(0, Run("list"));
+        foreach (var name in ExperimentCatalog.All.Select(e => e.Name)) Assert.Contains(name, console.ToString());
+    }
+}

@@ -1,0 +1,122 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Plots;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+using LieGG.Testing;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary>Reports render deterministically from a result; their snapshot form is stable across machines.</summary>
+public sealed class ReportRenderingTests
+{
+    /// <summary>A fixed record with hand-written numbers (no training), so the snapshot depends on rendering only.</summary>
+    internal static RunRecord FixedRecord(bool layerWise = true)
+    {
+        double s = Math.Sqrt(0.5);
+        var symmetry = new SymmetryResult
+        {
+            Spectrum = [1.234e-5, 0.0456, 0.5, 2.0],
+            SingularValues = [0.0111, 0.6753, 2.2361, 4.4721],
+            Variance = 1.234e-5,
+            RelativeVariance = 6.17e-6,
+            Generators = [[[0.01, s], [-s, 0.0]], [[s, 0], [0, s]], [[0, s], [s, 0]], [[s, 0], [0, -s]]],
+            Bias = [0.0123, 1, 1, 1],
+            Algebra = "so(2)",
+            SubspaceDimension = 1,
+            PrincipalAngles = [0.0123],
+            GapRatio = 3695.3,
+            NumericalRank = 4,
+            RankTolerance = 1.2e-4,
+            ClosureResidual = 0,
+            VarianceInterval = new ConfidenceInterval(1.1e-5, 1.4e-5, 0.95, 200),
+            MinBiasInterval = new ConfidenceInterval(0.01, 0.015, 0.95, 200),
+            Rows = 8000,
+        };
+        var result = new ExperimentResult
+        {
+            Experiment = "rotmnist-demo",
+            Seed = 2022,
+            Quick = false,
+            Task = TaskKind.Classification,
+            TestMetricName = "accuracy",
+            TestMetric = 0.91234,
+            Data = new DatasetSizes(8000, 1000, 1000),
+            Parameters = 167168,
+            Prior = "spatial prior (Centered)",
+            Epochs = 3,
+            Training = new TrainingResult(
+                [new EpochRecord(1, 1.9, 0.61, 0.12), new EpochRecord(2, 1.7, 0.72, 0.11), new EpochRecord(3, 1.6, 0.70, 0.11)],
+                2, 0.72, "accuracy", false, TimeSpan.FromSeconds(0.34)),
+            Symmetry = symmetry,
+            Layers = layerWise ? [new LayerSymmetry(0, symmetry), new LayerSymmetry(1, symmetry with { Variance = 0.0321, Bias = [0.2, 1, 1, 1] })] : null,
+            Example = new ExampleImage(5, 5, Enumerable.Range(0, 25).Select(i => i % 6 == 0 ? 1f : 0f).ToArray()),
+            Timings = new RunTimings(0.5, 3.2, 0.4, 4.1),
+        };
+        var spec = new ExperimentSpec
+        {
+            Name = "rotmnist-demo",
+            Dataset = new MnistDatasetSpec(Rotate: true, Blur: 1.5),
+            Architecture = new MlpSpec(5, 128, NormalizeOutput: true),
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 512, LearningRate = 1e-3, Seed = 2022 },
+            Prior = new SpatialPrior(),
+            GroundTruth = new BuiltInGroundTruth(Group.SO),
+            Analysis = new AnalysisSpec(LayerWise: true),
+        };
+        return RunRecord.Create(spec, result, new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Snapshot_form_of_a_report_matches()
+        => TextSnapshot.Match(MarkdownReport.Render(FixedRecord(), ReportFormat.Snapshot, ["spectrum.png", "bias.png", "generators.png", "flow.png", "training.png"]), "ReportSnapshot");
+
+    [Fact]
+    public void Snapshot_form_has_no_timings_dates_or_machine_facts()
+    {
+        var record = FixedRecord();
+        var snapshot = MarkdownReport.Render(record, ReportFormat.Snapshot);
+        var full = MarkdownReport.Render(record, ReportFormat.Full);
+        Assert.Contains("2026-11-22", full);
+        Assert.Contains(record.Versions.Os, full);
+        Assert.DoesNotContain("2026-11-22", snapshot);
+        Assert.DoesNotContain(record.Versions.Os, snapshot);
+        Assert.DoesNotContain("4.1", snapshot);
+    }
+
+    [Fact]
+    public void Comparison_snapshot_matches()
+        => TextSnapshot.Match(MarkdownReport.Compare([FixedRecord(), FixedRecord(layerWise: false) with { Result = FixedRecord().Result with { Experiment = "other", Seed = 7 } }], ReportFormat.Snapshot), "ComparisonSnapshot");
+
+    [Fact]
+    public void Json_round_trip_preserves_everything()
+    {
+        var record = FixedRecord();
+        var loaded = RunRecord.FromJson(record.ToJson());
+        Assert.Equal(record.ToJson(), loaded.ToJson());
+        Assert.Equal(record.Result.Symmetry.Generators[0][0], loaded.Result.Symmetry.Generators[0][0]);
+        Assert.Equal(record.Result.Layers![1].Symmetry.Variance, loaded.Result.Layers![1].Symmetry.Variance);
+    }
+
+    [Fact]
+    public void Corrupt_result_files_are_rejected_with_the_file_name()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => RunRecord.FromJson("{\"schema\": 1, \"runId\": 3", "broken.json"));
+        Assert.Contains("broken.json", error.Message);
+        var future = Assert.Throws<InvalidDataException>(() => RunRecord.FromJson(FixedRecord().ToJson().Replace("\"schema\": 1", "\"schema\": 99"), "future.json"));
+        Assert.Contains("schema 99", future.Message);
+    }
+
+    [Fact]
+    public void Figures_are_deterministic_and_include_the_flow_for_image_priors()
+    {
+        var first = ReportPlots.Render(FixedRecord(), new SpatialPrior());
+        var second = ReportPlots.Render(FixedRecord(), new SpatialPrior());
+        Assert.Equal(["bias.png", "flow.png", "generators.png", "spectrum.png", "training.png"], first.Keys.Order());
+        foreach (var (name, bytes) in first)
+        {
+            Assert.Equal(second[name], bytes);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4));
+        }
+    }
+}
