@@ -26,7 +26,9 @@ internal static class GeneratorHarness
         "UserExperiments",
         sources.Select(source => CSharpSyntaxTree.ParseText(source, ParseOptions)),
         References.Value,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // As the SDK does: reference-version unification notes are not warnings about the code.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
         [new ExperimentGenerator().AsSourceGenerator()],

@@ -1,0 +1,30 @@
+using System.Runtime.CompilerServices;
+using LieGG.Dsl.Generators.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace LieGG.Dsl.Generators.Tests;
+
+/// <summary>The README's complete example compiles with the generator and draws no diagnostics.</summary>
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public async Task Custom_experiment_example_compiles_cleanly()
+    {
+        var example = ExampleFromReadme();
+        var (files, output, _) = GeneratorHarness.Run(example);
+
+        Assert.Contains("LorentzPairs.LieGG.g.cs", files.Keys);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Empty(await GeneratorHarness.Compile(example).WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+    }
+
+    private static string ExampleFromReadme([CallerFilePath] string here = "")
+    {
+        var readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "README.md"));
+        var section = readme[readme.IndexOf("## Declaring your own experiment", StringComparison.Ordinal)..];
+        int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        return section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+}
