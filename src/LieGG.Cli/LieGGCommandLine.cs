@@ -133,7 +133,7 @@ public static class LieGGCommandLine
         if (result.Symmetry.MinBias is { } bias) table.AddRow($"min bias ({Markup.Escape(result.Symmetry.Algebra ?? "")})", format.Number(bias));
         table.AddRow($"gap λ{result.Symmetry.SubspaceDimension + 1}/λ{result.Symmetry.SubspaceDimension}", format.Number(result.Symmetry.GapRatio));
         console.Write(table);
-        console.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+        console.Profile.Out.Writer.WriteLine($"report: {Path.Combine(folder, "report.md")}");
     }
 
     private static Command ReportCommand(IAnsiConsole console)

@@ -3,7 +3,19 @@ using System.Globalization;
 namespace LieGG.Runtime.Data;
 
 /// <summary>Images as floats in [0, 1] (row-major, as stored) with integer labels.</summary>
-public sealed record LabelledImages(int Count, int Rows, int Columns, float[] Pixels, byte[] Labels, string Source);
+public sealed record LabelledImages(int Count, int Rows, int Columns, float[] Pixels, byte[] Labels, string Source)
+{
+    /// <summary>Several files' images in order (e.g. rot-MNIST's train+valid and test files).</summary>
+    public static LabelledImages Concat(IReadOnlyList<LabelledImages> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var first = parts[0];
+        if (parts.Any(p => p.Rows != first.Rows || p.Columns != first.Columns))
+            throw new ArgumentException("All image files must have one image size.", nameof(parts));
+        return new LabelledImages(parts.Sum(p => p.Count), first.Rows, first.Columns,
+            parts.SelectMany(p => p.Pixels).ToArray(), parts.SelectMany(p => p.Labels).ToArray(), string.Join(" + ", parts.Select(p => p.Source)));
+    }
+}
 
 /// <summary>
 /// Reader for the classic rotated-MNIST <c>.amat</c> files (Larochelle et al., 2007): one image per line,

@@ -46,14 +46,30 @@ public static class RotatedMnist
     /// <summary>The same pipeline without the rotation: plain MNIST with the same split, blur and normalisation.</summary>
     public static TensorDataset CreateUnrotated(MnistDigits digits, RotatedMnistOptions options) => Build(digits, options, rotate: false);
 
-    private static TensorDataset Build(MnistDigits digits, RotatedMnistOptions options, bool rotate)
+    /// <summary>
+    /// Images that are already rotated (e.g. the classic rot-MNIST <c>.amat</c> files): used as they are, then
+    /// split, blurred and normalised like generated rotated MNIST.
+    /// </summary>
+    public static TensorDataset FromRotatedImages(LabelledImages images, RotatedMnistOptions options)
+    {
+        CheckSizes(options, images.Count, images.Source);
+        var pixels = (float[])images.Pixels.Clone();
+        var description = $"rotated MNIST as given in {images.Source}";
+        return Finish(pixels, images.Labels, images.Rows, images.Columns, options, description);
+    }
+
+    private static void CheckSizes(RotatedMnistOptions options, int available, string source)
     {
         int needed = options.TrainCount + options.ValidationCount + options.TestCount;
         if (options.TrainCount <= 0 || options.ValidationCount < 0 || options.TestCount <= 0)
             throw new ArgumentException($"Rotated MNIST split sizes must be positive (train {options.TrainCount}, validation {options.ValidationCount}, test {options.TestCount}).");
-        if (needed > digits.Count)
-            throw new ArgumentException($"Rotated MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {digits.Source} has {digits.Count}; reduce the split sizes or supply more digits.");
+        if (needed > available)
+            throw new ArgumentException($"Rotated MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {source} has {available}; reduce the split sizes or supply more digits.");
+    }
 
+    private static TensorDataset Build(MnistDigits digits, RotatedMnistOptions options, bool rotate)
+    {
+        CheckSizes(options, digits.Count, digits.Source);
         var images = ImageTransforms.ToUnitRange(digits.Images.Pixels);
         if (rotate)
         {
@@ -61,9 +77,14 @@ public static class RotatedMnist
             images = ImageTransforms.RotateAll(images, digits.Rows, digits.Columns, angles);
         }
         var description = $"{(rotate ? "rotated " : "")}MNIST from {digits.Source}, seed {options.Seed}";
+        return Finish(images, digits.Labels, digits.Rows, digits.Columns, options, description, rotate ? "rotated-mnist" : "mnist");
+    }
+
+    private static TensorDataset Finish(float[] images, byte[] labels, int rows, int columns, RotatedMnistOptions options, string description, string name = "rotated-mnist")
+    {
         if (options.BlurSigma > 0)
         {
-            images = ImageTransforms.GaussianBlur(images, digits.Rows, digits.Columns, options.BlurSigma);
+            images = ImageTransforms.GaussianBlur(images, rows, columns, options.BlurSigma);
             description += $", blur σ = {options.BlurSigma}";
         }
         if (options.Normalize)
@@ -71,8 +92,8 @@ public static class RotatedMnist
             ImageTransforms.Normalize(images, ImageTransforms.RotatedMnistMean, ImageTransforms.RotatedMnistStd);
             description += ", normalised";
         }
-        var order = SplitOrder(options.Seed, digits.Count);
-        return ImageDatasets.Split(rotate ? "rotated-mnist" : "mnist", images, digits.Labels, digits.Rows, digits.Columns, order, options.TrainCount, options.ValidationCount, options.TestCount, description);
+        var order = SplitOrder(options.Seed, labels.Length);
+        return ImageDatasets.Split(name, images, labels, rows, columns, order, options.TrainCount, options.ValidationCount, options.TestCount, description);
     }
 }
 

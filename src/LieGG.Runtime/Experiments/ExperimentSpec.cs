@@ -62,11 +62,15 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int Va
     public override IDataset Load(DatasetContext context)
     {
         var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
-        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
         var options = new RotatedMnistOptions
         {
             Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, Normalize = Normalize,
         };
+        // Classic rot-MNIST .amat files are already rotated: used as they are.
+        var amat = context.DataDirectory is null ? [] : Directory.GetFiles(context.DataDirectory, "*.amat").Order(StringComparer.Ordinal).ToArray();
+        if (Rotate && amat.Length > 0)
+            return RotatedMnist.FromRotatedImages(LabelledImages.Concat(amat.Select(path => AmatFile.Read(path)).ToList()), options);
+        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
         return Rotate ? RotatedMnist.Create(digits, options) : RotatedMnist.CreateUnrotated(digits, options);
     }
 }
