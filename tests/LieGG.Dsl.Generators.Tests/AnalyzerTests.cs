@@ -85,6 +85,20 @@ public sealed class AnalyzerTests
     }
 
     [Fact]
+    public void Architecture_may_be_a_BuildNetwork_method_but_not_both() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("coded")] [RotatedMnist] [Train] [SpatialPrior]
+        public partial class Coded
+        {
+            private static TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> BuildNetwork(ModelContext context) => throw new System.NotSupportedException();
+        }
+        [Experiment("both")] [RotatedMnist] [{|LGG1007:Mlp|}] [Train] [SpatialPrior]
+        public partial class Both
+        {
+            private static TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> BuildNetwork(ModelContext context) => throw new System.NotSupportedException();
+        }
+        """);
+
+    [Fact]
     public void LGG1007_one_attribute_per_group() => AnalyzerHarness.Verify(Usings + """
         [Experiment("two")] [O5Regression] [{|LGG1007:RotatedMnist|}] [Mlp] [{|LGG1007:MlpBudget|}] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
         public partial class Two;

@@ -66,7 +66,26 @@ public sealed class GeneratedSourceTests
         public partial class Custom;
         """;
 
+    private const string CodeArchitecture = """
+        using LieGG.Dsl;
+        using LieGG.Runtime.Experiments;
+        using TorchSharp;
+        using static TorchSharp.torch;
+        namespace Lab;
+
+        [Experiment("coded")]
+        [RotatedMnist]
+        [Train(Epochs = 5)]
+        [SpatialPrior]
+        public partial class Coded
+        {
+            private static nn.Module<Tensor, Tensor> BuildNetwork(ModelContext context)
+                => nn.Sequential(nn.Flatten(), nn.Linear(context.InputSize, context.OutputSize));
+        }
+        """;
+
     [Theory]
+    [InlineData(nameof(CodeArchitecture), CodeArchitecture, "Lab.Coded.LieGG.g.cs")]
     [InlineData(nameof(Regression), Regression, "Lab.O5Study.LieGG.g.cs")]
     [InlineData(nameof(LayerwiseClassifier), LayerwiseClassifier, "Lab.Images.RotLayers.LieGG.g.cs")]
     [InlineData(nameof(CustomEverything), CustomEverything, "Custom.LieGG.g.cs")]

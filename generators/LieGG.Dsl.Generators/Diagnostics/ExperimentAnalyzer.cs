@@ -80,7 +80,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             report.At(declarations.FirstOrDefault()?.Identifier.GetLocation() ?? experiment.Location, Nested, type.Name, type.ContainingType.Name);
 
         var dataset = Single(report, experiment, attributes, "dataset", AttributeNames.Datasets);
-        var architecture = Single(report, experiment, attributes, "architecture", AttributeNames.Architectures);
+        var architecture = Single(report, experiment, attributes, "architecture", AttributeNames.Architectures, codeAlternative: ExperimentParser.HasBuildNetwork(type));
         var training = Single(report, experiment, attributes, "training", AttributeNames.Trainings);
         var prior = Single(report, experiment, attributes, "prior", AttributeNames.Priors);
         var groundTruth = attributes.FirstOrDefault(a => a.Name == "GroundTruth");
@@ -95,11 +95,15 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (analysis is not null) CheckAnalysis(report, analysis, data);
     }
 
-    private static DslAttribute? Single(Reporter report, DslAttribute experiment, List<DslAttribute> attributes, string group, string[] members)
+    /// <param name="codeAlternative">The group is declared in code instead (a BuildNetwork method), so an attribute is neither needed nor allowed.</param>
+    private static DslAttribute? Single(Reporter report, DslAttribute experiment, List<DslAttribute> attributes, string group, string[] members, bool codeAlternative = false)
     {
         var found = attributes.Where(a => Array.IndexOf(members, a.Name) >= 0).ToList();
-        if (found.Count == 0)
-            report.At(experiment.Location, MissingGroup, report.Experiment, group, string.Join(", ", members.Select(m => $"[{m}]")));
+        if (found.Count == 0 && !codeAlternative)
+            report.At(experiment.Location, MissingGroup, report.Experiment, group,
+                string.Join(", ", members.Select(m => $"[{m}]")) + (group == "architecture" ? $" (or write static {AttributeNames.BuildNetworkMethod}(ModelContext))" : ""));
+        if (codeAlternative && found.Count > 0)
+            report.At(found[0].Location, DuplicateGroup, report.Experiment, group, AttributeNames.BuildNetworkMethod, found[0].Name);
         for (int i = 1; i < found.Count; i++)
             report.At(found[i].Location, DuplicateGroup, report.Experiment, group, found[0].Name, found[i].Name);
         return found.FirstOrDefault();

@@ -27,7 +27,7 @@ internal static class ExperimentEmitter
         w.Open($"public static {Experiments}.ExperimentSpec Spec {{ get; }} = new {Experiments}.ExperimentSpec");
         w.Line($"Name = {SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true)},");
         w.Line($"Dataset = {Dataset(model.Dataset!)},");
-        w.Line($"Architecture = {Architecture(model.Architecture!)},");
+        w.Line($"Architecture = {Architecture(model.Architecture!, model)},");
         w.Line($"Training = {Training(model.Train!)},");
         w.Line($"Prior = {Prior(model.Prior!)},");
         if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
@@ -107,10 +107,11 @@ internal static class ExperimentEmitter
         return $"new {Experiments}.CustomDatasetSpec({SymbolDisplay.FormatLiteral(type.Replace("global::", ""), quote: true)}, {task}, static () => new {type}())";
     }
 
-    private static string Architecture(AttributeModel attribute) => attribute.Name switch
+    private static string Architecture(AttributeModel attribute, ExperimentModel model) => attribute.Name switch
     {
         "Mlp" => Construct($"{Experiments}.MlpSpec", attribute.Arguments),
         "MlpBudget" => Construct($"{Experiments}.MlpBudgetSpec", attribute.Arguments),
+        "BuildNetwork" => $"new {Experiments}.CustomModelSpec({SymbolDisplay.FormatLiteral(model.TypeName + ".BuildNetwork", quote: true)}, static context => BuildNetwork(context))",
         _ => $"{Experiments}.CustomModelSpec.FromFactory<{attribute.Find("factory")!.Literal}>()",
     };
 

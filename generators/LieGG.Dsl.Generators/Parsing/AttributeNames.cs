@@ -6,6 +6,11 @@ internal static class AttributeNames
     public const string Namespace = "LieGG.Dsl";
     public const string Experiment = "LieGG.Dsl.ExperimentAttribute";
 
+    /// <summary>A static method of this name taking a ModelContext declares the architecture in code.</summary>
+    public const string BuildNetworkMethod = "BuildNetwork";
+
+    public const string ModelContext = "LieGG.Runtime.Experiments.ModelContext";
+
     public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "Dataset"];
     public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Model"];
     public static readonly string[] Trainings = ["Train"];

@@ -41,6 +41,10 @@ internal static class ExperimentParser
             if (group is not null && !groups.ContainsKey(group)) groups[group] = model;
         }
 
+        // An architecture written as code: static BuildNetwork(ModelContext) on the experiment type.
+        if (!groups.ContainsKey("architecture") && HasBuildNetwork(type))
+            groups["architecture"] = new AttributeModel(AttributeNames.BuildNetworkMethod, new EquatableArray<ArgumentModel>([]));
+
         groups.TryGetValue("dataset", out var dataset);
         groups.TryGetValue("architecture", out var architecture);
         groups.TryGetValue("training", out var training);
@@ -56,6 +60,11 @@ internal static class ExperimentParser
             description,
             dataset, architecture, training, prior, groundTruth, analysis);
     }
+
+    /// <summary>Whether the type declares <c>static … BuildNetwork(ModelContext)</c> returning a value.</summary>
+    public static bool HasBuildNetwork(INamedTypeSymbol type) => type.GetMembers(AttributeNames.BuildNetworkMethod)
+        .OfType<IMethodSymbol>()
+        .Any(m => m.IsStatic && !m.ReturnsVoid && m.Parameters.Length == 1 && m.Parameters[0].Type.ToDisplayString() == AttributeNames.ModelContext);
 
     public static string? GroupOf(string shortName)
     {
