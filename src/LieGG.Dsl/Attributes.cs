@@ -24,37 +24,31 @@ public sealed class O5RegressionAttribute : Attribute
     public int TestCount { get; set; } = 250;
 }
 
+/// <summary>Split sizes and preprocessing shared by the MNIST-based datasets.</summary>
+public abstract class MnistDataAttribute : Attribute
+{
+    public int TrainCount { get; set; } = 8000;
+
+    public int ValidationCount { get; set; } = 1000;
+
+    public int TestCount { get; set; } = 1000;
+
+    /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
+    public double Blur { get; set; }
+
+    public bool Normalize { get; set; } = true;
+}
+
 /// <summary>Dataset: MNIST digits (embedded 10k, or IDX files given with --data-dir), 28×28, 10 classes.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class MnistAttribute : Attribute
-{
-    public int TrainCount { get; set; } = 8000;
+public sealed class MnistAttribute : MnistDataAttribute;
 
-    public int ValidationCount { get; set; } = 1000;
-
-    public int TestCount { get; set; } = 1000;
-
-    /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
-    public double Blur { get; set; }
-
-    public bool Normalize { get; set; } = true;
-}
-
-/// <summary>Dataset: rotated MNIST generated from MNIST digits (seeded angle per digit), 28×28, 10 classes.</summary>
+/// <summary>
+/// Dataset: rotated MNIST generated from MNIST digits (seeded angle per digit), 28×28, 10 classes. With
+/// --data-dir, IDX digits are rotated the same way; classic rot-MNIST .amat files are used as they are.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class RotatedMnistAttribute : Attribute
-{
-    public int TrainCount { get; set; } = 8000;
-
-    public int ValidationCount { get; set; } = 1000;
-
-    public int TestCount { get; set; } = 1000;
-
-    /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
-    public double Blur { get; set; }
-
-    public bool Normalize { get; set; } = true;
-}
+public sealed class RotatedMnistAttribute : MnistDataAttribute;
 
 /// <summary>Dataset: a user type implementing <c>LieGG.Runtime.Experiments.IDatasetSource</c> with a public parameterless constructor.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
