@@ -23,6 +23,16 @@ internal sealed class DslAttribute(string name, AttributeData data)
         return null;
     }
 
+    /// <summary>The enum member name of an argument (e.g. "CrossEntropy"), independent of the enum's numeric values.</summary>
+    public string? EnumName(string property) => MemberName(Named(property));
+
+    /// <summary>The enum member name of a constructor argument.</summary>
+    public string? ConstructorEnumName(int index) => index < Data.ConstructorArguments.Length ? MemberName(Data.ConstructorArguments[index]) : null;
+
+    private static string? MemberName(TypedConstant? constant) => constant is { Kind: TypedConstantKind.Enum, Type: { } type } value
+        ? type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value))?.Name
+        : null;
+
     public Location ArgumentLocation(string property)
         => Syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == property)?.GetLocation() ?? Location;
 

@@ -136,10 +136,10 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         report.Range(training, "BatchSize", 1, 10_000_000, "a batch of 1 to 10 000 000 samples");
         report.Range(training, "LearningRate", 1e-12, 10, "a learning rate in (0, 10]", exclusiveMinimum: 0);
         report.Range(training, "WeightDecay", 0, 10, "a weight decay from 0 to 10");
-        if (data is null || training.Named("Loss")?.Value is not int loss) return;
-        // Loss: Auto = 0, Mse = 1, CrossEntropy = 2.
-        if (loss == 2 && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");
-        if (loss == 1 && !data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "Mse", data.Source, "classification", "CrossEntropy");
+        if (data is null) return;
+        var loss = training.EnumName("Loss");
+        if (loss == "CrossEntropy" && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");
+        if (loss == "Mse" && !data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "Mse", data.Source, "classification", "CrossEntropy");
     }
 
     private const int GenericEntriesLimit = 1024;
@@ -169,11 +169,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             report.TypeImplements(groundTruth, 0, interfaces.LieAlgebra, "LieGG.Runtime.Symmetry.ILieAlgebra");
             return;
         }
-        if (prior is null || groundTruth.Data.ConstructorArguments.FirstOrDefault().Value is not int group) return;
-        // Group: SO = 0, SL = 1, Scaling = 2, Translations = 3, SE2 = 4, Lorentz = 5.
-        string[] groups = ["SO", "SL", "Scaling", "Translations", "SE2", "Lorentz"];
-        if (group < 0 || group >= groups.Length) return;
-        string name = groups[group];
+        if (prior is null || groundTruth.ConstructorEnumName(0) is not { } name) return;
         bool spatial = prior.Name == "SpatialPrior";
         bool affine = spatial && prior.Named("Affine")?.Value is true;
         int dimension = spatial ? 2 : prior.Named("Dimension")?.Value as int? ?? 2;
@@ -194,8 +190,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     {
         report.Range(analysis, "Samples", 0, int.MaxValue, "0 (all training samples) or a positive count");
         report.Range(analysis, "Bootstrap", 0, 100_000, "0 (no intervals) to 100 000 resamples");
-        // OutputTransform: L2Normalize = 0.
-        if (data is { Outputs: 1 } && analysis.Named("Transform")?.Value is 0)
+        if (data is { Outputs: 1 } && analysis.EnumName("Transform") == "L2Normalize")
             report.At(analysis.ArgumentLocation("Transform"), TransformOfSingleOutput, data.Source);
     }
 
@@ -212,7 +207,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                 $"[Dataset(typeof({(dataset.Data.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)?.Name}))]",
                 dataset.Named("InputShape") is { IsNull: false } shape ? shape.Values.Select(v => v.Value as int? ?? 0).ToArray() : null,
                 null,
-                dataset.Named("Task")?.Value is 0),
+                dataset.EnumName("Task") == "Regression"),
         };
     }
 
