@@ -1,0 +1,64 @@
+using LieGG.Runtime.Studies;
+
+namespace LieGG.Runtime.Tests.Studies;
+
+public sealed class CorrelationTests
+{
+    private static readonly double[] X = [1, 2, 3, 4, 5];
+    private static readonly double[] Y = [2, 4, 5, 4, 5];
+
+    [Fact]
+    public void Pearson_matches_the_hand_computed_value()
+    {
+        // dx = (−2, −1, 0, 1, 2), dy = (−2, 0, 1, 0, 1): Σdxdy = 6, Σdx² = 10, Σdy² = 6 ⇒ r = 6/√60.
+        var result = Correlation.Pearson(X, Y);
+        Assert.Equal(6 / Math.Sqrt(60), result.Coefficient, 12);
+        Assert.Equal(5, result.N);
+    }
+
+    [Fact]
+    public void Spearman_gives_ties_their_average_rank()
+    {
+        Assert.Equal([1, 2.5, 4.5, 2.5, 4.5], Correlation.Ranks(Y));
+        // Ranks of y: dy = (−2, −0.5, 1.5, −0.5, 1.5): Σdxdy = 7, Σdy² = 9 ⇒ ρ = 7/√90.
+        Assert.Equal(7 / Math.Sqrt(90), Correlation.Spearman(X, Y).Coefficient, 12);
+    }
+
+    [Fact]
+    public void Spearman_is_one_for_any_monotonic_relation()
+    {
+        double[] x = [0.1, 0.5, 2, 7, 30];
+        Assert.Equal(1, Correlation.Spearman(x, x.Select(v => Math.Exp(v / 10)).ToArray()).Coefficient, 12);
+        Assert.Equal(-1, Correlation.Spearman(x, x.Select(v => -v * v).ToArray()).Coefficient, 12);
+    }
+
+    [Fact]
+    public void P_value_equals_the_t_distribution_tail_integrated_numerically()
+    {
+        var result = Correlation.Pearson(X, Y);
+        int df = 3;
+        double t = result.Coefficient * Math.Sqrt(df / (1 - result.Coefficient * result.Coefficient));
+        // Two-sided tail 2∫_t^∞ f(s) ds of the Student-t density, by Simpson's rule on s = t + u/(1 − u).
+        double Density(double s) => Math.Exp(MathNet.Numerics.SpecialFunctions.GammaLn((df + 1) / 2.0) - MathNet.Numerics.SpecialFunctions.GammaLn(df / 2.0))
+            / Math.Sqrt(df * Math.PI) * Math.Pow(1 + s * s / df, -(df + 1) / 2.0);
+        const int steps = 200_000;
+        double h = 1.0 / steps, integral = 0;
+        for (int i = 0; i <= steps; i++)
+        {
+            double u = Math.Min(i * h, 1 - 1e-12);
+            double value = Density(t + u / (1 - u)) / ((1 - u) * (1 - u));
+            integral += value * (i == 0 || i == steps ? 1 : i % 2 == 1 ? 4 : 2);
+        }
+        integral *= h / 3;
+        Assert.Equal(2 * integral, result.PValue, 6);
+        Assert.InRange(result.PValue, 0.12, 0.13);
+    }
+
+    [Fact]
+    public void Non_finite_pairs_are_dropped_and_degenerate_input_gives_nan()
+    {
+        Assert.Equal(4, Correlation.Pearson([1, 2, double.NaN, 4, 5], [1, 3, 2, 4, 6]).N);
+        Assert.True(double.IsNaN(Correlation.Pearson([1, 1, 1], [1, 2, 3]).Coefficient));
+        Assert.True(double.IsNaN(Correlation.Spearman([1, 2], [2, 1]).PValue));
+    }
+}
