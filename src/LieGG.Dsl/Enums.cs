@@ -73,3 +73,22 @@ public enum Group
     /// <summary>so(1, n−1): the Lorentz algebra for the metric diag(1, −1, …, −1).</summary>
     Lorentz,
 }
+
+/// <summary>Per-trial quantities a study can correlate and plot.</summary>
+public enum Metric
+{
+    /// <summary>Test accuracy (classification) or test MSE (regression).</summary>
+    TestMetric,
+    /// <summary>Symmetry variance λ_min.</summary>
+    Variance,
+    /// <summary>Minimum symmetry bias against the ground truth.</summary>
+    MinBias,
+    /// <summary>λ_min / λ_max.</summary>
+    RelativeVariance,
+    /// <summary>λ_{k+1} / λ_k.</summary>
+    GapRatio,
+    /// <summary>Trainable parameters.</summary>
+    Parameters,
+    /// <summary>Wall-clock seconds of the trial.</summary>
+    WallSeconds,
+}

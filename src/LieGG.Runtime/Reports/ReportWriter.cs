@@ -8,8 +8,11 @@ public static class ReportWriter
 {
     /// <returns>The run folder, <c>&lt;output&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>.</returns>
     public static string Write(RunRecord record, string outputDirectory, SpatialPrior? prior = null)
+        => WriteInto(record, Path.Combine(outputDirectory, record.Result.Experiment, record.RunId), prior);
+
+    /// <summary>Writes the run's files into exactly <paramref name="folder"/> (e.g. a study's trial folder).</summary>
+    public static string WriteInto(RunRecord record, string folder, SpatialPrior? prior = null)
     {
-        var folder = Path.Combine(outputDirectory, record.Result.Experiment, record.RunId);
         Directory.CreateDirectory(folder);
         var figures = ReportPlots.Render(record, prior);
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));

@@ -47,6 +47,9 @@ public sealed record RunRecord
 
     public required ExperimentResult Result { get; init; }
 
+    /// <summary>Set when the run is one trial of a study.</summary>
+    public Studies.TrialInfo? Trial { get; init; }
+
     public static RunRecord Create(ExperimentSpec spec, ExperimentResult result, DateTimeOffset started) => new()
     {
         RunId = $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{result.Seed}{(result.Quick ? "-quick" : "")}",

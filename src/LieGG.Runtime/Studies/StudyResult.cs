@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LieGG.Dsl;
+using LieGG.Runtime.Reports;
+
+namespace LieGG.Runtime.Studies;
+
+/// <summary>One finished trial of a study.</summary>
+public sealed record TrialRow(
+    TrialInfo Trial,
+    string TestMetricName,
+    double TestMetric,
+    double Variance,
+    double? MinBias,
+    double RelativeVariance,
+    double GapRatio,
+    long Parameters,
+    double WallSeconds)
+{
+    public static TrialRow From(RunRecord record) => new(
+        record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
+        record.Result.TestMetricName,
+        record.Result.TestMetric,
+        record.Result.Symmetry.Variance,
+        record.Result.Symmetry.MinBias,
+        record.Result.Symmetry.RelativeVariance,
+        record.Result.Symmetry.GapRatio,
+        record.Result.Parameters,
+        record.Result.Timings.TotalSeconds);
+
+    public double Value(Metric metric) => metric switch
+    {
+        Metric.TestMetric => TestMetric,
+        Metric.Variance => Variance,
+        Metric.MinBias => MinBias ?? double.NaN,
+        Metric.RelativeVariance => RelativeVariance,
+        Metric.GapRatio => GapRatio,
+        Metric.Parameters => Parameters,
+        Metric.WallSeconds => WallSeconds,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
+    };
+}
+
+/// <summary>Correlation of two per-trial metrics across a study.</summary>
+public sealed record CorrelationRow(Metric X, Metric Y, CorrelationResult Pearson, CorrelationResult Spearman);
+
+/// <summary>A study's table: every finished trial, the declared correlations, and how complete it is.</summary>
+public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations)
+{
+    public bool IsComplete => Rows.Count == ExpectedTrials;
+
+    public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations)
+    {
+        var rows = records.Select(TrialRow.From).OrderBy(r => r.Trial.Index).ToList();
+        var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
+            Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),
+            Correlation.Spearman(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()))).ToList();
+        return new StudyResult(study, expectedTrials, rows, table);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, RunRecord.JsonOptions);
+
+    public static StudyResult Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such study file.", path);
+        try
+        {
+            return JsonSerializer.Deserialize<StudyResult>(File.ReadAllText(path), RunRecord.JsonOptions) ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a LieGG study file ({e.Message}).", e);
+        }
+    }
+}
+
+/// <summary>Writes study.json, study.md and trials.csv into a study folder (atomically, deterministic content).</summary>
+public static class StudyReport
+{
+    public static void Write(StudyResult study, string folder, ReportFormat? format = null)
+    {
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), Csv(study));
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), Markdown(study, format ?? ReportFormat.Full));
+    }
+
+    public static string Markdown(StudyResult study, ReportFormat format)
+    {
+        var md = new StringBuilder($"# Study {study.Study}\n\n");
+        md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the missing shards, then merge again).\n\n");
+        var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
+        string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
+        md.Append("| trial | ").Append(string.Concat(parameters.Select(p => p + " | "))).Append("seed | ").Append(metric).Append(" | variance | min bias | relative variance | gap | parameters |")
+          .Append(format.IncludeMachineFacts ? " seconds |" : "").Append('\n');
+        md.Append("|---|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|---|---|---|---|---|").Append(format.IncludeMachineFacts ? "---|" : "").Append('\n');
+        foreach (var row in study.Rows)
+        {
+            md.Append("| ").Append(row.Trial.Index).Append(" | ").Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + " | "))).Append(row.Trial.Seed).Append(" | ")
+              .Append(format.Number(row.TestMetric)).Append(" | ").Append(format.Number(row.Variance)).Append(" | ").Append(format.Number(row.MinBias)).Append(" | ")
+              .Append(format.Number(row.RelativeVariance)).Append(" | ").Append(format.Number(row.GapRatio)).Append(" | ").Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(" |");
+            if (format.IncludeMachineFacts) md.Append(' ').Append(format.Number(row.WallSeconds)).Append(" |");
+            md.Append('\n');
+        }
+        if (study.Correlations.Count > 0)
+        {
+            md.Append("\n## Correlations\n\n| x | y | Pearson r | p | Spearman ρ | p | n |\n|---|---|---|---|---|---|---|\n");
+            foreach (var c in study.Correlations)
+                md.Append("| ").Append(c.X).Append(" | ").Append(c.Y).Append(" | ").Append(format.Number(c.Pearson.Coefficient)).Append(" | ").Append(format.Number(c.Pearson.PValue))
+                  .Append(" | ").Append(format.Number(c.Spearman.Coefficient)).Append(" | ").Append(format.Number(c.Spearman.PValue)).Append(" | ").Append(c.Pearson.N).Append(" |\n");
+        }
+        return md.ToString();
+    }
+
+    public static string Csv(StudyResult study)
+    {
+        var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
+        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds\n");
+        static string N(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
+        foreach (var row in study.Rows)
+            csv.Append(row.Trial.Index).Append(',').Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + ","))).Append(row.Trial.Seed).Append(',')
+               .Append(N(row.TestMetric)).Append(',').Append(N(row.Variance)).Append(',').Append(N(row.MinBias)).Append(',').Append(N(row.RelativeVariance)).Append(',')
+               .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append('\n');
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Symmetry;
+
+namespace LieGG.Runtime.Studies;
+
+/// <summary>One swept parameter's value in a trial, as text (invariant culture) and, when numeric, as a number.</summary>
+public sealed record TrialParameter(string Name, string Value, double? Number);
+
+/// <summary>Which study a run belongs to and where in its grid.</summary>
+public sealed record TrialInfo(string Study, int Index, IReadOnlyList<TrialParameter> Parameters, int Seed)
+{
+    public string Key => $"trial-{Index.ToString("D4", CultureInfo.InvariantCulture)}";
+
+    public string Label => string.Join(", ", Parameters.Select(p => $"{p.Name}={p.Value}").Append($"seed={Seed}"));
+}
+
+/// <summary>One point of a study grid: its parameters and the experiment spec with them applied.</summary>
+public sealed record StudyTrial(TrialInfo Info, ExperimentSpec Spec);
+
+/// <summary>Every n-th trial starting at i (0 ≤ i &lt; n): independent machines or array jobs split a study this way.</summary>
+public sealed record Shard(int Index, int Count)
+{
+    public bool Includes(int trial) => trial % Count == Index;
+
+    /// <summary>Parses "i/n"; the message of a bad value names the option and the fix.</summary>
+    public static Shard Parse(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1 || index >= count)
+            throw new FormatException($"--shard '{text}' is not i/n with 0 ≤ i < n (e.g. 0/4 … 3/4; a Slurm array job can pass $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT).");
+        return new Shard(index, count);
+    }
+}
+
+/// <summary>How a study is run.</summary>
+public sealed record StudyRunOptions
+{
+    public required string Output { get; init; }
+
+    public Shard? Shard { get; init; }
+
+    /// <summary>Applied to every trial (Quick, Threads, Device, DataDirectory; the trial's own seed wins).</summary>
+    public ExperimentRunOptions Run { get; init; } = new();
+}
+
+/// <summary>Where a study is.</summary>
+public sealed record StudyProgress(int Trial, int Trials, TrialInfo Info, bool Skipped, ExperimentProgress? Run);
+
+/// <summary>What one invocation did (a shard may run a subset; finished trials are skipped).</summary>
+public sealed record StudyRunSummary(int Selected, int Ran, int Skipped, string Folder);
+
+/// <summary>
+/// Runs a study's trials, each into <c>&lt;output&gt;/&lt;study&gt;/trials/trial-NNNN/</c>. A trial whose folder holds a
+/// loadable result.json is complete and skipped (result.json is written last, so an interrupted trial never
+/// looks complete); merging reads every trial folder back, however many shards wrote them.
+/// </summary>
+public static class StudyRunner
+{
+    public static string StudyFolder(string output, string study) => Path.Combine(output, study);
+
+    public static string TrialFolder(string output, TrialInfo trial) => Path.Combine(StudyFolder(output, trial.Study), "trials", trial.Key);
+
+    public static StudyRunSummary Run(IReadOnlyList<StudyTrial> trials, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
+        var selected = trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
+        int ran = 0, skipped = 0, position = 0;
+        foreach (var trial in selected)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            position++;
+            var folder = TrialFolder(options.Output, trial.Info);
+            if (IsComplete(folder))
+            {
+                skipped++;
+                progress?.Report(new StudyProgress(position, selected.Count, trial.Info, Skipped: true, null));
+                continue;
+            }
+            var started = DateTimeOffset.UtcNow;
+            var runProgress = progress is null ? null : new TrialProgress(progress, position, selected.Count, trial.Info);
+            var result = ExperimentRunner.Run(trial.Spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
+            var record = RunRecord.Create(trial.Spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
+            ReportWriter.WriteInto(record, folder, trial.Spec.Prior as SpatialPrior);
+            ran++;
+        }
+        return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
+    }
+
+    /// <summary>The finished trials of a study folder, in grid order.</summary>
+    public static IReadOnlyList<RunRecord> LoadTrials(string studyFolder)
+    {
+        var trialsFolder = Path.Combine(studyFolder, "trials");
+        if (!Directory.Exists(trialsFolder)) throw new DirectoryNotFoundException($"{studyFolder}: no trials folder; run the study (or its shards) first.");
+        return Directory.GetDirectories(trialsFolder)
+            .Where(IsComplete)
+            .Select(folder => RunRecord.Load(Path.Combine(folder, "result.json")))
+            .Where(record => record.Trial is not null)
+            .OrderBy(record => record.Trial!.Index)
+            .ToList();
+    }
+
+    private static bool IsComplete(string folder)
+    {
+        var path = Path.Combine(folder, "result.json");
+        if (!File.Exists(path)) return false;
+        try
+        {
+            return RunRecord.Load(path).Trial is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class TrialProgress(IProgress<StudyProgress> target, int position, int count, TrialInfo info) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value) => target.Report(new StudyProgress(position, count, info, Skipped: false, value));
+    }
+}

@@ -1,0 +1,124 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Studies;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+
+namespace LieGG.Runtime.Tests.Studies;
+
+public sealed class StudyRunnerTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-study-").FullName;
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    /// <summary>What a generated study does: the grid (train size × replicate seed) applied to a base spec, in a fixed order.</summary>
+    private static List<StudyTrial> Grid()
+    {
+        var baseSpec = new ExperimentSpec
+        {
+            Name = "o5-tiny",
+            Dataset = new O5DatasetSpec(TrainCount: 100, ValidationCount: 40, TestCount: 40),
+            Architecture = new MlpSpec(1, 8),
+            Training = new TrainingOptions { Epochs = 2, BatchSize = 50 },
+            Prior = new GenericPrior(5, 2),
+            GroundTruth = new BuiltInGroundTruth(Group.SO),
+            Analysis = new AnalysisSpec(Bootstrap: 0),
+        };
+        var trials = new List<StudyTrial>();
+        foreach (var trainCount in new[] { 100, 200 })
+        foreach (var seed in new[] { 0, 1 })
+        {
+            var info = new TrialInfo("tiny-study", trials.Count, [new TrialParameter("TrainCount", trainCount.ToString(), trainCount)], seed);
+            trials.Add(new StudyTrial(info, baseSpec with { Dataset = new O5DatasetSpec(trainCount, 40, 40) }));
+        }
+        return trials;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Shards_cover_every_trial_exactly_once(int count)
+    {
+        var covered = Enumerable.Range(0, 50).Select(trial => Enumerable.Range(0, count).Count(i => new Shard(i, count).Includes(trial)));
+        Assert.All(covered, c => Assert.Equal(1, c));
+    }
+
+    [Theory]
+    [InlineData("2/2")]
+    [InlineData("-1/3")]
+    [InlineData("1")]
+    [InlineData("a/b")]
+    public void Bad_shards_are_explained(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => Shard.Parse(text));
+        Assert.Contains("0 ≤ i < n", error.Message);
+    }
+
+    [Fact]
+    public void Finished_trials_are_skipped_when_the_study_runs_again()
+    {
+        var options = new StudyRunOptions { Output = output };
+        var first = StudyRunner.Run(Grid(), options);
+        var second = StudyRunner.Run(Grid(), options);
+
+        Assert.Equal((4, 4, 0), (first.Selected, first.Ran, first.Skipped));
+        Assert.Equal((4, 0, 4), (second.Selected, second.Ran, second.Skipped));
+    }
+
+    [Fact]
+    public void Merging_shards_equals_an_unsharded_run()
+    {
+        var whole = Path.Combine(output, "whole");
+        var sharded = Path.Combine(output, "sharded");
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = whole });
+        var shard0 = StudyRunner.Run(Grid(), new StudyRunOptions { Output = sharded, Shard = new Shard(0, 2) });
+        var shard1 = StudyRunner.Run(Grid(), new StudyRunOptions { Output = sharded, Shard = new Shard(1, 2) });
+        Assert.Equal((2, 2), (shard0.Ran, shard1.Ran));
+
+        var a = StudyRunner.LoadTrials(StudyRunner.StudyFolder(whole, "tiny-study")).Select(TrialRow.From).ToList();
+        var b = StudyRunner.LoadTrials(StudyRunner.StudyFolder(sharded, "tiny-study")).Select(TrialRow.From).ToList();
+        Assert.Equal(a.Select(r => (r.Trial.Label, r.TestMetric, r.Variance, r.MinBias, r.Parameters)), b.Select(r => (r.Trial.Label, r.TestMetric, r.Variance, r.MinBias, r.Parameters)));
+        Assert.Equal(["TrainCount=100, seed=0", "TrainCount=100, seed=1", "TrainCount=200, seed=0", "TrainCount=200, seed=1"], a.Select(r => r.Trial.Label));
+    }
+
+    [Fact]
+    public void An_interrupted_trial_never_looks_complete_and_runs_again()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress<StudyProgress>(p => { if (p.Info.Index == 1 && p.Run?.Epoch is { Epoch: 1 }) cancellation.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => StudyRunner.Run(Grid(), new StudyRunOptions { Output = output }, progress, cancellation.Token));
+
+        var interrupted = StudyRunner.TrialFolder(output, Grid()[1].Info);
+        Assert.False(File.Exists(Path.Combine(interrupted, "result.json")));
+        Assert.Single(StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")));
+
+        var resumed = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+        Assert.Equal((1, 3), (resumed.Skipped, resumed.Ran));
+    }
+
+    [Fact]
+    public void Study_result_tabulates_correlates_and_round_trips()
+    {
+        StudyRunner.Run(Grid().Take(3).ToList(), new StudyRunOptions { Output = output });
+        var folder = StudyRunner.StudyFolder(output, "tiny-study");
+        var study = StudyResult.FromRecords("tiny-study", 4, StudyRunner.LoadTrials(folder), [(Metric.Variance, Metric.TestMetric)]);
+
+        Assert.False(study.IsComplete);
+        Assert.Equal(3, study.Rows.Count);
+        var correlation = Assert.Single(study.Correlations);
+        var expected = Correlation.Pearson(study.Rows.Select(r => r.Variance).ToList(), study.Rows.Select(r => r.TestMetric).ToList());
+        Assert.Equal(expected, correlation.Pearson);
+
+        StudyReport.Write(study, folder);
+        var loaded = StudyResult.Load(Path.Combine(folder, "study.json"));
+        Assert.Equal(study.ToJson(), loaded.ToJson());
+        var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
+        Assert.Contains("**Incomplete:** 3 of 4 trials", markdown);
+        Assert.Contains("| TrainCount |", File.ReadAllText(Path.Combine(folder, "study.md")).Replace("| trial | TrainCount |", "| TrainCount |"));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(folder, "trials.csv")).Length);
+    }
+}
+
