@@ -1,4 +1,4 @@
 using LieGG.Cli;
 using LieGG.Generated;
 
-return LieGGCommandLine.Run(args, ExperimentCatalog.All);
+return LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies);

@@ -14,22 +14,27 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var experiments = context.SyntaxProvider
+        var experiments = Declarations(context, AttributeNames.Experiment, TrackingNames.Experiments, TrackingNames.ParsedExperiments);
+        var studies = Declarations(context, AttributeNames.Study, TrackingNames.Studies, TrackingNames.ParsedStudies);
+
+        foreach (var (declarations, name) in new[] { (experiments, TrackingNames.CompleteExperiments), (studies, TrackingNames.CompleteStudies) })
+            context.RegisterSourceOutput(declarations.Where(static m => m.IsComplete).WithTrackingName(name),
+                static (output, model) => output.AddSource(ExperimentEmitter.HintName(model), ExperimentEmitter.Emit(model)));
+
+        var catalog = experiments.Collect().Combine(studies.Collect()).WithTrackingName(TrackingNames.Catalog);
+        context.RegisterSourceOutput(catalog, static (output, models) => output.AddSource(CatalogEmitter.HintName, CatalogEmitter.Emit(models.Left, models.Right)));
+    }
+
+    private static IncrementalValuesProvider<Model.ExperimentModel> Declarations(IncrementalGeneratorInitializationContext context, string attribute, string found, string parsed)
+        => context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                AttributeNames.Experiment,
+                attribute,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (syntax, cancellationToken) => ExperimentParser.Parse(syntax, cancellationToken))
-            .WithTrackingName(TrackingNames.Experiments)
+            .WithTrackingName(found)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.ParsedExperiments);
-
-        context.RegisterSourceOutput(experiments.Where(static m => m.IsComplete).WithTrackingName(TrackingNames.CompleteExperiments),
-            static (output, model) => output.AddSource(ExperimentEmitter.HintName(model), ExperimentEmitter.Emit(model)));
-
-        var catalog = experiments.Collect().WithTrackingName(TrackingNames.Catalog);
-        context.RegisterSourceOutput(catalog, static (output, models) => output.AddSource(CatalogEmitter.HintName, CatalogEmitter.Emit(models)));
-    }
+            .WithTrackingName(parsed);
 }
 
 /// <summary>Names of the tracked pipeline steps (the caching tests check them).</summary>
@@ -38,5 +43,8 @@ public static class TrackingNames
     public const string Experiments = nameof(Experiments);
     public const string ParsedExperiments = nameof(ParsedExperiments);
     public const string CompleteExperiments = nameof(CompleteExperiments);
+    public const string Studies = nameof(Studies);
+    public const string ParsedStudies = nameof(ParsedStudies);
+    public const string CompleteStudies = nameof(CompleteStudies);
     public const string Catalog = nameof(Catalog);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Studies;
 using LieGG.Runtime.Symmetry;
 using Spectre.Console;
 
@@ -16,13 +17,18 @@ public static class LieGGCommandLine
     public const int Success = 0, RunFailed = 1, UsageError = 2;
 
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole? console = null)
+        => Run(args, experiments, [], console);
+
+    public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;
         var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")
         {
-            ListCommand(experiments, console),
+            ListCommand(experiments, studies, console),
             RunCommand(experiments, console),
             ReportCommand(console),
+            StudyCommands.Run(studies, console),
+            StudyCommands.Merge(studies, console),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -34,16 +40,23 @@ public static class LieGGCommandLine
         return parsed.Invoke();
     }
 
-    private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console)
+    private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
     {
-        var command = new Command("list", "List the declared experiments.");
+        var command = new Command("list", "List the declared experiments and studies.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("name", "description", "prior", "epochs");
+            var table = new Table().AddColumns("experiment", "description", "prior", "epochs");
             foreach (var e in experiments)
                 table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description ?? e.TypeName), Markup.Escape(e.Spec.Prior.Description),
                     e.Spec.Training.Epochs.ToString(CultureInfo.InvariantCulture));
             console.Write(table);
+            if (studies.Count > 0)
+            {
+                var studyTable = new Table().AddColumns("study", "description", "trials");
+                foreach (var s in studies)
+                    studyTable.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Description ?? s.TypeName), s.Trials.Count.ToString(CultureInfo.InvariantCulture));
+                console.Write(studyTable);
+            }
             return Success;
         });
         return command;

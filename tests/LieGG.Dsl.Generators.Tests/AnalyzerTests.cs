@@ -24,6 +24,9 @@ public sealed class AnalyzerTests
         [Experiment("lorentz")] [Dataset(typeof(Events), Task = TaskKind.Regression, InputShape = new[] { 8 })] [Model(typeof(Net))] [Train] [GenericPrior(Dimension = 4, Copies = 2)] [GroundTruth(Group.Lorentz)]
         public partial class Lorentz;
 
+        [Study("sizes")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Sweep("O5Regression.TrainCount", 100, 200)] [Replicates(2)] [Correlate(Metric.Variance, Metric.TestMetric)]
+        public partial class Sizes;
+
         public sealed class Events : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
         public sealed class Net : IModelFactory { public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => throw new System.NotSupportedException(); }
         """);

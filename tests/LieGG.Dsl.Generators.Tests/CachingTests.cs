@@ -15,10 +15,13 @@ public sealed class CachingTests
         [Experiment("o5")] [O5Regression] [Mlp(Width = 16)] [Train(Epochs = 3)] [GenericPrior(Dimension = 5, Copies = 2)] [GroundTruth(Group.SO)]
         public partial class O5Study;
         [Experiment("rot")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] public partial class Rot;
+        [Study("sizes")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Sweep("O5Regression.TrainCount", 100, 200)] [Replicates(2)]
+        public partial class Sizes;
         """;
 
     private static readonly string[] Tracked =
-        [TrackingNames.Experiments, TrackingNames.ParsedExperiments, TrackingNames.CompleteExperiments, TrackingNames.Catalog];
+        [TrackingNames.Experiments, TrackingNames.ParsedExperiments, TrackingNames.CompleteExperiments,
+         TrackingNames.Studies, TrackingNames.ParsedStudies, TrackingNames.CompleteStudies, TrackingNames.Catalog];
 
     [Fact]
     public void Rerun_on_a_cloned_compilation_is_fully_cached()

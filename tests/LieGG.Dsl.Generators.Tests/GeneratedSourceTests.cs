@@ -84,7 +84,26 @@ public sealed class GeneratedSourceTests
         }
         """;
 
+    private const string Study = """
+        using LieGG.Dsl;
+        namespace Lab;
+
+        [Study("width-depth", Description = "budget × depth")]
+        [RotatedMnist(Blur = 1.5)]
+        [MlpBudget(Parameters = 40_000, NormalizeOutput = true)]
+        [Train(Epochs = 20, Seed = 10)]
+        [SpatialPrior]
+        [GroundTruth(Group.SO)]
+        [Sweep("MlpBudget.Parameters", 40_000L, 60_000L)]
+        [Sweep("MlpBudget.Hidden", 1, 2, 3)]
+        [Sweep("MlpBudget.Activation", Activation.Swish, Activation.ReLU)]
+        [Replicates(2)]
+        [Correlate(Metric.Variance, Metric.TestMetric)]
+        public partial class WidthDepth;
+        """;
+
     [Theory]
+    [InlineData(nameof(Study), Study, "Lab.WidthDepth.LieGG.g.cs")]
     [InlineData(nameof(CodeArchitecture), CodeArchitecture, "Lab.Coded.LieGG.g.cs")]
     [InlineData(nameof(Regression), Regression, "Lab.O5Study.LieGG.g.cs")]
     [InlineData(nameof(LayerwiseClassifier), LayerwiseClassifier, "Lab.Images.RotLayers.LieGG.g.cs")]

@@ -29,7 +29,7 @@ public static class DiagnosticDescriptors
         "Experiment name '{0}' is also used by '{1}'; give every experiment its own name", Usage, DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor AttributeWithoutExperiment = Rule("LGG1005", "DSL attribute without [Experiment]",
-        "[{0}] on '{1}' has no effect without [Experiment(\"name\")]; add [Experiment] or remove the attribute", Usage, DiagnosticSeverity.Warning);
+        "[{0}] on '{1}' has no effect without [Experiment(\"name\")] or [Study(\"name\")]; add one or remove the attribute", Usage, DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor MissingGroup = Rule("LGG1006", "Missing experiment attribute",
         "Experiment '{0}' declares no {1}; add one of {2}", Usage);

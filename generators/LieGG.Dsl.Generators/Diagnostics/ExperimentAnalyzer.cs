@@ -58,7 +58,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             .Select(a => new DslAttribute(a.Name!, a.Data))
             .ToList();
         if (attributes.Count == 0) return;
-        var experiment = attributes.FirstOrDefault(a => a.Name == "Experiment");
+        var experiment = attributes.FirstOrDefault(a => a.Name is "Experiment" or "Study");
         if (experiment is null)
         {
             var first = attributes[0];

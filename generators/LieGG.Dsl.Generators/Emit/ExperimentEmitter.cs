@@ -25,13 +25,7 @@ internal static class ExperimentEmitter
         w.Line("/// <summary>Every constant the attributes declare.</summary>");
         w.Line(GeneratedCode);
         w.Open($"public static {Experiments}.ExperimentSpec Spec {{ get; }} = new {Experiments}.ExperimentSpec");
-        w.Line($"Name = {SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true)},");
-        w.Line($"Dataset = {Dataset(model.Dataset!)},");
-        w.Line($"Architecture = {Architecture(model.Architecture!, model)},");
-        w.Line($"Training = {Training(model.Train!)},");
-        w.Line($"Prior = {Prior(model.Prior!)},");
-        if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
-        if (model.Analysis is { } analysis) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", analysis.Arguments)},");
+        SpecMembers(w, model, _ => null);
         w.Close(";");
         w.Line();
 
@@ -43,6 +37,14 @@ internal static class ExperimentEmitter
         w.Line(GeneratedCode);
         w.Line($"public static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateModel({Runtime}.Data.IDataset data, int? seed = null) => {Experiments}.ExperimentRunner.CreateModel(Spec, data, seed);");
         w.Line();
+        if (model.Study is { } study)
+        {
+            StudyEmitter.EmitMembers(w, model, study);
+            w.Close();
+            w.Line();
+            StudyEmitter.EmitResult(w, model);
+            return w.ToString();
+        }
         string parameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Experiments}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
         w.Line("/// <summary>Trains the declared network and runs the LieGG analysis.</summary>");
         w.Line(GeneratedCode);
@@ -90,6 +92,30 @@ internal static class ExperimentEmitter
         w.Line();
         w.Line($"public {Runtime}.Training.TrainingResult Training => Raw.Training;");
         w.Close();
+    }
+
+    /// <summary>
+    /// The spec's member initialisers. <paramref name="substitute"/> may replace an attribute's argument
+    /// (attribute, property) by another expression, e.g. a study trial's property.
+    /// </summary>
+    internal static void SpecMembers(SourceWriter w, ExperimentModel model, System.Func<(string Attribute, string Property), string?> substitute)
+    {
+        AttributeModel With(AttributeModel attribute, params string[] extraProperties)
+        {
+            var arguments = attribute.Arguments.Select(a => substitute((attribute.Name, a.Name)) is { } replaced ? new ArgumentModel(a.Name, replaced) : a).ToList();
+            foreach (var property in extraProperties)
+                if (arguments.All(a => a.Name != property) && substitute((attribute.Name, property)) is { } added) arguments.Add(new ArgumentModel(property, added));
+            return new AttributeModel(attribute.Name, arguments.ToEquatableArray());
+        }
+        string[] Swept(AttributeModel attribute) => model.Study?.Sweeps.Where(s => s.Attribute == attribute.Name).Select(s => s.Property).ToArray() ?? [];
+
+        w.Line($"Name = {SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true)},");
+        w.Line($"Dataset = {Dataset(With(model.Dataset!, Swept(model.Dataset!)))},");
+        w.Line($"Architecture = {Architecture(With(model.Architecture!, Swept(model.Architecture!)), model)},");
+        w.Line($"Training = {Training(With(model.Train!, Swept(model.Train!).Append("Seed").ToArray()))},");
+        w.Line($"Prior = {Prior(With(model.Prior!, Swept(model.Prior!)))},");
+        if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
+        if (model.Analysis is { } analysis) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", With(analysis, Swept(analysis)).Arguments)},");
     }
 
     private static string Dataset(AttributeModel attribute) => attribute.Name switch

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace LieGG.Dsl.Generators.Model;
 
 /// <summary>One argument of a DSL attribute as C# source text, e.g. ("Width", "128") or ("source", "global::My.Data", IsType: true).</summary>
@@ -16,8 +18,21 @@ internal sealed record AttributeModel(string Name, EquatableArray<ArgumentModel>
     }
 }
 
+/// <summary>One [Sweep]: the swept attribute and property, the property's C# type, and the values as literals.</summary>
+internal sealed record SweepModel(string Attribute, string Property, string PropertyType, bool IsNumeric, EquatableArray<string> Literals);
+
+/// <summary>A pair of metrics to correlate (member names of LieGG.Dsl.Metric).</summary>
+internal sealed record CorrelationModel(string X, string Y);
+
+/// <summary>What makes a declaration a study: its sweeps, replicate seeds and correlations.</summary>
+internal sealed record StudyModel(EquatableArray<SweepModel> Sweeps, int Replicates, EquatableArray<CorrelationModel> Correlations)
+{
+    /// <summary>Sweeps with known targets and at least one value; others are analyzer errors and stop emission.</summary>
+    public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Literals.Count > 0);
+}
+
 /// <summary>
-/// Everything the emitter needs to know about one declared experiment: strings and primitives only,
+/// Everything the emitter needs to know about one declared experiment or study: strings and primitives only,
 /// so the incremental pipeline caches it by value.
 /// </summary>
 internal sealed record ExperimentModel(
@@ -32,10 +47,14 @@ internal sealed record ExperimentModel(
     AttributeModel? Train,
     AttributeModel? Prior,
     AttributeModel? GroundTruth,
-    AttributeModel? Analysis)
+    AttributeModel? Analysis,
+    StudyModel? Study = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
-    public bool IsComplete => Dataset is not null && Architecture is not null && Train is not null && Prior is not null && ExperimentName.Length > 0;
+    public bool IsComplete => Dataset is not null && Architecture is not null && Train is not null && Prior is not null && ExperimentName.Length > 0
+        && (Study is null || Study.IsValid);
+
+    public bool IsStudy => Study is not null;
 
     public string FullTypeName => Namespace is null ? TypeName : $"{Namespace}.{TypeName}";
 

@@ -5,6 +5,10 @@ internal static class AttributeNames
 {
     public const string Namespace = "LieGG.Dsl";
     public const string Experiment = "LieGG.Dsl.ExperimentAttribute";
+    public const string Study = "LieGG.Dsl.StudyAttribute";
+
+    /// <summary>Attributes that belong to a study rather than to the experiment it repeats.</summary>
+    public static readonly string[] StudyOnly = ["Study", "Sweep", "Replicates", "Correlate"];
 
     /// <summary>A static method of this name taking a ModelContext declares the architecture in code.</summary>
     public const string BuildNetworkMethod = "BuildNetwork";

@@ -25,12 +25,14 @@ internal static class ExperimentParser
         var groups = new Dictionary<string, AttributeModel>();
         string experimentName = "";
         string? description = null;
+        bool isStudy = false;
         foreach (var attribute in type.GetAttributes())
         {
             var name = AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString());
             if (name is null) continue;
-            if (name == "Experiment")
+            if (name is "Experiment" or "Study")
             {
+                isStudy = name == "Study";
                 experimentName = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
                 description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
                 continue;
@@ -58,8 +60,55 @@ internal static class ExperimentParser
             type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             experimentName,
             description,
-            dataset, architecture, training, prior, groundTruth, analysis);
+            dataset, architecture, training, prior, groundTruth, analysis,
+            isStudy ? ParseStudy(type) : null);
     }
+
+    private static StudyModel ParseStudy(INamedTypeSymbol type)
+    {
+        var sweeps = new List<SweepModel>();
+        var correlations = new List<CorrelationModel>();
+        int replicates = 1;
+        foreach (var attribute in type.GetAttributes())
+        {
+            switch (AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString()))
+            {
+                case "Sweep" when attribute.ConstructorArguments.Length == 2:
+                    sweeps.Add(ParseSweep(type, attribute.ConstructorArguments[0].Value as string ?? "", attribute.ConstructorArguments[1]));
+                    break;
+                case "Replicates" when attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int count:
+                    replicates = count;
+                    break;
+                case "Correlate" when attribute.ConstructorArguments.Length == 2:
+                    correlations.Add(new CorrelationModel(EnumMember(attribute.ConstructorArguments[0]), EnumMember(attribute.ConstructorArguments[1])));
+                    break;
+            }
+        }
+        return new StudyModel(sweeps.ToEquatableArray(), replicates, correlations.ToEquatableArray());
+    }
+
+    /// <summary>The swept property of the attribute on <paramref name="type"/> that "Attribute.Property" names; empty type when unresolved.</summary>
+    internal static (IPropertySymbol? Property, string Attribute, string Name) ResolveSweepTarget(INamedTypeSymbol type, string target)
+    {
+        int dot = target.IndexOf('.');
+        string attributeName = dot < 0 ? target : target.Substring(0, dot), propertyName = dot < 0 ? "" : target.Substring(dot + 1);
+        var attributeClass = type.GetAttributes().Select(a => a.AttributeClass).FirstOrDefault(c => AttributeNames.ShortName(c?.ToDisplayString()) == attributeName);
+        IPropertySymbol? property = null;
+        for (var current = attributeClass; current is not null && property is null; current = current.BaseType)
+            property = current.GetMembers(propertyName).OfType<IPropertySymbol>().FirstOrDefault(p => p.SetMethod is not null);
+        return (property, attributeName, propertyName);
+    }
+
+    private static SweepModel ParseSweep(INamedTypeSymbol type, string target, TypedConstant values)
+    {
+        var (property, attribute, name) = ResolveSweepTarget(type, target);
+        var literals = values.Kind == TypedConstantKind.Array ? values.Values.Select(Literal).ToEquatableArray() : new EquatableArray<string>([]);
+        bool numeric = property?.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single;
+        return new SweepModel(attribute, name, property?.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "", numeric, literals);
+    }
+
+    private static string EnumMember(TypedConstant constant)
+        => constant.Type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value))?.Name ?? "";
 
     /// <summary>Whether the type declares <c>static … BuildNetwork(ModelContext)</c> returning a value.</summary>
     public static bool HasBuildNetwork(INamedTypeSymbol type) => type.GetMembers(AttributeNames.BuildNetworkMethod)

@@ -17,7 +17,7 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared seed (data, weights, batch order).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>A smoke-size run: ≤ 2 epochs, ≤ 1000/200/200 samples, ≤ 500 analysed samples, ≤ 20 bootstrap resamples.</summary>
+    /// <summary>A smoke-size run: ≤ 2 epochs, a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500 analysed samples, ≤ 20 bootstrap resamples.</summary>
     public bool Quick { get; init; }
 
     /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>

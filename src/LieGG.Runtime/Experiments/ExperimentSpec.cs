@@ -36,9 +36,12 @@ public abstract record DatasetSpec
 
     public abstract IDataset Load(DatasetContext context);
 
-    /// <summary>Split sizes shrunk for a smoke run.</summary>
+    /// <summary>
+    /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
+    /// order), at most 200 validation and test samples.
+    /// </summary>
     protected static (int Train, int Validation, int Test) QuickSizes(int train, int validation, int test, bool quick)
-        => quick ? (Math.Min(train, 1000), Math.Min(validation, 200), Math.Min(test, 200)) : (train, validation, test);
+        => quick ? (Math.Min(train, Math.Max(100, train / 10)), Math.Min(validation, 200), Math.Min(test, 200)) : (train, validation, test);
 }
 
 /// <summary>The O(5) regression task (paper §5.1).</summary>

@@ -46,17 +46,19 @@ public sealed record TrialRow(
 public sealed record CorrelationRow(Metric X, Metric Y, CorrelationResult Pearson, CorrelationResult Spearman);
 
 /// <summary>A study's table: every finished trial, the declared correlations, and how complete it is.</summary>
-public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations)
+/// <param name="Quick">The trials were smoke-size runs (see ExperimentRunOptions.Quick): not results.</param>
+public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations, bool Quick = false)
 {
     public bool IsComplete => Rows.Count == ExpectedTrials;
 
     public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations)
     {
+        records = records.ToList();
         var rows = records.Select(TrialRow.From).OrderBy(r => r.Trial.Index).ToList();
         var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
             Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),
             Correlation.Spearman(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()))).ToList();
-        return new StudyResult(study, expectedTrials, rows, table);
+        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick));
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, RunRecord.JsonOptions);
@@ -89,6 +91,8 @@ public static class StudyReport
     {
         var md = new StringBuilder($"# Study {study.Study}\n\n");
         md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the missing shards, then merge again).\n\n");
+        if (study.Quick)
+            md.Append("**Quick run:** every trial was smoke-size (≤ 2 epochs, a tenth of the training data, ≤ 200 validation/test samples, ≤ 500 analysed samples); not a result.\n\n");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
         string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
         md.Append("| trial | ").Append(string.Concat(parameters.Select(p => p + " | "))).Append("seed | ").Append(metric).Append(" | variance | min bias | relative variance | gap | parameters |")

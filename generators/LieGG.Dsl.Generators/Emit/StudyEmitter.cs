@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using LieGG.Dsl.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace LieGG.Dsl.Generators.Emit;
+
+/// <summary>The study part of a generated file: the typed Trial record, the grid, SpecFor, Run and Merge.</summary>
+internal static class StudyEmitter
+{
+    private const string Studies = "global::LieGG.Runtime.Studies";
+    private const string Experiments = "global::LieGG.Runtime.Experiments";
+
+    /// <summary>Trial member name of a sweep: the property, or Attribute + Property where names would clash.</summary>
+    public static string MemberName(StudyModel study, SweepModel sweep)
+        => sweep.Property == "Seed" || sweep.Property == "Index" || study.Sweeps.Count(s => s.Property == sweep.Property) > 1 ? sweep.Attribute + sweep.Property : sweep.Property;
+
+    public static void EmitMembers(SourceWriter w, ExperimentModel model, StudyModel study)
+    {
+        string name = SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true);
+        var members = study.Sweeps.Select(s => (Sweep: s, Member: MemberName(study, s))).ToList();
+
+        w.Line("/// <summary>One point of the study grid: the swept values and the replicate's seed.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Open($"public sealed record Trial(int Index, {string.Concat(members.Select(m => $"{m.Sweep.PropertyType} {m.Member}, "))}int Seed)");
+        w.Line("/// <summary>The experiment spec with this trial's values.</summary>");
+        w.Line($"public {Experiments}.ExperimentSpec Spec => SpecFor(this);");
+        w.Line();
+        w.Line($"public {Studies}.TrialInfo Info => new({name}, Index, new {Studies}.TrialParameter[]");
+        w.Line("{");
+        foreach (var (sweep, member) in members)
+            w.Line(sweep.IsNumeric
+                ? $"    new({SymbolDisplay.FormatLiteral(member, quote: true)}, {member}.ToString(global::System.Globalization.CultureInfo.InvariantCulture), {member}),"
+                : $"    new({SymbolDisplay.FormatLiteral(member, quote: true)}, {member}.ToString(), null),");
+        w.Line("}, Seed);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>The full grid in a fixed order: sweeps in declaration order (the last varies fastest), replicate seeds innermost.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Open($"public static global::System.Collections.Generic.IReadOnlyList<Trial> Trials {{ get; }} = new Trial[]");
+        int baseSeed = int.TryParse(model.Train?.Find("Seed")?.Literal, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : 0;
+        int index = 0;
+        foreach (var combination in Cartesian(study.Sweeps.Select(s => s.Literals.ToList()).ToList()))
+        for (int replicate = 0; replicate < study.Replicates; replicate++)
+            w.Line($"new({index++}, {string.Concat(combination.Select(v => v + ", "))}{baseSeed + replicate}),");
+        w.Close(";");
+        w.Line();
+
+        w.Line("/// <summary>The declared spec with a trial's swept values and seed.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Open($"public static {Experiments}.ExperimentSpec SpecFor(Trial trial) => new {Experiments}.ExperimentSpec");
+        var substitutions = members.ToDictionary(m => (m.Sweep.Attribute, m.Sweep.Property), m => $"trial.{m.Member}");
+        substitutions[("Train", "Seed")] = "trial.Seed";
+        ExperimentEmitter.SpecMembers(w, model, key => substitutions.TryGetValue(key, out var expression) ? expression : null);
+        w.Close(";");
+        w.Line();
+
+        w.Line("/// <summary>Metric pairs the study report correlates.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<(global::LieGG.Dsl.Metric X, global::LieGG.Dsl.Metric Y)> Correlations {{ get; }} = new (global::LieGG.Dsl.Metric, global::LieGG.Dsl.Metric)[] {{ {string.Join(", ", study.Correlations.Select(c => $"(global::LieGG.Dsl.Metric.{c.X}, global::LieGG.Dsl.Metric.{c.Y})"))} }};");
+        w.Line();
+        w.Line("/// <summary>The study's trials as the runtime runs them.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyTrial> StudyTrials => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Trials, static t => new {Studies}.StudyTrial(t.Info, t.Spec)));");
+        w.Line();
+        w.Line("/// <summary>Runs the trials (of one shard), skipping those already finished in <c>options.Output</c>.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static {Studies}.StudyRunSummary Run({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => {Studies}.StudyRunner.Run(StudyTrials, options, progress, cancellationToken);");
+        w.Line();
+        w.Line("/// <summary>Reads every finished trial under <paramref name=\"output\"/> (all shards) into the study result.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Studies}.StudyResult.FromRecords({name}, Trials.Count, {Studies}.StudyRunner.LoadTrials({Studies}.StudyRunner.StudyFolder(output, {name})), Correlations));");
+    }
+
+    public static void EmitResult(SourceWriter w, ExperimentModel model)
+    {
+        w.Line($"/// <summary>The merged result of study <see cref=\"{model.TypeName}\"/>: one row per finished trial, with its typed parameters.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Open($"{model.Accessibility} sealed record {model.ResultTypeName}({Studies}.StudyResult Raw)");
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<({model.TypeName}.Trial Trial, {Studies}.TrialRow Row)> Rows => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Raw.Rows, static r => ({model.TypeName}.Trials[r.Trial.Index], r)));");
+        w.Line();
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Studies}.CorrelationRow> Correlations => Raw.Correlations;");
+        w.Line();
+        w.Line("public bool IsComplete => Raw.IsComplete;");
+        w.Close();
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Cartesian(IReadOnlyList<List<string>> lists)
+    {
+        IEnumerable<IReadOnlyList<string>> result = new[] { (IReadOnlyList<string>)new List<string>() };
+        foreach (var list in lists)
+            result = result.SelectMany(prefix => list.Select(value => (IReadOnlyList<string>)prefix.Concat(new[] { value }).ToList())).ToList();
+        return result;
+    }
+}

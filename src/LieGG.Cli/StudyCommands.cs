@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Studies;
+using Spectre.Console;
+using static LieGG.Cli.LieGGCommandLine;
+
+namespace LieGG.Cli;
+
+/// <summary><c>study &lt;name&gt;</c> (one shard or all, resumable) and <c>study-merge &lt;name&gt;</c>.</summary>
+internal static class StudyCommands
+{
+    public static Command Run(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "Study name." };
+        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
+        var quick = new Option<bool>("--quick") { Description = "Smoke-size trials (≤ 2 epochs, ≤ 1000/200/200 samples, ≤ 20 bootstrap resamples); the report says so." };
+        var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n), e.g. one shard per Slurm array task." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
+        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.") { name, output, quick, shard, threads, dataDirectory };
+        command.SetAction(parse =>
+        {
+            if (Find(studies, parse.GetValue(name)!, console) is not { } study) return UsageError;
+            Shard? selected = null;
+            if (parse.GetValue(shard) is { } text)
+            {
+                try
+                {
+                    selected = Shard.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                    return UsageError;
+                }
+            }
+            if (parse.GetValue(threads) is <= 0)
+            {
+                console.MarkupLine("[red]error:[/] --threads must be at least 1.");
+                return UsageError;
+            }
+            var options = new StudyRunOptions
+            {
+                Output = parse.GetValue(output)!,
+                Shard = selected,
+                Run = new ExperimentRunOptions { Quick = parse.GetValue(quick), Threads = parse.GetValue(threads), DataDirectory = parse.GetValue(dataDirectory) },
+            };
+            var writer = console.Profile.Out.Writer;
+            try
+            {
+                var summary = StudyRunner.Run(study.Trials, options, new Progress(writer));
+                writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                console.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");
+                return RunFailed;
+            }
+            return MergeAndReport(study, options.Output, console);
+        });
+        return command;
+    }
+
+    public static Command Merge(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "Study name." };
+        var output = new Option<string>("--out") { Description = "Folder the shards wrote to.", DefaultValueFactory = _ => "results" };
+        var command = new Command("study-merge", "Rebuild a study's result and report from the finished trials of all its shards.") { name, output };
+        command.SetAction(parse => Find(studies, parse.GetValue(name)!, console) is { } study ? MergeAndReport(study, parse.GetValue(output)!, console) : UsageError);
+        return command;
+    }
+
+    private static int MergeAndReport(StudyDescriptor study, string output, IAnsiConsole console)
+    {
+        var folder = StudyRunner.StudyFolder(output, study.Name);
+        try
+        {
+            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, StudyRunner.LoadTrials(folder), study.Correlations);
+            StudyReport.Write(result, folder);
+            console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
+            return Success;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
+    }
+
+    private static StudyDescriptor? Find(IReadOnlyList<StudyDescriptor> studies, string name, IAnsiConsole console)
+    {
+        var match = studies.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (match is not null) return match;
+        var suggestions = NameMatcher.Suggest(name, studies.Select(s => s.Name));
+        console.MarkupLine($"[red]error:[/] no study named '{Markup.Escape(name)}'." +
+            (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
+        return null;
+    }
+
+    /// <summary>Plain progress lines: trial k / total with its parameters, then its epochs.</summary>
+    private sealed class Progress(TextWriter writer) : IProgress<StudyProgress>
+    {
+        public void Report(StudyProgress value)
+        {
+            string trial = $"trial {value.Trial}/{value.Trials} ({value.Info.Label})";
+            if (value.Skipped) writer.WriteLine($"{trial}: finished before, skipped");
+            else if (value.Run is { Epoch: { } epoch })
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: epoch {epoch.Epoch}/{epoch.Epochs} loss {epoch.TrainLoss:G4} ETA {epoch.EstimatedRemaining:hh\\:mm\\:ss}"));
+            else if (value.Run is { Stage: "done" }) writer.WriteLine($"{trial}: done");
+        }
+    }
+}

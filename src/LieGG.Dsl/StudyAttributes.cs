@@ -1,0 +1,42 @@
+namespace LieGG.Dsl;
+
+// A study is a partial class with [Study] instead of [Experiment], the same experiment attributes, and sweeps:
+// the cartesian product of every [Sweep] times [Replicates] seeds is its grid of trials.
+
+/// <summary>Declares a study: many trainings of one experiment over a grid of settings. The class must be partial.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class StudyAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string? Description { get; set; }
+}
+
+/// <summary>
+/// Sweeps one property of one of the study's attributes, e.g. <c>[Sweep("O5Regression.TrainCount", 500, 1000, 2000)]</c>.
+/// Several sweeps give their cartesian product, in declaration order (the last sweep varies fastest).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class SweepAttribute(string target, params object[] values) : Attribute
+{
+    /// <summary>"Attribute.Property", e.g. "MlpBudget.Parameters".</summary>
+    public string Target { get; } = target;
+
+    public object[] Values { get; } = values;
+}
+
+/// <summary>Trains every grid point with <see cref="Count"/> seeds: the declared seed, seed + 1, ….</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ReplicatesAttribute(int count) : Attribute
+{
+    public int Count { get; } = count;
+}
+
+/// <summary>Adds Pearson and Spearman correlations (with p-values) of two per-trial metrics to the study report.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class CorrelateAttribute(Metric x, Metric y) : Attribute
+{
+    public Metric X { get; } = x;
+
+    public Metric Y { get; } = y;
+}

@@ -1,0 +1,63 @@
+using LieGG.Cli;
+using LieGG.Generated;
+using LieGG.Runtime.Studies;
+using Spectre.Console;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary>Studies through the CLI: a quick full run, and the same study in two shards merged afterwards.</summary>
+public sealed class StudyCommandLineTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-study-cli-").FullName;
+    private readonly StringWriter console = new();
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(console),
+        Interactive = InteractionSupport.No,
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+    }));
+
+    [Fact]
+    public void Quick_o5_train_size_study_writes_its_table_and_shards_merge_to_the_same_result()
+    {
+        var whole = Path.Combine(output, "whole");
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", whole));
+        var folder = StudyRunner.StudyFolder(whole, "o5-train-size");
+        foreach (var file in new[] { "study.json", "study.md", "trials.csv" }) Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
+        Assert.True(study.IsComplete);
+        Assert.True(study.Quick);
+        Assert.Equal(18, study.Rows.Count);
+        Assert.Equal(2, study.Correlations.Count);
+        Assert.Contains("trial 18/18", console.ToString());
+
+        var typed = O5TrainSize.Merge(whole);
+        Assert.Equal(20_000, typed.Rows[^1].Trial.TrainCount);
+        Assert.Equal(2, typed.Rows[^1].Trial.Seed);
+
+        var sharded = Path.Combine(output, "sharded");
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", sharded, "--shard", "0/2"));
+        Assert.Contains("9 of 18 trials", console.ToString());
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", sharded, "--shard", "1/2"));
+        Assert.Equal(0, Run("study-merge", "o5-train-size", "--out", sharded));
+        var merged = StudyResult.Load(Path.Combine(StudyRunner.StudyFolder(sharded, "o5-train-size"), "study.json"));
+        Assert.Equal(study.Rows.Select(r => (r.Trial.Label, r.TestMetric, r.Variance, r.MinBias)), merged.Rows.Select(r => (r.Trial.Label, r.TestMetric, r.Variance, r.MinBias)));
+        Assert.Equal(study.Correlations, merged.Correlations);
+
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", sharded));
+        Assert.Contains("0 trials run, 18 already finished", console.ToString());
+    }
+
+    [Fact]
+    public void Study_usage_errors()
+    {
+        Assert.Equal(2, Run("study", "o5-train-sise"));
+        Assert.Contains("Did you mean 'o5-train-size'?", console.ToString());
+        Assert.Equal(2, Run("study", "o5-train-size", "--shard", "3/3"));
+        Assert.Equal(2, Run("study-merge", "o5-train-size", "--out", Path.Combine(output, "nothing-here")));
+    }
+}
