@@ -196,6 +196,50 @@ public sealed class AnalyzerTests
         public partial class Rot;
         """);
 
+    private const string StudyBase = "[O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]";
+
+    [Fact]
+    public void LGG4101_unknown_sweep_targets_suggest_near_matches()
+    {
+        AnalyzerHarness.Verify(Usings + $$"""
+            [Study("a")] {{StudyBase}} [Sweep({|LGG4101:"O5Regression.TrainCont"|}, 100, 200)]
+            public partial class A;
+            [Study("b")] {{StudyBase}} [Sweep({|LGG4101:"MlpBudget.Parameters"|}, 1000)]
+            public partial class B;
+            [Study("c")] {{StudyBase}} [Sweep("Mlp.Width", 8, 16)] [Sweep("O5Regression.ValidationCount", 0, 50)]
+            public partial class C;
+            """);
+        var messages = AnalyzerHarness.Analyze(Usings + $$"""
+            [Study("a")] {{StudyBase}} [Sweep("O5Regression.TrainCont", 100, 200)]
+            public partial class A;
+            """).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains("did you mean \"O5Regression.TrainCount\"?", Assert.Single(messages));
+    }
+
+    [Fact]
+    public void LGG4102_sweep_values_must_have_the_property_type() => AnalyzerHarness.Verify(Usings + $$"""
+        [Study("a")] {{StudyBase}} [Sweep("Mlp.Width", 8, {|LGG4102:16.5|}, {|LGG4102:"32"|})] [Sweep("Train.LearningRate", 1e-3, 3)] [Sweep("Mlp.Activation", Activation.ReLU, Activation.Tanh)]
+        public partial class A;
+        """);
+
+    [Fact]
+    public void LGG4103_swept_values_obey_the_same_ranges_as_declared_ones() => AnalyzerHarness.Verify(Usings + $$"""
+        [Study("a")] {{StudyBase}} [Sweep("Mlp.Width", 8, {|LGG4103:0|})] [Sweep("Train.LearningRate", 1e-3, {|LGG4103:0.0|})] [Sweep("Mlp.Hidden", 0, 3)]
+        public partial class A;
+        """);
+
+    [Fact]
+    public void LGG4104_LGG4105_LGG4106_empty_duplicate_and_replicates() => AnalyzerHarness.Verify(Usings + $$"""
+        [Study("a")] {{StudyBase}} [Sweep({|LGG4104:"Mlp.Width"|})] [Sweep("Mlp.Hidden", 1, 2)] [Sweep({|LGG4105:"Mlp.Hidden"|}, 3)] [Replicates({|LGG4106:0|})]
+        public partial class A;
+        """);
+
+    [Fact]
+    public void LGG4107_study_attributes_need_a_study() => AnalyzerHarness.Verify(Usings + $$"""
+        [Experiment("e")] {{StudyBase}} [{|LGG4107:Sweep("Mlp.Width", 8, 16)|}] [{|LGG4107:Replicates(3)|}]
+        public partial class E;
+        """);
+
     [Fact]
     public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
         #pragma warning disable LGG3004

@@ -60,4 +60,25 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
         "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
+
+    public static readonly DiagnosticDescriptor UnknownSweepTarget = Rule("LGG4101", "Unknown sweep target",
+        "Sweep target '{0}' {1}; write \"Attribute.Property\" for an attribute of this study{2}", Training);
+
+    public static readonly DiagnosticDescriptor SweepValueType = Rule("LGG4102", "Sweep value of the wrong type",
+        "Sweep value {0} is not a {1}, the type of {2}; give values of that type", Training);
+
+    public static readonly DiagnosticDescriptor SweepValueOutOfRange = Rule("LGG4103", "Sweep value out of range",
+        "Sweep value {0} for {1} is out of range; use {2}", Training);
+
+    public static readonly DiagnosticDescriptor EmptySweep = Rule("LGG4104", "Sweep without values",
+        "Sweep of '{0}' has no values; list at least one", Training);
+
+    public static readonly DiagnosticDescriptor DuplicateSweep = Rule("LGG4105", "Property swept twice",
+        "'{0}' is swept twice; merge the values into one [Sweep]", Training);
+
+    public static readonly DiagnosticDescriptor BadReplicates = Rule("LGG4106", "Replicates out of range",
+        "[Replicates({0})] must be from 1 to 1000 seeds", Training);
+
+    public static readonly DiagnosticDescriptor StudyAttributeOnExperiment = Rule("LGG4107", "Study attribute on an experiment",
+        "[{0}] only applies to studies; change [Experiment(…)] on '{1}' to [Study(…)] or remove [{0}]", Training);
 }

@@ -51,15 +51,14 @@ internal sealed class Reporter(SymbolAnalysisContextShim context, string experim
     public void At(Location location, DiagnosticDescriptor descriptor, params object[] arguments)
         => context.Report(Diagnostic.Create(descriptor, location, arguments));
 
-    /// <summary>Checks an explicitly set numeric property against [minimum, maximum].</summary>
-    public void Range(DslAttribute attribute, string property, double minimum, double maximum, string allowed, double? exclusiveMinimum = null)
+    /// <summary>Checks an explicitly set numeric property against its rule in <see cref="RangeRules"/>.</summary>
+    public void Range(DslAttribute attribute, string property)
     {
-        if (attribute.Named(property) is not { IsNull: false } value) return;
+        if (attribute.Named(property) is not { IsNull: false } value || RangeRules.Find(attribute.Name, property) is not { } rule) return;
         double number = Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture);
-        bool tooSmall = exclusiveMinimum is { } open ? !(number > open) : !(number >= minimum);
-        if (tooSmall || !(number <= maximum))
+        if (!rule.Allows(number))
             At(attribute.ArgumentLocation(property), DiagnosticDescriptors.OutOfRange, attribute.Name, property,
-                Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture)!, allowed);
+                Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture)!, rule.Allowed);
     }
 
     /// <summary>Checks that the constructor's typeof argument implements <paramref name="required"/> and can be created.</summary>
@@ -81,4 +80,37 @@ internal sealed class Reporter(SymbolAnalysisContextShim context, string experim
 internal readonly struct SymbolAnalysisContextShim(Action<Diagnostic> report)
 {
     public void Report(Diagnostic diagnostic) => report(diagnostic);
+}
+
+/// <summary>The allowed range of a numeric attribute property; declared and swept values obey the same rule.</summary>
+internal sealed record RangeRule(double Minimum, double Maximum, string Allowed, bool ExclusiveMinimum = false)
+{
+    public bool Allows(double value) => (ExclusiveMinimum ? value > Minimum : value >= Minimum) && value <= Maximum;
+}
+
+internal static class RangeRules
+{
+    private static readonly System.Collections.Generic.Dictionary<string, RangeRule> Rules = new()
+    {
+        ["TrainCount"] = new(1, 10_000_000, "a count from 1 to 10 000 000"),
+        ["TestCount"] = new(1, 10_000_000, "a count from 1 to 10 000 000"),
+        ["ValidationCount"] = new(0, 10_000_000, "a count from 0 to 10 000 000"),
+        ["Blur"] = new(0, 10, "a σ from 0 (no blur) to 10 pixels"),
+        ["Mlp.Hidden"] = new(0, 64, "0 to 64 hidden layers"),
+        ["MlpBudget.Hidden"] = new(1, 64, "1 to 64 hidden layers (a budget sets their width)"),
+        ["Width"] = new(1, 65_536, "1 to 65 536 units"),
+        ["Parameters"] = new(1, 1e10, "a parameter budget from 1 to 10 000 000 000"),
+        ["Epochs"] = new(1, 1_000_000, "1 to 1 000 000 epochs"),
+        ["BatchSize"] = new(1, 10_000_000, "a batch of 1 to 10 000 000 samples"),
+        ["LearningRate"] = new(0, 10, "a learning rate in (0, 10]", ExclusiveMinimum: true),
+        ["WeightDecay"] = new(0, 10, "a weight decay from 0 to 10"),
+        ["Dimension"] = new(1, 1_000_000, "a vector dimension of at least 1"),
+        ["Copies"] = new(1, 1_000_000, "at least one copy"),
+        ["Samples"] = new(0, int.MaxValue, "0 (all training samples) or a positive count"),
+        ["Bootstrap"] = new(0, 100_000, "0 (no intervals) to 100 000 resamples"),
+    };
+
+    /// <summary>The rule for Attribute.Property, or for the property name alone.</summary>
+    public static RangeRule? Find(string attribute, string property)
+        => Rules.TryGetValue($"{attribute}.{property}", out var specific) ? specific : Rules.TryGetValue(property, out var general) ? general : null;
 }

@@ -22,7 +22,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, LossMismatch);
+        TransformOfSingleOutput, LossMismatch, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
+        BadReplicates, StudyAttributeOnExperiment);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -93,7 +94,112 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (prior is not null) CheckPrior(report, prior, data);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
+
+        if (experiment.Name == "Study") CheckSweeps(report, type, attributes);
+        else
+        {
+            foreach (var misplaced in attributes.Where(a => a.Name is "Sweep" or "Replicates" or "Correlate"))
+                report.At(misplaced.Location, StudyAttributeOnExperiment, misplaced.Name, type.Name);
+        }
     }
+
+    private static void CheckSweeps(Reporter report, INamedTypeSymbol type, List<DslAttribute> attributes)
+    {
+        if (attributes.FirstOrDefault(a => a.Name == "Replicates")?.Data.ConstructorArguments.FirstOrDefault().Value is int replicates && replicates is < 1 or > 1000)
+            report.At(attributes.First(a => a.Name == "Replicates").ConstructorLocation(0), BadReplicates, replicates);
+
+        var swept = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = attributes.Where(a => ExperimentParser.GroupOf(a.Name) is not null).ToList();
+        foreach (var sweep in attributes.Where(a => a.Name == "Sweep"))
+        {
+            if (sweep.Data.ConstructorArguments.Length != 2) continue;
+            string target = sweep.Data.ConstructorArguments[0].Value as string ?? "";
+            var (property, attributeName, propertyName) = ExperimentParser.ResolveSweepTarget(type, target);
+            var owner = candidates.FirstOrDefault(a => a.Name == attributeName);
+            if (owner is null)
+            {
+                var names = candidates.SelectMany(a => SettableProperties(a.Data.AttributeClass).Select(p => $"{a.Name}.{p}")).ToList();
+                report.At(sweep.ConstructorLocation(0), UnknownSweepTarget, target, $"names no attribute of '{type.Name}'", Suggestion(target, names));
+                continue;
+            }
+            if (property is null)
+            {
+                var names = SettableProperties(owner.Data.AttributeClass).Select(p => $"{attributeName}.{p}").ToList();
+                report.At(sweep.ConstructorLocation(0), UnknownSweepTarget, target, $"names no settable property of [{attributeName}]", Suggestion(target, names));
+                continue;
+            }
+            if (!swept.Add($"{attributeName}.{propertyName}"))
+                report.At(sweep.ConstructorLocation(0), DuplicateSweep, target);
+            var values = sweep.Data.ConstructorArguments[1];
+            if (values.Kind != TypedConstantKind.Array || values.Values.Length == 0)
+            {
+                report.At(sweep.ConstructorLocation(0), EmptySweep, target);
+                continue;
+            }
+            for (int i = 0; i < values.Values.Length; i++)
+            {
+                var value = values.Values[i];
+                var location = sweep.ConstructorLocation(1 + i);
+                if (!Fits(value, property.Type))
+                {
+                    report.At(location, SweepValueType, Display(value), property.Type.ToDisplayString(), target);
+                    continue;
+                }
+                if (RangeRules.Find(attributeName, propertyName) is { } rule && value.Value is IConvertible && !rule.Allows(Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+                    report.At(location, SweepValueOutOfRange, Display(value), target, rule.Allowed);
+            }
+        }
+    }
+
+    private static IEnumerable<string> SettableProperties(INamedTypeSymbol? attributeClass)
+    {
+        for (var current = attributeClass; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            foreach (var property in current.GetMembers().OfType<IPropertySymbol>().Where(p => p.SetMethod is not null && p.DeclaredAccessibility == Accessibility.Public))
+                yield return property.Name;
+    }
+
+    private static string Suggestion(string target, IReadOnlyList<string> names)
+    {
+        var best = names.OrderBy(n => Distance(target.ToLowerInvariant(), n.ToLowerInvariant())).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+        return best is not null && Distance(target.ToLowerInvariant(), best.ToLowerInvariant()) <= Math.Max(3, target.Length / 3) ? $" (did you mean \"{best}\"?)" : "";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>Whether a sweep value converts implicitly to the property's type (int → long/double, float → double, same enum).</summary>
+    private static bool Fits(TypedConstant value, ITypeSymbol type)
+    {
+        if (value.IsNull || value.Type is null) return false;
+        if (SymbolEqualityComparer.Default.Equals(value.Type, type)) return true;
+        return (value.Type.SpecialType, type.SpecialType) switch
+        {
+            (SpecialType.System_Int32, SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single) => true,
+            (SpecialType.System_Int64, SpecialType.System_Double) => true,
+            (SpecialType.System_Single, SpecialType.System_Double) => true,
+            _ => false,
+        };
+    }
+
+    private static string Display(TypedConstant value) => value.Kind == TypedConstantKind.Enum
+        ? $"{value.Type?.Name}.{value.Type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value))?.Name}"
+        : value.Value switch
+        {
+            string text => $"\"{text}\"",
+            null => "null",
+            var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture)!,
+        };
 
     /// <param name="codeAlternative">The group is declared in code instead (a BuildNetwork method), so an attribute is neither needed nor allowed.</param>
     private static DslAttribute? Single(Reporter report, DslAttribute experiment, List<DslAttribute> attributes, string group, string[] members, bool codeAlternative = false)
@@ -111,9 +217,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckDataset(Reporter report, DslAttribute dataset, RuntimeInterfaces interfaces)
     {
-        foreach (var count in new[] { "TrainCount", "TestCount" }) report.Range(dataset, count, 1, 10_000_000, "a count from 1 to 10 000 000");
-        report.Range(dataset, "ValidationCount", 0, 10_000_000, "a count from 0 to 10 000 000");
-        report.Range(dataset, "Blur", 0, 10, "a σ from 0 (no blur) to 10 pixels");
+        foreach (var property in new[] { "TrainCount", "ValidationCount", "TestCount", "Blur" }) report.Range(dataset, property);
         if (dataset.Name == "Dataset")
         {
             report.TypeImplements(dataset, 0, interfaces.DatasetSource, "LieGG.Runtime.Experiments.IDatasetSource");
@@ -124,18 +228,13 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckArchitecture(Reporter report, DslAttribute architecture, RuntimeInterfaces interfaces)
     {
-        report.Range(architecture, "Hidden", architecture.Name == "MlpBudget" ? 1 : 0, 64, architecture.Name == "MlpBudget" ? "1 to 64 hidden layers (a budget sets their width)" : "0 to 64 hidden layers");
-        report.Range(architecture, "Width", 1, 65_536, "1 to 65 536 units");
-        report.Range(architecture, "Parameters", 1, 1e10, "a parameter budget from 1 to 10 000 000 000");
+        foreach (var property in new[] { "Hidden", "Width", "Parameters" }) report.Range(architecture, property);
         if (architecture.Name == "Model") report.TypeImplements(architecture, 0, interfaces.ModelFactory, "LieGG.Runtime.Experiments.IModelFactory");
     }
 
     private static void CheckTraining(Reporter report, DslAttribute training, DatasetFacts? data)
     {
-        report.Range(training, "Epochs", 1, 1_000_000, "1 to 1 000 000 epochs");
-        report.Range(training, "BatchSize", 1, 10_000_000, "a batch of 1 to 10 000 000 samples");
-        report.Range(training, "LearningRate", 1e-12, 10, "a learning rate in (0, 10]", exclusiveMinimum: 0);
-        report.Range(training, "WeightDecay", 0, 10, "a weight decay from 0 to 10");
+        foreach (var property in new[] { "Epochs", "BatchSize", "LearningRate", "WeightDecay" }) report.Range(training, property);
         if (data is null) return;
         var loss = training.EnumName("Loss");
         if (loss == "CrossEntropy" && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");
@@ -152,8 +251,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                 report.At(prior.Location, SpatialOnVectors, data.Source, vector[0]);
             return;
         }
-        report.Range(prior, "Dimension", 1, 1_000_000, "a vector dimension of at least 1");
-        report.Range(prior, "Copies", 1, 1_000_000, "at least one copy");
+        report.Range(prior, "Dimension");
+        report.Range(prior, "Copies");
         int dimension = prior.Named("Dimension")?.Value as int? ?? 2, copies = prior.Named("Copies")?.Value as int? ?? 1;
         if (dimension < 1 || copies < 1) return;
         if (data?.InputSize is { } size && (long)dimension * copies != size)
@@ -188,8 +287,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckAnalysis(Reporter report, DslAttribute analysis, DatasetFacts? data)
     {
-        report.Range(analysis, "Samples", 0, int.MaxValue, "0 (all training samples) or a positive count");
-        report.Range(analysis, "Bootstrap", 0, 100_000, "0 (no intervals) to 100 000 resamples");
+        report.Range(analysis, "Samples");
+        report.Range(analysis, "Bootstrap");
         if (data is { Outputs: 1 } && analysis.EnumName("Transform") == "L2Normalize")
             report.At(analysis.ArgumentLocation("Transform"), TransformOfSingleOutput, data.Source);
     }
