@@ -99,16 +99,42 @@ internal static class StudyCommands
         return null;
     }
 
-    /// <summary>Plain progress lines: trial k / total with its parameters, then its epochs.</summary>
+    /// <summary>
+    /// Plain progress lines: trial k / total with its parameters, its epochs, and an ETA for the whole study from
+    /// the mean time of the trials this invocation has finished.
+    /// </summary>
     private sealed class Progress(TextWriter writer) : IProgress<StudyProgress>
     {
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan trainingTime;
+        private int finished;
+
         public void Report(StudyProgress value)
         {
             string trial = $"trial {value.Trial}/{value.Trials} ({value.Info.Label})";
-            if (value.Skipped) writer.WriteLine($"{trial}: finished before, skipped");
+            if (value.Skipped)
+            {
+                writer.WriteLine($"{trial}: finished before, skipped");
+                clock.Restart();
+            }
             else if (value.Run is { Epoch: { } epoch })
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: epoch {epoch.Epoch}/{epoch.Epochs} loss {epoch.TrainLoss:G4} ETA {epoch.EstimatedRemaining:hh\\:mm\\:ss}"));
-            else if (value.Run is { Stage: "done" }) writer.WriteLine($"{trial}: done");
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: epoch {epoch.Epoch}/{epoch.Epochs} loss {epoch.TrainLoss:G4}{StudyEta(value)}"));
+            }
+            else if (value.Run is { Stage: "done" })
+            {
+                trainingTime += clock.Elapsed;
+                clock.Restart();
+                finished++;
+                writer.WriteLine($"{trial}: done{StudyEta(value)}");
+            }
+        }
+
+        private string StudyEta(StudyProgress value)
+        {
+            if (finished == 0) return "";
+            var remaining = trainingTime / finished * (value.Trials - value.Trial + (value.Run?.Stage == "done" ? 0 : 1)) - (value.Run?.Stage == "done" ? TimeSpan.Zero : clock.Elapsed);
+            return string.Create(CultureInfo.InvariantCulture, $"  (study ETA {(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero):hh\\:mm\\:ss})");
         }
     }
 }
