@@ -16,6 +16,9 @@ namespace LieGG.Experiments;
 [Replicates(3)]
 [Correlate(Metric.Variance, Metric.TestMetric)]
 [Correlate(Metric.MinBias, Metric.TestMetric)]
+[Plot(X = "TrainCount", Y = Metric.Variance, LogX = true, LogY = true)]
+[Plot(X = "TrainCount", Y = Metric.MinBias, LogX = true, LogY = true)]
+[Plot(X = "TrainCount", Y = Metric.TestMetric, LogX = true, LogY = true)]
 public partial class O5TrainSize;
 
 /// <summary>
@@ -34,4 +37,6 @@ public partial class O5TrainSize;
 [Correlate(Metric.Variance, Metric.TestMetric)]
 [Correlate(Metric.MinBias, Metric.TestMetric)]
 [Correlate(Metric.RelativeVariance, Metric.TestMetric)]
+[Plot(X = "Parameters", Y = Metric.TestMetric, Series = "Hidden")]
+[Plot(X = "Hidden", Y = Metric.Variance, Series = "Parameters", LogY = true)]
 public partial class WidthDepth;

@@ -78,7 +78,7 @@ internal static class StudyCommands
         try
         {
             var result = StudyResult.FromRecords(study.Name, study.Trials.Count, StudyRunner.LoadTrials(folder), study.Correlations);
-            StudyReport.Write(result, folder);
+            StudyReport.Write(result, folder, study.Plots);
             console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
             return Success;
         }

@@ -40,3 +40,23 @@ public sealed class CorrelateAttribute(Metric x, Metric y) : Attribute
 
     public Metric Y { get; } = y;
 }
+
+/// <summary>
+/// A study figure: <see cref="Y"/> against <see cref="X"/> — a swept parameter (points are mean ± std over the
+/// replicate seeds) or a metric name (a scatter of all trials) — with one line per value of <see cref="Series"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class PlotAttribute : Attribute
+{
+    /// <summary>A swept parameter's name (e.g. "TrainCount") or a <see cref="Metric"/> name (e.g. "Variance").</summary>
+    public string X { get; set; } = "";
+
+    public Metric Y { get; set; } = Metric.Variance;
+
+    /// <summary>A swept parameter whose values get separate lines; null for one line.</summary>
+    public string? Series { get; set; }
+
+    public bool LogX { get; set; }
+
+    public bool LogY { get; set; }
+}

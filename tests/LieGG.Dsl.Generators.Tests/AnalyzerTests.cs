@@ -241,6 +241,14 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG4108_plot_axes_must_be_swept_parameters_or_metrics() => AnalyzerHarness.Verify(Usings + $$"""
+        [Study("a")] {{StudyBase}} [Sweep("Mlp.Width", 8, 16)] [Sweep("Mlp.Hidden", 1, 2)]
+        [Plot(X = "Width", Y = Metric.Variance, Series = "Hidden")] [Plot(X = "Variance", Y = Metric.TestMetric)]
+        [Plot({|LGG4108:X = "Depth"|})] [Plot(X = "Width", {|LGG4108:Series = "Seed"|})]
+        public partial class A;
+        """);
+
+    [Fact]
     public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
         #pragma warning disable LGG3004
         [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 784)]

@@ -99,6 +99,7 @@ public sealed class GeneratedSourceTests
         [Sweep("MlpBudget.Activation", Activation.Swish, Activation.ReLU)]
         [Replicates(2)]
         [Correlate(Metric.Variance, Metric.TestMetric)]
+        [Plot(X = "Parameters", Y = Metric.TestMetric, Series = "Hidden", LogX = true)]
         public partial class WidthDepth;
         """;
 

@@ -27,7 +27,9 @@ public sealed class StudyCommandLineTests : IDisposable
         var whole = Path.Combine(output, "whole");
         Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", whole));
         var folder = StudyRunner.StudyFolder(whole, "o5-train-size");
-        foreach (var file in new[] { "study.json", "study.md", "trials.csv" }) Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        foreach (var file in new[] { "study.json", "study.md", "trials.csv", "plot-variance-vs-traincount.png", "plot-minbias-vs-traincount.png", "correlation-variance-testmetric.png" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        Assert.Contains("![plot-variance-vs-traincount](plot-variance-vs-traincount.png)", File.ReadAllText(Path.Combine(folder, "study.md")));
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
         Assert.True(study.IsComplete);
         Assert.True(study.Quick);

@@ -79,6 +79,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BadReplicates = Rule("LGG4106", "Replicates out of range",
         "[Replicates({0})] must be from 1 to 1000 seeds", Training);
 
+    public static readonly DiagnosticDescriptor UnknownPlotAxis = Rule("LGG4108", "Unknown plot axis",
+        "Plot {0} '{1}' is not {2}; use one of: {3}", Training);
+
     public static readonly DiagnosticDescriptor StudyAttributeOnExperiment = Rule("LGG4107", "Study attribute on an experiment",
         "[{0}] only applies to studies; change [Experiment(…)] on '{1}' to [Study(…)] or remove [{0}]", Training);
 }

@@ -23,7 +23,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
         TransformOfSingleOutput, LossMismatch, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
-        BadReplicates, StudyAttributeOnExperiment);
+        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -98,7 +98,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (experiment.Name == "Study") CheckSweeps(report, type, attributes);
         else
         {
-            foreach (var misplaced in attributes.Where(a => a.Name is "Sweep" or "Replicates" or "Correlate"))
+            foreach (var misplaced in attributes.Where(a => a.Name is "Sweep" or "Replicates" or "Correlate" or "Plot"))
                 report.At(misplaced.Location, StudyAttributeOnExperiment, misplaced.Name, type.Name);
         }
     }
@@ -110,6 +110,11 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
         var swept = new HashSet<string>(StringComparer.Ordinal);
         var candidates = attributes.Where(a => ExperimentParser.GroupOf(a.Name) is not null).ToList();
+        var targets = attributes.Where(a => a.Name == "Sweep").Select(a => a.Data.ConstructorArguments.FirstOrDefault().Value as string ?? "").ToList();
+        var properties = targets.Select(t => t.Substring(t.IndexOf('.') + 1)).ToList();
+        // The generated Trial's member names: the property, or Attribute + Property where names clash.
+        var parameters = targets.Select((t, i) => properties[i] is "Seed" or "Index" || properties.Count(p => p == properties[i]) > 1 ? t.Replace(".", "") : properties[i]).ToList();
+        CheckPlots(report, attributes, parameters);
         foreach (var sweep in attributes.Where(a => a.Name == "Sweep"))
         {
             if (sweep.Data.ConstructorArguments.Length != 2) continue;
@@ -148,6 +153,19 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                 if (RangeRules.Find(attributeName, propertyName) is { } rule && value.Value is IConvertible && !rule.Allows(Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture)))
                     report.At(location, SweepValueOutOfRange, Display(value), target, rule.Allowed);
             }
+        }
+    }
+
+    private static void CheckPlots(Reporter report, List<DslAttribute> attributes, IReadOnlyList<string> parameters)
+    {
+        string[] metrics = ["TestMetric", "Variance", "MinBias", "RelativeVariance", "GapRatio", "Parameters", "WallSeconds"];
+        foreach (var plot in attributes.Where(a => a.Name == "Plot"))
+        {
+            if (plot.Named("X")?.Value is not string x || (!parameters.Contains(x) && !metrics.Contains(x)))
+                report.At(plot.Named("X") is null ? plot.Location : plot.ArgumentLocation("X"), UnknownPlotAxis, "X", plot.Named("X")?.Value as string ?? "",
+                    "a swept parameter or a metric", string.Join(", ", parameters.Concat(metrics)));
+            if (plot.Named("Series")?.Value is string series && !parameters.Contains(series))
+                report.At(plot.ArgumentLocation("Series"), UnknownPlotAxis, "Series", series, "a swept parameter", parameters.Count == 0 ? "(no sweeps)" : string.Join(", ", parameters));
         }
     }
 

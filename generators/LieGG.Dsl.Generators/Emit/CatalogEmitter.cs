@@ -32,7 +32,7 @@ internal static class CatalogEmitter
         {
             var type = study.Namespace is null ? $"global::{study.TypeName}" : $"global::{study.FullTypeName}";
             var description = study.Description is null ? "null" : SymbolDisplay.FormatLiteral(study.Description, quote: true);
-            w.Line($"new({SymbolDisplay.FormatLiteral(study.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(study.FullTypeName, quote: true)}, {type}.StudyTrials, {type}.Correlations, {description}),");
+            w.Line($"new({SymbolDisplay.FormatLiteral(study.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(study.FullTypeName, quote: true)}, {type}.StudyTrials, {type}.Correlations, {description}, {type}.Plots),");
         }
         w.Close(";");
         w.Close();

@@ -59,7 +59,11 @@ internal static class StudyEmitter
 
         w.Line("/// <summary>Metric pairs the study report correlates.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<(global::LieGG.Dsl.Metric X, global::LieGG.Dsl.Metric Y)> Correlations {{ get; }} = new (global::LieGG.Dsl.Metric, global::LieGG.Dsl.Metric)[] {{ {string.Join(", ", study.Correlations.Select(c => $"(global::LieGG.Dsl.Metric.{c.X}, global::LieGG.Dsl.Metric.{c.Y})"))} }};");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<(global::LieGG.Dsl.Metric X, global::LieGG.Dsl.Metric Y)> Correlations {{ get; }} = {ArrayOf("(global::LieGG.Dsl.Metric, global::LieGG.Dsl.Metric)", study.Correlations.Select(c => $"(global::LieGG.Dsl.Metric.{c.X}, global::LieGG.Dsl.Metric.{c.Y})"))};");
+        w.Line();
+        w.Line("/// <summary>The declared figures of the study report.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyPlot> Plots {{ get; }} = {ArrayOf($"{Studies}.StudyPlot", study.Plots.Select(Plot))};");
         w.Line();
         w.Line("/// <summary>The study's trials as the runtime runs them.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
@@ -73,6 +77,15 @@ internal static class StudyEmitter
         w.Line(ExperimentEmitter.GeneratedCode);
         w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Studies}.StudyResult.FromRecords({name}, Trials.Count, {Studies}.StudyRunner.LoadTrials({Studies}.StudyRunner.StudyFolder(output, {name})), Correlations));");
     }
+
+    private static string ArrayOf(string elementType, IEnumerable<string> elements)
+    {
+        var list = elements.ToList();
+        return list.Count == 0 ? $"global::System.Array.Empty<{elementType}>()" : $"new {elementType}[] {{ {string.Join(", ", list)} }}";
+    }
+
+    private static string Plot(PlotModel plot)
+        => $"new({SymbolDisplay.FormatLiteral(plot.X, quote: true)}, global::LieGG.Dsl.Metric.{plot.Y}, {(plot.Series is null ? "null" : SymbolDisplay.FormatLiteral(plot.Series, quote: true))}, {(plot.LogX ? "true" : "false")}, {(plot.LogY ? "true" : "false")})";
 
     public static void EmitResult(SourceWriter w, ExperimentModel model)
     {

@@ -24,8 +24,11 @@ internal sealed record SweepModel(string Attribute, string Property, string Prop
 /// <summary>A pair of metrics to correlate (member names of LieGG.Dsl.Metric).</summary>
 internal sealed record CorrelationModel(string X, string Y);
 
-/// <summary>What makes a declaration a study: its sweeps, replicate seeds and correlations.</summary>
-internal sealed record StudyModel(EquatableArray<SweepModel> Sweeps, int Replicates, EquatableArray<CorrelationModel> Correlations)
+/// <summary>A declared study figure; Y is a LieGG.Dsl.Metric member name.</summary>
+internal sealed record PlotModel(string X, string Y, string? Series, bool LogX, bool LogY);
+
+/// <summary>What makes a declaration a study: its sweeps, replicate seeds, correlations and figures.</summary>
+internal sealed record StudyModel(EquatableArray<SweepModel> Sweeps, int Replicates, EquatableArray<CorrelationModel> Correlations, EquatableArray<PlotModel> Plots = default)
 {
     /// <summary>Sweeps with known targets and at least one value; others are analyzer errors and stop emission.</summary>
     public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Literals.Count > 0);

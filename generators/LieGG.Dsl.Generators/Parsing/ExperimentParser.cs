@@ -68,6 +68,7 @@ internal static class ExperimentParser
     {
         var sweeps = new List<SweepModel>();
         var correlations = new List<CorrelationModel>();
+        var plots = new List<PlotModel>();
         int replicates = 1;
         foreach (var attribute in type.GetAttributes())
         {
@@ -82,9 +83,18 @@ internal static class ExperimentParser
                 case "Correlate" when attribute.ConstructorArguments.Length == 2:
                     correlations.Add(new CorrelationModel(EnumMember(attribute.ConstructorArguments[0]), EnumMember(attribute.ConstructorArguments[1])));
                     break;
+                case "Plot":
+                    TypedConstant Named(string key) => attribute.NamedArguments.FirstOrDefault(a => a.Key == key).Value;
+                    plots.Add(new PlotModel(
+                        Named("X").Value as string ?? "",
+                        Named("Y").Kind == TypedConstantKind.Enum ? EnumMember(Named("Y")) : "Variance",
+                        Named("Series").Value as string,
+                        Named("LogX").Value is true,
+                        Named("LogY").Value is true));
+                    break;
             }
         }
-        return new StudyModel(sweeps.ToEquatableArray(), replicates, correlations.ToEquatableArray());
+        return new StudyModel(sweeps.ToEquatableArray(), replicates, correlations.ToEquatableArray(), plots.ToEquatableArray());
     }
 
     /// <summary>The swept property of the attribute on <paramref name="type"/> that "Attribute.Property" names; empty type when unresolved.</summary>

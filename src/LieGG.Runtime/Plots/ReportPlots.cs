@@ -34,7 +34,18 @@ public static class ReportPlots
         return images;
     }
 
-    private static Plot NewPlot(string title)
+    /// <summary>Registers the embedded font once (idempotent).</summary>
+    public static void EnsureFont() => _ = FontRegistered.Value;
+
+    /// <summary>Ticks for an axis holding log10 values: labels 1e−3, 1e−2, …, with log-spaced minor ticks.</summary>
+    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = y => $"1e{y:0}",
+    };
+
+    internal static Plot NewPlot(string title)
     {
         var plot = new Plot();
         plot.Font.Set(FontName);
@@ -52,12 +63,7 @@ public static class ReportPlots
         var ys = symmetry.Spectrum.Select(l => Math.Log10(Math.Max(l, floor))).ToArray();
         var series = plot.Add.Scatter(xs, ys);
         series.MarkerSize = 7;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = y => $"1e{y:0}",
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("generator i (ascending λ)");
         plot.YLabel("λ = σ²/N (log scale)");

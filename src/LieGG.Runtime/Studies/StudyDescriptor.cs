@@ -8,4 +8,5 @@ public sealed record StudyDescriptor(
     string TypeName,
     IReadOnlyList<StudyTrial> Trials,
     IReadOnlyList<(Metric X, Metric Y)> Correlations,
-    string? Description = null);
+    string? Description = null,
+    IReadOnlyList<StudyPlot>? Plots = null);

@@ -80,14 +80,16 @@ public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList
 /// <summary>Writes study.json, study.md and trials.csv into a study folder (atomically, deterministic content).</summary>
 public static class StudyReport
 {
-    public static void Write(StudyResult study, string folder, ReportFormat? format = null)
+    public static void Write(StudyResult study, string folder, IReadOnlyList<StudyPlot>? plots = null, ReportFormat? format = null)
     {
+        var figures = Plots.StudyPlots.Render(study, plots ?? []);
+        foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
         AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), Csv(study));
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), Markdown(study, format ?? ReportFormat.Full));
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), Markdown(study, format ?? ReportFormat.Full, figures.Keys.ToList()));
     }
 
-    public static string Markdown(StudyResult study, ReportFormat format)
+    public static string Markdown(StudyResult study, ReportFormat format, IReadOnlyList<string>? images = null)
     {
         var md = new StringBuilder($"# Study {study.Study}\n\n");
         md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the missing shards, then merge again).\n\n");
@@ -112,6 +114,11 @@ public static class StudyReport
             foreach (var c in study.Correlations)
                 md.Append("| ").Append(c.X).Append(" | ").Append(c.Y).Append(" | ").Append(format.Number(c.Pearson.Coefficient)).Append(" | ").Append(format.Number(c.Pearson.PValue))
                   .Append(" | ").Append(format.Number(c.Spearman.Coefficient)).Append(" | ").Append(format.Number(c.Spearman.PValue)).Append(" | ").Append(c.Pearson.N).Append(" |\n");
+        }
+        if (images is { Count: > 0 })
+        {
+            md.Append("\n## Figures\n\n");
+            foreach (var image in images) md.Append("![").Append(Path.GetFileNameWithoutExtension(image)).Append("](").Append(image).Append(")\n\n");
         }
         return md.ToString();
     }
