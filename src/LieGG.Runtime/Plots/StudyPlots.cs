@@ -49,6 +49,7 @@ public static class StudyPlots
         plot.XLabel(declared.X + (declared.LogX ? " (log scale)" : ""));
         plot.YLabel(declared.Y + (declared.LogY ? " (log scale)" : ""));
         if (declared.Series is not null) plot.ShowLegend();
+        else plot.HideLegend();
         return plot.GetImageBytes(640, 420, ImageFormat.Png);
     }
 }
