@@ -171,3 +171,18 @@ public sealed class AnalysisAttribute : Attribute
 
     public int Bootstrap { get; set; } = 200;
 }
+
+/// <summary>
+/// Pre-trains the first <see cref="Layers"/> hidden layers of an MLP with their own output head, then trains the
+/// network according to <see cref="Regime"/> (LieGG §5.4). Sweep "Pretrain.Regime" to compare the regimes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class PretrainAttribute : Attribute
+{
+    public int Layers { get; set; } = 3;
+
+    /// <summary>Epochs of the pre-training; 0 = the same as [Train].</summary>
+    public int Epochs { get; set; }
+
+    public Regime Regime { get; set; } = Regime.FineTune;
+}

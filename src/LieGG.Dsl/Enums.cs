@@ -92,3 +92,16 @@ public enum Metric
     /// <summary>Wall-clock seconds of the trial.</summary>
     WallSeconds,
 }
+
+/// <summary>How a network with a pre-trained part is trained (LieGG §5.4).</summary>
+public enum Regime
+{
+    /// <summary>The whole network trained from scratch (the "mother" network).</summary>
+    EndToEnd,
+    /// <summary>Only the pre-trained part: the first k hidden layers with their own output head.</summary>
+    PretrainedPart,
+    /// <summary>The pre-trained layers put into the full network, then everything trained jointly (F).</summary>
+    FineTune,
+    /// <summary>The pre-trained layers put into the full network and frozen; the remaining layers trained (L).</summary>
+    LayerWise,
+}

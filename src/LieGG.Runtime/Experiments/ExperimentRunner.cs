@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
+using LieGG.Runtime.Models;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 using TorchSharp;
@@ -114,10 +115,10 @@ public static class ExperimentRunner
         var prior = spec.Prior;
         var algebra = spec.GroundTruth?.Resolve(prior);
 
-        using var model = CreateModel(spec, data, seed);
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
-        var trained = Trainer.Fit(model, data, training, epochProgress, cancellationToken);
+        var (trainedModel, trained) = Train(spec, data, training, seed, epochProgress, cancellationToken);
+        using var model = trainedModel;
         double testMetric = Evaluation.Metric(model, data.Test, data.Task);
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
@@ -158,6 +159,61 @@ public static class ExperimentRunner
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
         };
+    }
+
+    /// <summary>Builds and trains the declared network (with its pre-training regime, if any); the caller owns the model.</summary>
+    public static (nn.Module<Tensor, Tensor> Model, TrainingResult Training) Train(ExperimentSpec spec, IDataset data, TrainingOptions training, int seed,
+        IProgress<EpochProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (spec.Pretrain is { Regime: not Regime.EndToEnd } pretrain)
+        {
+            var model = TrainWithPretraining(spec, data, pretrain, training, seed, progress, cancellationToken, out var result);
+            return (model, result);
+        }
+        var network = CreateModel(spec, data, seed);
+        return (network, Trainer.Fit(network, data, training, progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// Paper §5.4: trains the first k hidden layers with their own head (the pre-trained part), then either returns
+    /// that part, or puts its layers into the full network and trains it jointly (FineTune) or with them frozen (LayerWise).
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> TrainWithPretraining(ExperimentSpec spec, IDataset data, PretrainSpec pretrain, TrainingOptions training, int seed,
+        IProgress<EpochProgress>? progress, CancellationToken cancellationToken, out TrainingResult trained)
+    {
+        var mother = CreateModel(spec, data, seed);
+        var (motherMlp, normalized) = mother switch
+        {
+            Mlp mlp => (mlp, false),
+            L2NormalizedOutput { Inner: Mlp mlp } => (mlp, true),
+            _ => throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain] needs an MLP architecture ([Mlp] or [MlpBudget]); {mother.GetType().Name} has no layers to pre-train."),
+        };
+        if (pretrain.Layers < 1 || pretrain.Layers >= motherMlp.Options.Hidden)
+            throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain(Layers = {pretrain.Layers})] must be between 1 and the MLP's hidden layers − 1 ({motherMlp.Options.Hidden - 1}).");
+
+        var partMlp = Mlp.Create(motherMlp.Options with { Hidden = pretrain.Layers }, seed);
+        nn.Module<Tensor, Tensor> part = normalized ? new L2NormalizedOutput(partMlp) : partMlp;
+        var partTraining = pretrain.Epochs > 0 ? training with { Epochs = pretrain.Epochs } : training;
+        var partResult = Trainer.Fit(part, data, partTraining, pretrain.Regime == Regime.PretrainedPart ? progress : null, cancellationToken);
+        if (pretrain.Regime == Regime.PretrainedPart)
+        {
+            mother.Dispose();
+            trained = partResult;
+            return part;
+        }
+
+        motherMlp.CopyLayersFrom(partMlp, pretrain.Layers);
+        part.Dispose();
+        if (pretrain.Regime == Regime.LayerWise) motherMlp.FreezeLayers(pretrain.Layers);
+        try
+        {
+            trained = Trainer.Fit(mother, data, training, progress, cancellationToken);
+        }
+        finally
+        {
+            motherMlp.FreezeLayers(pretrain.Layers, frozen: false);
+        }
+        return mother;
     }
 
     private static ExampleImage ExampleOf(Tensor images)

@@ -26,7 +26,14 @@ public sealed record ExperimentSpec
     public GroundTruthSpec? GroundTruth { get; init; }
 
     public AnalysisSpec Analysis { get; init; } = new();
+
+    /// <summary>Pre-training of the first layers and the training regime (paper §5.4); null = end to end.</summary>
+    public PretrainSpec? Pretrain { get; init; }
 }
+
+/// <summary>Pre-train the first <paramref name="Layers"/> hidden layers with their own head, then train by <paramref name="Regime"/>.</summary>
+/// <param name="Epochs">Pre-training epochs; 0 = the training's epoch count.</param>
+public sealed record PretrainSpec(int Layers = 3, int Epochs = 0, Regime Regime = Regime.FineTune);
 
 /// <summary>Where the data comes from.</summary>
 public abstract record DatasetSpec

@@ -132,6 +132,28 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentMode
     private static Tensor GeluDerivative(Tensor z)
         => 0.5 * (1 + (z / Math.Sqrt(2)).erf()) + z * (-0.5 * z.square()).exp() / Math.Sqrt(2 * Math.PI);
 
+    /// <summary>Copies the weights (and biases) of the first <paramref name="count"/> linear layers of <paramref name="source"/>.</summary>
+    public void CopyLayersFrom(Mlp source, int count)
+    {
+        if (count > Math.Min(linears.Count, source.linears.Count))
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Cannot copy {count} layers between MLPs with {source.linears.Count} and {linears.Count} linear layers.");
+        using var _ = torch.no_grad();
+        for (int i = 0; i < count; i++)
+        {
+            if (!linears[i].weight!.shape.SequenceEqual(source.linears[i].weight!.shape))
+                throw new ArgumentException($"Layer {i} is {string.Join("×", linears[i].weight!.shape)} here but {string.Join("×", source.linears[i].weight!.shape)} in the source.");
+            linears[i].weight!.copy_(source.linears[i].weight!);
+            if (linears[i].bias is { } bias && source.linears[i].bias is { } sourceBias) bias.copy_(sourceBias);
+        }
+    }
+
+    /// <summary>Stops (or resumes) training of the first <paramref name="count"/> linear layers.</summary>
+    public void FreezeLayers(int count, bool frozen = true)
+    {
+        for (int i = 0; i < count; i++)
+            foreach (var parameter in linears[i].parameters()) parameter.requires_grad_(!frozen);
+    }
+
     public static long ParameterCount(int inputs, int outputs, int hidden, int width, bool bias)
     {
         if (hidden == 0) return (long)inputs * outputs + (bias ? outputs : 0);
