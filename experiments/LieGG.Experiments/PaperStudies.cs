@@ -40,3 +40,19 @@ public partial class O5TrainSize;
 [Plot(X = "Parameters", Y = Metric.TestMetric, Series = "Hidden")]
 [Plot(X = "Hidden", Y = Metric.Variance, Series = "Parameters", LogY = true)]
 public partial class WidthDepth;
+
+/// <summary>
+/// LieGG §5.4, Fig. 5: a 7-layer MLP (6 hidden) trained end to end, its first 3 layers pre-trained with their own head
+/// (the sub MLP-3), and those layers re-injected and then fine-tuned jointly (F) or frozen while the rest trains (L).
+/// The report plots the symmetry variance and bias after each layer for all four.
+/// </summary>
+[Study("training-regimes", Description = "LieGG §5.4 Fig. 5: layer-wise symmetry under four training regimes")]
+[RotatedMnist(Blur = 1.5)]
+[Mlp(Hidden = 6, Width = 128, NormalizeOutput = true)]
+[Train(Epochs = 30, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
+[Pretrain(Layers = 3)]
+[SpatialPrior]
+[GroundTruth(Group.SO)]
+[Analysis(LayerWise = true)]
+[Sweep("Pretrain.Regime", Regime.EndToEnd, Regime.PretrainedPart, Regime.FineTune, Regime.LayerWise)]
+public partial class TrainingRegimes;

@@ -249,6 +249,18 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void Pretraining_needs_an_mlp_with_more_hidden_layers() => AnalyzerHarness.Verify(Usings + $$"""
+        [Experiment("ok")] [RotatedMnist] [Mlp(Hidden = 6)] [Train] [SpatialPrior] [Pretrain(Layers = 3, Regime = Regime.LayerWise)]
+        public partial class Ok;
+        [Experiment("too-deep")] [RotatedMnist] [Mlp(Hidden = 3)] [Train] [SpatialPrior] [Pretrain({|LGG2001:Layers = 3|})]
+        public partial class TooDeep;
+        [Experiment("default-depth")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [{|LGG2001:Pretrain|}]
+        public partial class DefaultDepth;
+        [Experiment("zero")] [RotatedMnist] [Mlp(Hidden = 4)] [Train] [SpatialPrior] [Pretrain({|LGG2001:Layers = 0|})]
+        public partial class Zero;
+        """);
+
+    [Fact]
     public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
         #pragma warning disable LGG3004
         [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 784)]

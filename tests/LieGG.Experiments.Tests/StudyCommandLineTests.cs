@@ -55,6 +55,19 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Quick_training_regimes_study_analyses_every_layer_of_every_regime()
+    {
+        Assert.Equal(0, Run("study", "training-regimes", "--quick", "--out", output));
+        var folder = StudyRunner.StudyFolder(output, "training-regimes");
+        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
+
+        Assert.Equal(["Regime=EndToEnd, seed=2022", "Regime=PretrainedPart, seed=2022", "Regime=FineTune, seed=2022", "Regime=LayerWise, seed=2022"], study.Rows.Select(r => r.Trial.Label));
+        Assert.Equal([6, 3, 6, 6], study.Rows.Select(r => r.LayerVariance!.Count));
+        Assert.True(File.Exists(Path.Combine(folder, "layers-variance.png")));
+        Assert.True(File.Exists(Path.Combine(folder, "layers-bias.png")));
+    }
+
+    [Fact]
     public void Study_usage_errors()
     {
         Assert.Equal(2, Run("study", "o5-train-sise"));

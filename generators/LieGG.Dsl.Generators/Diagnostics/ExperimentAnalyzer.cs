@@ -86,6 +86,18 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         var prior = Single(report, experiment, attributes, "prior", AttributeNames.Priors);
         var groundTruth = attributes.FirstOrDefault(a => a.Name == "GroundTruth");
         var analysis = attributes.FirstOrDefault(a => a.Name == "Analysis");
+        var pretrain = attributes.FirstOrDefault(a => a.Name == "Pretrain");
+        if (pretrain is not null)
+        {
+            report.Range(pretrain, "Layers");
+            report.Range(pretrain, "Epochs");
+            int layers = pretrain.Named("Layers")?.Value as int? ?? 3;
+            int? hidden = architecture?.Name is "Mlp" or "MlpBudget" ? architecture.Named("Hidden")?.Value as int? ?? 2 : null;
+            if (architecture is not null && hidden is null)
+                report.At(pretrain.Location, OutOfRange, "Pretrain", "(architecture)", architecture.Name, "[Mlp] or [MlpBudget]: only MLP layers can be pre-trained");
+            else if (hidden is { } h && layers >= h && layers >= 1)
+                report.At(pretrain.Named("Layers") is null ? pretrain.Location : pretrain.ArgumentLocation("Layers"), OutOfRange, "Pretrain", "Layers", layers.ToString(System.Globalization.CultureInfo.InvariantCulture), $"fewer layers than the MLP's {h} hidden layers");
+        }
 
         var data = dataset is null ? null : DatasetFacts.Of(dataset);
         if (dataset is not null) CheckDataset(report, dataset, interfaces);

@@ -116,6 +116,7 @@ internal static class ExperimentEmitter
         w.Line($"Prior = {Prior(With(model.Prior!, Swept(model.Prior!)))},");
         if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
         if (model.Analysis is { } analysis) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", With(analysis, Swept(analysis)).Arguments)},");
+        if (model.Pretrain is { } pretrain) w.Line($"Pretrain = {Construct($"{Experiments}.PretrainSpec", With(pretrain, Swept(pretrain)).Arguments)},");
     }
 
     private static string Dataset(AttributeModel attribute) => attribute.Name switch

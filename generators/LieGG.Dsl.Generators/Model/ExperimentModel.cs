@@ -51,7 +51,8 @@ internal sealed record ExperimentModel(
     AttributeModel? Prior,
     AttributeModel? GroundTruth,
     AttributeModel? Analysis,
-    StudyModel? Study = null)
+    StudyModel? Study = null,
+    AttributeModel? Pretrain = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
     public bool IsComplete => Dataset is not null && Architecture is not null && Train is not null && Prior is not null && ExperimentName.Length > 0

@@ -21,6 +21,7 @@ internal static class AttributeNames
     public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];
     public static readonly string[] GroundTruths = ["GroundTruth"];
     public static readonly string[] Analyses = ["Analysis"];
+    public static readonly string[] Pretrainings = ["Pretrain"];
 
     /// <summary>"LieGG.Dsl.MlpAttribute" → "Mlp"; null for attributes outside the DSL.</summary>
     public static string? ShortName(string? metadataName)

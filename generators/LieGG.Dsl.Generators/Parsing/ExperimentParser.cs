@@ -53,6 +53,7 @@ internal static class ExperimentParser
         groups.TryGetValue("prior", out var prior);
         groups.TryGetValue("groundTruth", out var groundTruth);
         groups.TryGetValue("analysis", out var analysis);
+        groups.TryGetValue("pretrain", out var pretrain);
         return new ExperimentModel(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
@@ -61,7 +62,8 @@ internal static class ExperimentParser
             experimentName,
             description,
             dataset, architecture, training, prior, groundTruth, analysis,
-            isStudy ? ParseStudy(type) : null);
+            isStudy ? ParseStudy(type) : null,
+            pretrain);
     }
 
     private static StudyModel ParseStudy(INamedTypeSymbol type)
@@ -133,6 +135,7 @@ internal static class ExperimentParser
         if (Array.IndexOf(AttributeNames.Priors, shortName) >= 0) return "prior";
         if (Array.IndexOf(AttributeNames.GroundTruths, shortName) >= 0) return "groundTruth";
         if (Array.IndexOf(AttributeNames.Analyses, shortName) >= 0) return "analysis";
+        if (Array.IndexOf(AttributeNames.Pretrainings, shortName) >= 0) return "pretrain";
         return null;
     }
 

@@ -17,7 +17,31 @@ public static class StudyPlots
             figures[$"correlation-{correlation.X}-{correlation.Y}.png".ToLowerInvariant()] = Declared(study, scatter,
                 $"{study.Study}: {correlation.Y} vs {correlation.X} (Spearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)}, p = {ReportFormatting(correlation.Spearman.PValue)})");
         }
+        if (study.Rows.Any(r => r.LayerVariance is { Count: > 0 }))
+        {
+            figures["layers-variance.png"] = Layers(study, "symmetry variance after each layer (log scale)", r => r.LayerVariance!.Select(v => (double?)v).ToList(), log: true);
+            if (study.Rows.Any(r => r.LayerMinBias?.Any(b => b is not null) == true))
+                figures["layers-bias.png"] = Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false);
+        }
         return figures;
+    }
+
+    /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
+    private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
+    {
+        var plot = ReportPlots.NewPlot($"{study.Study}: {title}");
+        foreach (var row in study.Rows.Where(r => r.LayerVariance is { Count: > 0 }))
+        {
+            var points = values(row).Select((v, i) => (X: i + 1.0, Y: v)).Where(p => p.Y is { } y && double.IsFinite(y) && (!log || y > 0)).ToList();
+            if (points.Count == 0) continue;
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => log ? Math.Log10(p.Y!.Value) : p.Y!.Value).ToArray());
+            line.LegendText = row.Trial.Label;
+        }
+        if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.XLabel("hidden layer");
+        plot.ShowLegend();
+        return plot.GetImageBytes(640, 420, ImageFormat.Png);
     }
 
     private static string ReportFormatting(double value) => Reports.ReportFormat.Snapshot.Number(value);

@@ -16,7 +16,9 @@ public sealed record TrialRow(
     double RelativeVariance,
     double GapRatio,
     long Parameters,
-    double WallSeconds)
+    double WallSeconds,
+    IReadOnlyList<double>? LayerVariance = null,
+    IReadOnlyList<double?>? LayerMinBias = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -27,7 +29,9 @@ public sealed record TrialRow(
         record.Result.Symmetry.RelativeVariance,
         record.Result.Symmetry.GapRatio,
         record.Result.Parameters,
-        record.Result.Timings.TotalSeconds);
+        record.Result.Timings.TotalSeconds,
+        record.Result.Layers?.Select(l => l.Symmetry.Variance).ToList(),
+        record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList());
 
     public double Value(Metric metric) => metric switch
     {
