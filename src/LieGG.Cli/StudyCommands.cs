@@ -77,8 +77,9 @@ internal static class StudyCommands
         var folder = StudyRunner.StudyFolder(output, study.Name);
         try
         {
-            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, StudyRunner.LoadTrials(folder), study.Correlations);
-            StudyReport.Write(result, folder, study.Plots);
+            var records = StudyRunner.LoadTrials(folder);
+            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations);
+            StudyReport.Write(result, folder, study.Plots, trials: records);
             console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
             return Success;
         }

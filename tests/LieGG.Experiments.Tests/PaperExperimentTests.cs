@@ -35,6 +35,18 @@ public sealed class PaperExperimentTests
     }
 
     [Fact]
+    public async Task A_single_study_trial_runs_with_its_own_values_and_seed()
+    {
+        var trial = O5TrainSize.Trials[4];
+        Assert.Equal((1000, 1), (trial.TrainCount, trial.Seed));
+        var result = await O5TrainSize.RunTrialAsync(trial, new ExperimentRunOptions { Quick = true });
+        Assert.Equal(1, result.Seed);
+        Assert.Equal(100, result.Data.Train);
+        Assert.Equal(18, O5TrainSize.Trials.Count);
+        Assert.Equal(Enumerable.Range(0, 18), O5TrainSize.Trials.Select(t => t.Index));
+    }
+
+    [Fact]
     public void Catalog_lists_the_paper_experiments()
     {
         Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-shallow"], LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));

@@ -65,6 +65,7 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Equal([6, 3, 6, 6], study.Rows.Select(r => r.LayerVariance!.Count));
         Assert.True(File.Exists(Path.Combine(folder, "layers-variance.png")));
         Assert.True(File.Exists(Path.Combine(folder, "layers-bias.png")));
+        Assert.True(File.Exists(Path.Combine(folder, "flows.png")), "image priors get the Fig. 3b strip");
     }
 
     [Fact]

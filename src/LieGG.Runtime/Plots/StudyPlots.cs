@@ -6,7 +6,7 @@ namespace LieGG.Runtime.Plots;
 /// <summary>Study figures: each declared plot (mean ± std over replicates) and a scatter per declared correlation.</summary>
 public static class StudyPlots
 {
-    public static IReadOnlyDictionary<string, byte[]> Render(StudyResult study, IReadOnlyList<StudyPlot> plots)
+    public static IReadOnlyDictionary<string, byte[]> Render(StudyResult study, IReadOnlyList<StudyPlot> plots, IReadOnlyList<Reports.RunRecord>? trials = null)
     {
         ReportPlots.EnsureFont();
         var figures = new Dictionary<string, byte[]>();
@@ -23,20 +23,61 @@ public static class StudyPlots
             if (study.Rows.Any(r => r.LayerMinBias?.Any(b => b is not null) == true))
                 figures["layers-bias.png"] = Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false);
         }
+        if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && Reports.ReportWriter.SpatialPriorOf(trials[0]) is { } prior)
+            figures["flows.png"] = Flows(study.Study, trials, prior);
         return figures;
+    }
+
+    /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
+    private static byte[] Flows(string studyName, IReadOnlyList<Reports.RunRecord> trials, Symmetry.SpatialPrior prior)
+    {
+        var example = trials[0].Result.Example!;
+        int h = example.Height, w = example.Width, frames = ReportPlots.FlowTimes.Length;
+        var strip = new double[trials.Count * (h + 2) - 2, frames * (w + 2) - 2];
+        for (int r = 0; r < strip.GetLength(0); r++)
+        for (int c = 0; c < strip.GetLength(1); c++)
+            strip[r, c] = double.NaN;
+        var plot = ReportPlots.NewPlot($"{studyName}: input moved along each trial's H1, trials {trials[0].Trial?.Index}…{trials[^1].Trial?.Index} top to bottom, t = {string.Join(", ", ReportPlots.FlowTimes)}");
+        for (int t = 0; t < trials.Count; t++)
+        {
+            var image = trials[t].Result.Example!;
+            // The vertical flip that keeps images upright also reverses rows: fill from the bottom so trial order reads top down.
+            int row = trials.Count - 1 - t;
+            for (int f = 0; f < frames; f++)
+            {
+                var moved = Symmetry.ImageFlow.Transform(image.Pixels, h, w, trials[t].Result.Symmetry.Generators[0], ReportPlots.FlowTimes[f], prior, fill: image.Pixels.Min());
+                for (int r = 0; r < h; r++)
+                for (int c = 0; c < w; c++)
+                    strip[row * (h + 2) + r, f * (w + 2) + c] = moved[r * w + c];
+            }
+        }
+        var heatmap = plot.Add.Heatmap(strip);
+        heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
+        heatmap.NaNCellColor = Colors.White;
+        heatmap.FlipVertically = true;
+        plot.Axes.Frameless();
+        plot.Axes.SquareUnits();
+        return plot.GetImageBytes(120 * frames, 60 + 110 * trials.Count, ImageFormat.Png);
     }
 
     /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
     private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
     {
         var plot = ReportPlots.NewPlot($"{study.Study}: {title}");
+        int index = 0;
         foreach (var row in study.Rows.Where(r => r.LayerVariance is { Count: > 0 }))
         {
             var points = values(row).Select((v, i) => (X: i + 1.0, Y: v)).Where(p => p.Y is { } y && double.IsFinite(y) && (!log || y > 0)).ToList();
             if (points.Count == 0) continue;
             var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => log ? Math.Log10(p.Y!.Value) : p.Y!.Value).ToArray());
             line.LegendText = row.Trial.Label;
+            // Regimes can share layers exactly (frozen pre-trained layers): alternate patterns and sizes so none hides.
+            line.LinePattern = index % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed;
+            line.MarkerSize = 9 - 2 * (index % 3);
+            line.LineWidth = 3 - index % 2;
+            index++;
         }
+        plot.Legend.Alignment = Alignment.UpperRight;
         if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("hidden layer");

@@ -84,9 +84,10 @@ public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList
 /// <summary>Writes study.json, study.md and trials.csv into a study folder (atomically, deterministic content).</summary>
 public static class StudyReport
 {
-    public static void Write(StudyResult study, string folder, IReadOnlyList<StudyPlot>? plots = null, ReportFormat? format = null)
+    /// <param name="trials">The trials' run records, for figures that need more than the table (the flow strip).</param>
+    public static void Write(StudyResult study, string folder, IReadOnlyList<StudyPlot>? plots = null, ReportFormat? format = null, IReadOnlyList<RunRecord>? trials = null)
     {
-        var figures = Plots.StudyPlots.Render(study, plots ?? []);
+        var figures = Plots.StudyPlots.Render(study, plots ?? [], trials);
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
         AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), Csv(study));
