@@ -105,3 +105,12 @@ public enum Regime
     /// <summary>The pre-trained layers put into the full network and frozen; the remaining layers trained (L).</summary>
     LayerWise,
 }
+
+/// <summary>Where a P4CNN pools over rotations (Cohen &amp; Welling 2016, Table 1).</summary>
+public enum RotationPooling
+{
+    /// <summary>Once, after the last layer (P4CNN).</summary>
+    Final,
+    /// <summary>After every layer, so each layer lifts planar maps again (P4CNNRotationPooling).</summary>
+    EveryLayer,
+}

@@ -1,0 +1,111 @@
+using LieGG.Dsl;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models;
+
+/// <summary>
+/// The rotated-MNIST networks of Cohen &amp; Welling (2016), for 28×28 single-channel inputs: seven convolution
+/// layers (3×3, the last 4×4), batch norm and ReLU after the first six, dropout and a 2×2 max-pool after layer 2.
+/// Spatial sizes 28 → 26 → 24 → 12 → 10 → 8 → 6 → 4 → 1.
+/// </summary>
+public static class PaperCnn
+{
+    public const int Layers = 7;
+    public const int InputSize = 28;
+
+    internal static Tensor AsImages(Tensor input) => input.dim() == 3 ? input.unsqueeze(1) : input;
+}
+
+/// <summary>Z2CNN: a plain CNN with <c>channels</c> (20 in the paper) per layer.</summary>
+public sealed class Z2Cnn : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> convolutions = new();
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
+    private readonly Dropout dropout;
+
+    public Z2Cnn(int classes = 10, int channels = 20, double dropoutRate = 0.3) : base(nameof(Z2Cnn))
+    {
+        for (int layer = 0; layer < PaperCnn.Layers - 1; layer++)
+        {
+            convolutions.Add(nn.Conv2d(layer == 0 ? 1 : channels, channels, 3, bias: false));
+            norms.Add(nn.BatchNorm2d(channels));
+        }
+        convolutions.Add(nn.Conv2d(channels, classes, 4, bias: true));
+        dropout = nn.Dropout(dropoutRate);
+        RegisterComponents();
+    }
+
+    /// <summary>Weights 1·c·9 + 5·c²·9 + c·classes·16, the output bias, and 2c per batch norm (six of them).</summary>
+    public static long ParameterCount(int classes = 10, int channels = 20)
+        => 9L * channels + 5L * channels * channels * 9 + 16L * channels * classes + classes + 6L * 2 * channels;
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = PaperCnn.AsImages(input);
+        for (int layer = 0; layer < PaperCnn.Layers - 1; layer++)
+        {
+            x = norms[layer].forward(convolutions[layer].forward(x)).relu();
+            if (layer == 1) x = dropout.forward(nn.functional.max_pool2d(x, 2, 2));
+        }
+        return convolutions[^1].forward(x).flatten(1);
+    }
+}
+
+/// <summary>
+/// P4CNN: the same seven layers as group convolutions on p4 with <c>channels</c> (10 in the paper) per rotation,
+/// so the parameter count is comparable to the Z2CNN's; rotation max-pooling after the last layer
+/// (<see cref="RotationPooling.Final"/>) or after every layer (<see cref="RotationPooling.EveryLayer"/>, where each
+/// layer is a lifting convolution of planar maps). Exactly invariant to 90° rotations of the input.
+/// </summary>
+public sealed class P4Cnn : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> convolutions = new();
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
+    private readonly Dropout dropout;
+    private readonly P4RotationPool rotationPool = new();
+    private readonly P4SpatialMaxPool spatialPool = new();
+    private readonly Parameter outputBias;
+
+    public P4Cnn(int classes = 10, int channels = 10, RotationPooling pooling = RotationPooling.Final, double dropoutRate = 0.3) : base(nameof(P4Cnn))
+    {
+        Pooling = pooling;
+        for (int layer = 0; layer < PaperCnn.Layers; layer++)
+        {
+            int inChannels = layer == 0 ? 1 : channels, outChannels = layer == PaperCnn.Layers - 1 ? classes : channels, kernel = layer == PaperCnn.Layers - 1 ? 4 : 3;
+            convolutions.Add(layer == 0 || pooling == RotationPooling.EveryLayer
+                ? new P4LiftingConv2d(inChannels, outChannels, kernel)
+                : new P4GroupConv2d(inChannels, outChannels, kernel));
+            if (layer < PaperCnn.Layers - 1)
+                norms.Add(pooling == RotationPooling.EveryLayer ? nn.BatchNorm2d(channels) : new P4BatchNorm(channels));
+        }
+        dropout = nn.Dropout(dropoutRate);
+        outputBias = new Parameter(torch.zeros(classes));
+        RegisterComponents();
+    }
+
+    public RotationPooling Pooling { get; }
+
+    /// <summary>
+    /// Final pooling: lifting 1·c·9, five group convolutions c·4·c·9, the last c·4·classes·16, six p4 batch norms of 2c
+    /// and the output bias. Pooling every layer: lifting convolutions only (c_in·c_out·k²).
+    /// </summary>
+    public static long ParameterCount(int classes = 10, int channels = 10, RotationPooling pooling = RotationPooling.Final) => pooling == RotationPooling.Final
+        ? 9L * channels + 5L * channels * 4 * channels * 9 + 16L * channels * 4 * classes + 6L * 2 * channels + classes
+        : 9L * channels + 5L * channels * channels * 9 + 16L * channels * classes + 6L * 2 * channels + classes;
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = PaperCnn.AsImages(input);
+        for (int layer = 0; layer < PaperCnn.Layers - 1; layer++)
+        {
+            x = convolutions[layer].forward(x);
+            if (Pooling == RotationPooling.EveryLayer) x = rotationPool.forward(x);
+            x = norms[layer].forward(x).relu();
+            if (layer == 1)
+                x = dropout.forward(Pooling == RotationPooling.EveryLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x));
+        }
+        return rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias;
+    }
+}
