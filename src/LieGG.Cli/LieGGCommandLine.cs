@@ -45,14 +45,15 @@ public static class LieGGCommandLine
         var command = new Command("list", "List the declared experiments and studies.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("experiment", "description", "prior", "epochs");
+            // Names are what users copy onto the command line: never wrapped.
+            var table = new Table().AddColumn(new TableColumn("experiment").NoWrap()).AddColumns("description", "prior", "epochs");
             foreach (var e in experiments)
                 table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description ?? e.TypeName), Markup.Escape(e.Spec.Prior.Description),
                     e.Spec.Training.Epochs.ToString(CultureInfo.InvariantCulture));
             console.Write(table);
             if (studies.Count > 0)
             {
-                var studyTable = new Table().AddColumns("study", "description", "trials");
+                var studyTable = new Table().AddColumn(new TableColumn("study").NoWrap()).AddColumns("description", "trials");
                 foreach (var s in studies)
                     studyTable.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Description ?? s.TypeName), s.Trials.Count.ToString(CultureInfo.InvariantCulture));
                 console.Write(studyTable);

@@ -186,3 +186,27 @@ public sealed class PretrainAttribute : Attribute
 
     public Regime Regime { get; set; } = Regime.FineTune;
 }
+
+/// <summary>Architecture: the Z2CNN of Cohen &amp; Welling (2016) for 28×28 digits — seven convolutions, <see cref="Channels"/> each.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class CnnAttribute : Attribute
+{
+    public int Channels { get; set; } = 20;
+
+    public double Dropout { get; set; } = 0.3;
+}
+
+/// <summary>
+/// Architecture: the P4CNN of Cohen &amp; Welling (2016) — the same seven layers as p4 group convolutions with
+/// <see cref="Channels"/> per rotation, exactly invariant to 90° rotations.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class P4CnnAttribute : Attribute
+{
+    public int Channels { get; set; } = 10;
+
+    /// <summary><see cref="RotationPooling.Final"/> (P4CNN) or <see cref="RotationPooling.EveryLayer"/> (P4CNNRotationPooling).</summary>
+    public RotationPooling RotationPooling { get; set; } = RotationPooling.Final;
+
+    public double Dropout { get; set; } = 0.3;
+}

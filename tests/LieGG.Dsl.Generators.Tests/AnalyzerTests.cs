@@ -261,6 +261,16 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG2003_cnns_need_28_by_28_images() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("p4")] [RotatedMnist] [P4Cnn(RotationPooling = RotationPooling.EveryLayer)] [Train] [SpatialPrior]
+        public partial class P4;
+        [Experiment("z2")] [Mnist] [Cnn({|LGG2001:Channels = 0|}, {|LGG2001:Dropout = 1.5|})] [Train] [SpatialPrior]
+        public partial class Z2;
+        [Experiment("vectors")] [O5Regression] [{|LGG2003:Cnn|}] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Vectors;
+        """);
+
+    [Fact]
     public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
         #pragma warning disable LGG3004
         [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 784)]

@@ -79,6 +79,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Group_cnn_experiments_run_and_the_p4cnn_is_invariant_to_quarter_turns()
+    {
+        Assert.Equal(0, Run("run", "rotmnist-*cnn*", "--quick", "--out", output));
+        foreach (var name in new[] { "rotmnist-z2cnn", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool" })
+            Assert.True(File.Exists(ResultFile(name)), name);
+
+        using var data = RotMnistP4Cnn.LoadData(new Runtime.Experiments.ExperimentRunOptions { Quick = true });
+        using var model = RotMnistP4Cnn.CreateModel(data);
+        model.eval();
+        var x = data.Test.Inputs[..4];
+        var turned = x.rot90(1, (1, 2));
+        Assert.True((model.forward(x) - model.forward(turned)).abs().max().item<float>() < 1e-4);
+    }
+
+    [Fact]
     public void List_shows_every_experiment()
     {
         Assert.Equal(0, Run("list"));

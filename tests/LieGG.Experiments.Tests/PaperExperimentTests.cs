@@ -49,7 +49,8 @@ public sealed class PaperExperimentTests
     [Fact]
     public void Catalog_lists_the_paper_experiments()
     {
-        Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-shallow"], LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));
+        Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
+            LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));
         Assert.Same(RotMnistDeep.Spec, LieGG.Generated.ExperimentCatalog.All.Single(e => e.Name == "rotmnist-deep").Spec);
     }
 

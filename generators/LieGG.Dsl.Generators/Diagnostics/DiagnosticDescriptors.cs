@@ -43,6 +43,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WrongType = Rule("LGG2002", "Type does not implement the required interface",
         "{0}({1}) needs a non-abstract type implementing {2} with a public parameterless constructor; '{1}' {3}", Data);
 
+    public static readonly DiagnosticDescriptor CnnNeedsDigits = Rule("LGG2003", "CNN architecture needs 28×28 images",
+        "[{0}] is built for 28×28 single-channel images but {1} gives inputs of shape [{2}]; use [Mnist]/[RotatedMnist] (or a dataset of 28×28 images) or an MLP", Data);
+
     public static readonly DiagnosticDescriptor SpatialOnVectors = Rule("LGG3001", "Spatial prior on non-image data",
         "[SpatialPrior] acts on pixel coordinates but {0} gives inputs of shape [{1}]; use [GenericPrior(Dimension = …, Copies = …)] for vector data", Symmetry);
 

@@ -108,6 +108,8 @@ internal static class RangeRules
         ["Copies"] = new(1, 1_000_000, "at least one copy"),
         ["Samples"] = new(0, int.MaxValue, "0 (all training samples) or a positive count"),
         ["Bootstrap"] = new(0, 100_000, "0 (no intervals) to 100 000 resamples"),
+        ["Channels"] = new(1, 1024, "1 to 1024 channels"),
+        ["Dropout"] = new(0, 0.95, "a dropout rate from 0 to 0.95"),
         ["Pretrain.Layers"] = new(1, 63, "1 to 63 pre-trained layers (fewer than the MLP's hidden layers)"),
         ["Pretrain.Epochs"] = new(0, 1_000_000, "0 (as [Train]) to 1 000 000 epochs"),
     };

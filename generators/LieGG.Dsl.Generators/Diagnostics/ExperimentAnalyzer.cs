@@ -22,7 +22,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, LossMismatch, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
+        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis);
 
     public override void Initialize(AnalysisContext context)
@@ -102,6 +102,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         var data = dataset is null ? null : DatasetFacts.Of(dataset);
         if (dataset is not null) CheckDataset(report, dataset, interfaces);
         if (architecture is not null) CheckArchitecture(report, architecture, interfaces);
+        if (architecture?.Name is "Cnn" or "P4Cnn" && data?.Shape is { } inputShape && !(inputShape is [28, 28] or [1, 28, 28]))
+            report.At(architecture.Location, CnnNeedsDigits, architecture.Name, data.Source, string.Join(", ", inputShape));
         if (training is not null) CheckTraining(report, training, data);
         if (prior is not null) CheckPrior(report, prior, data);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
@@ -258,7 +260,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckArchitecture(Reporter report, DslAttribute architecture, RuntimeInterfaces interfaces)
     {
-        foreach (var property in new[] { "Hidden", "Width", "Parameters" }) report.Range(architecture, property);
+        foreach (var property in new[] { "Hidden", "Width", "Parameters", "Channels", "Dropout" }) report.Range(architecture, property);
         if (architecture.Name == "Model") report.TypeImplements(architecture, 0, interfaces.ModelFactory, "LieGG.Runtime.Experiments.IModelFactory");
     }
 

@@ -138,6 +138,8 @@ internal static class ExperimentEmitter
     {
         "Mlp" => Construct($"{Experiments}.MlpSpec", attribute.Arguments),
         "MlpBudget" => Construct($"{Experiments}.MlpBudgetSpec", attribute.Arguments),
+        "Cnn" => Construct($"{Experiments}.CnnSpec", attribute.Arguments),
+        "P4Cnn" => Construct($"{Experiments}.P4CnnSpec", attribute.Arguments),
         "BuildNetwork" => $"new {Experiments}.CustomModelSpec({SymbolDisplay.FormatLiteral(model.TypeName + ".BuildNetwork", quote: true)}, static context => BuildNetwork(context))",
         _ => $"{Experiments}.CustomModelSpec.FromFactory<{attribute.Find("factory")!.Literal}>()",
     };

@@ -16,7 +16,7 @@ internal static class AttributeNames
     public const string ModelContext = "LieGG.Runtime.Experiments.ModelContext";
 
     public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "Dataset"];
-    public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Model"];
+    public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Cnn", "P4Cnn", "Model"];
     public static readonly string[] Trainings = ["Train"];
     public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];
     public static readonly string[] GroundTruths = ["GroundTruth"];

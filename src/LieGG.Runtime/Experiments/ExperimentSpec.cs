@@ -3,6 +3,7 @@ using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Experiments;
@@ -124,6 +125,37 @@ public sealed record MlpBudgetSpec(long Parameters = 100_000, int Hidden = 2, Ac
     {
         int width = Mlp.WidthForBudget(Parameters, context.InputSize, context.OutputSize, Hidden, Bias);
         return new MlpSpec(Hidden, width, Activation, Bias, NormalizeOutput).Create(context);
+    }
+}
+
+/// <summary>The Z2CNN of Cohen &amp; Welling for 28×28 single-channel images.</summary>
+public sealed record CnnSpec(int Channels = 20, double Dropout = 0.3) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context)
+    {
+        PaperCnnInput.Require(context, "[Cnn]");
+        torch.manual_seed(context.Seed);
+        return new Z2Cnn(context.OutputSize, Channels, Dropout);
+    }
+}
+
+/// <summary>The P4CNN of Cohen &amp; Welling for 28×28 single-channel images.</summary>
+public sealed record P4CnnSpec(int Channels = 10, RotationPooling RotationPooling = RotationPooling.Final, double Dropout = 0.3) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context)
+    {
+        PaperCnnInput.Require(context, "[P4Cnn]");
+        torch.manual_seed(context.Seed);
+        return new P4Cnn(context.OutputSize, Channels, RotationPooling, Dropout);
+    }
+}
+
+internal static class PaperCnnInput
+{
+    public static void Require(ModelContext context, string attribute)
+    {
+        if (context.InputShape is not ([PaperCnn.InputSize, PaperCnn.InputSize] or [1, PaperCnn.InputSize, PaperCnn.InputSize]))
+            throw new InvalidOperationException($"{attribute} is built for 28×28 single-channel images but the data has inputs of shape [{string.Join(", ", context.InputShape)}].");
     }
 }
 
