@@ -55,6 +55,35 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     }
 }
 
+{
+    // Group CNNs: forward + backward per batch of 128 digits, P4CNN against Z2CNNs of equal channel count.
+    torch.set_num_threads(1);
+    var digits = torch.randn(new long[] { 128, 28, 28 }, generator: new torch.Generator(1));
+    var labels = torch.randint(0, 10, new long[] { 128 }, generator: new torch.Generator(2));
+    double Step(nn.Module<Tensor, Tensor> model) => Benchmark.Median(repetitions, () =>
+    {
+        using var scope = torch.NewDisposeScope();
+        model.zero_grad();
+        nn.functional.cross_entropy(model.forward(digits), labels).backward();
+    });
+    using var p4 = new P4Cnn(channels: 10);
+    using var z2Same = new Z2Cnn(channels: 10);
+    using var z2Paper = new Z2Cnn(channels: 20);
+    p4.train(); z2Same.train(); z2Paper.train();
+    double p4Seconds = Step(p4), z2SameSeconds = Step(z2Same), z2PaperSeconds = Step(z2Paper);
+    // Multiply-accumulates per sample from the layer shapes (28 → 26 → 24 → 12 → 10 → 8 → 6 → 4 → 1).
+    long[] sizes = [26, 24, 10, 8, 6, 4, 1];
+    long Macs(int channels, int fanInFactor, int fanOutFactor) => Enumerable.Range(0, 7).Sum(layer =>
+        sizes[layer] * sizes[layer] * (layer == 6 ? 16L : 9L)
+        * (layer == 0 ? 1 : channels * fanInFactor) * (layer == 6 ? 10L * fanOutFactor : (long)channels * fanOutFactor));
+    double theoretical = (double)Macs(10, 4, 4) / Macs(10, 1, 1);
+    report.Line("p4cnn_forward_backward_seconds_per_batch128_1t", p4Seconds);
+    report.Line("z2cnn10_forward_backward_seconds_per_batch128_1t", z2SameSeconds);
+    report.Line("z2cnn20_forward_backward_seconds_per_batch128_1t", z2PaperSeconds);
+    report.Line("p4cnn_over_z2cnn_equal_channels", p4Seconds / z2SameSeconds, $"theoretical multiply-accumulate ratio {theoretical:F1} (4 rotations in × 4 out in the group layers)");
+    report.Line("p4cnn_over_z2cnn_paper_sizes", p4Seconds / z2PaperSeconds, "the paper's pair: 10 channels per rotation vs 20 channels (≈ equal parameters)");
+}
+
 torch.set_num_threads(1);
 using (var o5 = O5Synthetic.Create(new O5Options { Seed = 0 }))
 using (var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 0))
