@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LieGG.Dsl.Generators.Model;
@@ -19,23 +20,23 @@ internal static class CatalogEmitter
         w.Line(ExperimentEmitter.GeneratedCode);
         w.Open("internal static class ExperimentCatalog");
         w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::LieGG.Runtime.Experiments.ExperimentDescriptor> All { get; } = new global::LieGG.Runtime.Experiments.ExperimentDescriptor[]");
-        foreach (var experiment in experiments.Where(e => e.IsComplete).OrderBy(e => e.ExperimentName, System.StringComparer.Ordinal))
-        {
-            var type = experiment.Namespace is null ? $"global::{experiment.TypeName}" : $"global::{experiment.FullTypeName}";
-            var description = experiment.Description is null ? "null" : SymbolDisplay.FormatLiteral(experiment.Description, quote: true);
-            w.Line($"new({SymbolDisplay.FormatLiteral(experiment.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(experiment.FullTypeName, quote: true)}, {type}.Spec, {description}),");
-        }
+        foreach (var (name, typeName, type, description) in Entries(experiments))
+            w.Line($"new({name}, {typeName}, {type}.Spec, {description}),");
         w.Close(";");
         w.Line();
         w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::LieGG.Runtime.Studies.StudyDescriptor> Studies { get; } = new global::LieGG.Runtime.Studies.StudyDescriptor[]");
-        foreach (var study in studies.Where(e => e.IsComplete).OrderBy(e => e.ExperimentName, System.StringComparer.Ordinal))
-        {
-            var type = study.Namespace is null ? $"global::{study.TypeName}" : $"global::{study.FullTypeName}";
-            var description = study.Description is null ? "null" : SymbolDisplay.FormatLiteral(study.Description, quote: true);
-            w.Line($"new({SymbolDisplay.FormatLiteral(study.ExperimentName, quote: true)}, {SymbolDisplay.FormatLiteral(study.FullTypeName, quote: true)}, {type}.StudyTrials, {type}.Correlations, {description}, {type}.Plots),");
-        }
+        foreach (var (name, typeName, type, description) in Entries(studies))
+            w.Line($"new({name}, {typeName}, {type}.StudyTrials, {type}.Correlations, {description}, {type}.Plots),");
         w.Close(";");
         w.Close();
         return w.ToString();
     }
+
+    /// <summary>Complete declarations ordered by name, with their name, type name, type reference and description as literals.</summary>
+    private static IEnumerable<(string Name, string TypeName, string Type, string Description)> Entries(ImmutableArray<ExperimentModel> models)
+        => models.Where(m => m.IsComplete).OrderBy(m => m.ExperimentName, System.StringComparer.Ordinal).Select(m => (
+            SymbolDisplay.FormatLiteral(m.ExperimentName, quote: true),
+            SymbolDisplay.FormatLiteral(m.FullTypeName, quote: true),
+            m.Namespace is null ? $"global::{m.TypeName}" : $"global::{m.FullTypeName}",
+            m.Description is null ? "null" : SymbolDisplay.FormatLiteral(m.Description, quote: true)));
 }
