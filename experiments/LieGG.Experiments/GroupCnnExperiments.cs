@@ -30,3 +30,10 @@ public partial class RotMnistP4Cnn;
 [SpatialPrior]
 [GroundTruth(Group.SO)]
 public partial class RotMnistP4CnnRotPool;
+
+/// <summary>Cohen &amp; Welling (2016), Table 1: the three networks, three seeds each, test error mean ± std beside the paper's.</summary>
+[Study("gcnn-table", Description = "Table 1 of Cohen & Welling: Z2CNN, P4CNN, P4CNNRotationPooling on rotated MNIST, 3 seeds",
+    Reference = "Cohen & Welling (2016), Table 1, rotated MNIST test error: Z2CNN 5.03 %, P4CNNRotationPooling 3.21 %, P4CNN 2.28 % (trained on the 12k rot-MNIST training set)")]
+[Compare(typeof(RotMnistZ2Cnn), typeof(RotMnistP4CnnRotPool), typeof(RotMnistP4Cnn))]
+[Replicates(3)]
+public partial class GroupCnnTable;

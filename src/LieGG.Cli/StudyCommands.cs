@@ -78,7 +78,7 @@ internal static class StudyCommands
         try
         {
             var records = StudyRunner.LoadTrials(folder);
-            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations);
+            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference);
             StudyReport.Write(result, folder, study.Plots, trials: records);
             console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
             return Success;

@@ -10,6 +10,19 @@ public sealed class StudyAttribute(string name) : Attribute
     public string Name { get; } = name;
 
     public string? Description { get; set; }
+
+    /// <summary>Published figures to print beside the results (e.g. "Table 1: P4CNN 2.28 % test error").</summary>
+    public string? Reference { get; set; }
+}
+
+/// <summary>
+/// A study over whole experiments: every listed [Experiment] type × [Replicates] seeds (each experiment's declared
+/// seed, +1, …). Such a study declares no dataset, architecture, training or prior of its own.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class CompareAttribute(params Type[] experiments) : Attribute
+{
+    public Type[] Experiments { get; } = experiments;
 }
 
 /// <summary>

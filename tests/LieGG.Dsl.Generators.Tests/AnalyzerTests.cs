@@ -271,6 +271,17 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void Comparison_studies_list_experiments_and_nothing_else() => AnalyzerHarness.Verify(Usings + $$"""
+        [Experiment("a")] {{StudyBase}} public partial class A;
+        [Experiment("b")] {{StudyBase}} public partial class B;
+        [Study("ab", Reference = "paper")] [Compare(typeof(A), typeof(B))] [Replicates(3)] [Correlate(Metric.Variance, Metric.TestMetric)]
+        public partial class AB;
+        [Study("bad")] [Compare(typeof(A), {|LGG4109:typeof(NotAnExperiment)|})] [{|LGG4110:Train(Epochs = 3)|}]
+        public partial class Bad;
+        public sealed class NotAnExperiment { }
+        """);
+
+    [Fact]
     public void Diagnostics_can_be_suppressed_with_pragma() => AnalyzerHarness.Verify(Usings + """
         #pragma warning disable LGG3004
         [Experiment("flat")] [Mnist] [Mlp] [Train] [GenericPrior(Dimension = 784)]

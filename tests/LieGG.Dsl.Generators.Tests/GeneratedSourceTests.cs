@@ -103,7 +103,23 @@ public sealed class GeneratedSourceTests
         public partial class WidthDepth;
         """;
 
+    private const string Comparison = """
+        using LieGG.Dsl;
+        namespace Lab;
+
+        [Experiment("small")] [O5Regression] [Mlp(Width = 8)] [Train(Seed = 5)] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Small;
+        [Experiment("large")] [O5Regression] [Mlp(Width = 64)] [Train(Seed = 7)] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Large;
+
+        [Study("sizes-table", Reference = "Table 1: small 1.0, large 0.5")]
+        [Compare(typeof(Small), typeof(Large))]
+        [Replicates(2)]
+        public partial class SizesTable;
+        """;
+
     [Theory]
+    [InlineData(nameof(Comparison), Comparison, "Lab.SizesTable.LieGG.g.cs")]
     [InlineData(nameof(Study), Study, "Lab.WidthDepth.LieGG.g.cs")]
     [InlineData(nameof(CodeArchitecture), CodeArchitecture, "Lab.Coded.LieGG.g.cs")]
     [InlineData(nameof(Regression), Regression, "Lab.O5Study.LieGG.g.cs")]

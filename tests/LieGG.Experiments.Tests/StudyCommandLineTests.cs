@@ -69,6 +69,21 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Quick_gcnn_table_compares_the_three_networks_over_seeds_beside_the_paper()
+    {
+        Assert.Equal(0, Run("study", "gcnn-table", "--quick", "--out", output));
+        var folder = StudyRunner.StudyFolder(output, "gcnn-table");
+        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
+        Assert.Equal(9, study.Rows.Count);
+        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
+        Assert.Equal([2022, 2023, 2024], study.Rows.Take(3).Select(r => r.Trial.Seed));
+        var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
+        Assert.Contains("## Summary over seeds", markdown);
+        Assert.Contains("test error %", markdown);
+        Assert.Contains("**Published:** Cohen & Welling (2016), Table 1", markdown);
+    }
+
+    [Fact]
     public void Study_usage_errors()
     {
         Assert.Equal(2, Run("study", "o5-train-sise"));

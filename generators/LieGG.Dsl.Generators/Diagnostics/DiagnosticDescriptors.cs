@@ -85,6 +85,12 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownPlotAxis = Rule("LGG4108", "Unknown plot axis",
         "Plot {0} '{1}' is not {2}; use one of: {3}", Training);
 
+    public static readonly DiagnosticDescriptor ComparedNotExperiment = Rule("LGG4109", "Compared type is not an experiment",
+        "[Compare] lists '{0}', which has no [Experiment(\"name\")]; list experiment types only", Training);
+
+    public static readonly DiagnosticDescriptor ComparisonWithOwnSettings = Rule("LGG4110", "Comparison study with settings of its own",
+        "[{0}] on comparison study '{1}' has no effect: it repeats the compared experiments as declared; remove [{0}]", Training);
+
     public static readonly DiagnosticDescriptor StudyAttributeOnExperiment = Rule("LGG4107", "Study attribute on an experiment",
         "[{0}] only applies to studies; change [Experiment(…)] on '{1}' to [Study(…)] or remove [{0}]", Training);
 }

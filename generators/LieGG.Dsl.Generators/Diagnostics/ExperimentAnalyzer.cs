@@ -23,7 +23,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
         TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
-        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis);
+        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -80,6 +80,12 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (type.ContainingType is not null)
             report.At(declarations.FirstOrDefault()?.Identifier.GetLocation() ?? experiment.Location, Nested, type.Name, type.ContainingType.Name);
 
+        if (experiment.Name == "Study" && attributes.FirstOrDefault(a => a.Name == "Compare") is { } compare)
+        {
+            CheckComparison(report, type, compare, attributes);
+            return;
+        }
+
         var dataset = Single(report, experiment, attributes, "dataset", AttributeNames.Datasets);
         var architecture = Single(report, experiment, attributes, "architecture", AttributeNames.Architectures, codeAlternative: ExperimentParser.HasBuildNetwork(type));
         var training = Single(report, experiment, attributes, "training", AttributeNames.Trainings);
@@ -115,6 +121,21 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             foreach (var misplaced in attributes.Where(a => a.Name is "Sweep" or "Replicates" or "Correlate" or "Plot"))
                 report.At(misplaced.Location, StudyAttributeOnExperiment, misplaced.Name, type.Name);
         }
+    }
+
+    private static void CheckComparison(Reporter report, INamedTypeSymbol type, DslAttribute compare, List<DslAttribute> attributes)
+    {
+        var types = compare.Data.ConstructorArguments.FirstOrDefault();
+        if (types.Kind != TypedConstantKind.Array || types.Values.Length == 0)
+            report.At(compare.Location, EmptySweep, "Compare");
+        else
+            for (int i = 0; i < types.Values.Length; i++)
+                if (types.Values[i].Value is INamedTypeSymbol compared && ExperimentParser.ExperimentNameOf(compared).Length == 0)
+                    report.At(compare.ConstructorLocation(i), ComparedNotExperiment, compared.Name);
+        foreach (var own in attributes.Where(a => ExperimentParser.GroupOf(a.Name) is not null || a.Name == "Sweep"))
+            report.At(own.Location, ComparisonWithOwnSettings, own.Name, type.Name);
+        if (attributes.FirstOrDefault(a => a.Name == "Replicates")?.Data.ConstructorArguments.FirstOrDefault().Value is int replicates && replicates is < 1 or > 1000)
+            report.At(attributes.First(a => a.Name == "Replicates").ConstructorLocation(0), BadReplicates, replicates);
     }
 
     private static void CheckSweeps(Reporter report, INamedTypeSymbol type, List<DslAttribute> attributes)

@@ -26,7 +26,7 @@ internal static class CatalogEmitter
         w.Line();
         w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::LieGG.Runtime.Studies.StudyDescriptor> Studies { get; } = new global::LieGG.Runtime.Studies.StudyDescriptor[]");
         foreach (var (name, typeName, type, description) in Entries(studies))
-            w.Line($"new({name}, {typeName}, {type}.StudyTrials, {type}.Correlations, {description}, {type}.Plots),");
+            w.Line($"new({name}, {typeName}, {type}.StudyTrials, {type}.Correlations, {description}, {type}.Plots, {type}.Reference),");
         w.Close(";");
         w.Close();
         return w.ToString();

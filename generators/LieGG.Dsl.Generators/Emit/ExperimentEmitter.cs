@@ -22,21 +22,25 @@ internal static class ExperimentEmitter
 
         w.Line($"/// <summary>Experiment \"{Xml(model.ExperimentName)}\": spec, data, model and run, generated from its attributes.</summary>");
         w.Open($"partial {model.Keyword} {model.TypeName}");
-        w.Line("/// <summary>Every constant the attributes declare.</summary>");
-        w.Line(GeneratedCode);
-        w.Open($"public static {Experiments}.ExperimentSpec Spec {{ get; }} = new {Experiments}.ExperimentSpec");
-        SpecMembers(w, model, _ => null);
-        w.Close(";");
-        w.Line();
+        if (model.Study is not { IsComparison: true })
+        {
+            w.Line("/// <summary>Every constant the attributes declare.</summary>");
+            w.Line(GeneratedCode);
+            w.Open($"public static {Experiments}.ExperimentSpec Spec {{ get; }} = new {Experiments}.ExperimentSpec");
+            SpecMembers(w, model, _ => null);
+            w.Close(";");
+            w.Line();
 
-        w.Line("/// <summary>Loads the declared data (embedded by default; see <c>DataDirectory</c>).</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public static {Runtime}.Data.IDataset LoadData({Experiments}.ExperimentRunOptions? options = null) => {Experiments}.ExperimentRunner.LoadData(Spec, options);");
-        w.Line();
-        w.Line("/// <summary>Builds the declared network for <paramref name=\"data\"/> with weights drawn from the seed.</summary>");
-        w.Line(GeneratedCode);
-        w.Line($"public static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateModel({Runtime}.Data.IDataset data, int? seed = null) => {Experiments}.ExperimentRunner.CreateModel(Spec, data, seed);");
-        w.Line();
+            w.Line("/// <summary>Loads the declared data (embedded by default; see <c>DataDirectory</c>).</summary>");
+            w.Line(GeneratedCode);
+            w.Line($"public static {Runtime}.Data.IDataset LoadData({Experiments}.ExperimentRunOptions? options = null) => {Experiments}.ExperimentRunner.LoadData(Spec, options);");
+            w.Line();
+            w.Line("/// <summary>Builds the declared network for <paramref name=\"data\"/> with weights drawn from the seed.</summary>");
+            w.Line(GeneratedCode);
+            w.Line($"public static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateModel({Runtime}.Data.IDataset data, int? seed = null) => {Experiments}.ExperimentRunner.CreateModel(Spec, data, seed);");
+            w.Line();
+        }
+
         if (model.Study is { } study)
         {
             StudyEmitter.EmitMembers(w, model, study);

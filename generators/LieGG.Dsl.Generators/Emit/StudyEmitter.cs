@@ -21,6 +21,49 @@ internal static class StudyEmitter
         string name = SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true);
         var members = study.Sweeps.Select(s => (Sweep: s, Member: MemberName(study, s))).ToList();
 
+        if (study.IsComparison) EmitComparisonGrid(w, model, study, name);
+        else EmitSweepGrid(w, model, study, name, members);
+
+        w.Line("/// <summary>Published figures printed beside the results, from [Study(Reference = …)].</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static string? Reference => {(study.Reference is null ? "null" : SymbolDisplay.FormatLiteral(study.Reference, quote: true))};");
+        w.Line();
+        w.Line("/// <summary>Metric pairs the study report correlates.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<(global::LieGG.Dsl.Metric X, global::LieGG.Dsl.Metric Y)> Correlations {{ get; }} = {ArrayOf("(global::LieGG.Dsl.Metric, global::LieGG.Dsl.Metric)", study.Correlations.Select(c => $"(global::LieGG.Dsl.Metric.{c.X}, global::LieGG.Dsl.Metric.{c.Y})"))};");
+        w.Line();
+        w.Line("/// <summary>The declared figures of the study report.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyPlot> Plots {{ get; }} = {ArrayOf($"{Studies}.StudyPlot", study.Plots.Select(Plot))};");
+        w.Line();
+        w.Line("/// <summary>The study's trials as the runtime runs them.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyTrial> StudyTrials => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Trials, static t => new {Studies}.StudyTrial(t.Info, t.Spec)));");
+        w.Line();
+        string trialParameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Experiments}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
+        w.Line("/// <summary>Trains and analyses one trial (with its own seed); writes nothing.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static {Experiments}.ExperimentResult RunTrial(Trial trial, {trialParameters}) => {Experiments}.ExperimentRunner.Run(trial.Spec, (options ?? new {Experiments}.ExperimentRunOptions()) with {{ Seed = trial.Seed }}, progress, cancellationToken);");
+        w.Line();
+        w.Line("/// <summary>Trains and analyses one trial off the calling thread.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Threading.Tasks.Task<{Experiments}.ExperimentResult> RunTrialAsync(Trial trial, {trialParameters}) => global::System.Threading.Tasks.Task.Run(() => RunTrial(trial, options, progress, cancellationToken), cancellationToken);");
+        w.Line();
+        w.Line("/// <summary>Runs the trials (of one shard) off the calling thread, skipping those already finished.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static global::System.Threading.Tasks.Task<{Studies}.StudyRunSummary> RunAsync({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => global::System.Threading.Tasks.Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);");
+        w.Line();
+        w.Line("/// <summary>Runs the trials (of one shard), skipping those already finished in <c>options.Output</c>.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static {Studies}.StudyRunSummary Run({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => {Studies}.StudyRunner.Run(StudyTrials, options, progress, cancellationToken);");
+        w.Line();
+        w.Line("/// <summary>Reads every finished trial under <paramref name=\"output\"/> (all shards) into the study result.</summary>");
+        w.Line(ExperimentEmitter.GeneratedCode);
+        w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Studies}.StudyResult.FromRecords({name}, Trials.Count, {Studies}.StudyRunner.LoadTrials({Studies}.StudyRunner.StudyFolder(output, {name})), Correlations, Reference));");
+    }
+
+    private static void EmitSweepGrid(SourceWriter w, ExperimentModel model, StudyModel study, string name, List<(SweepModel Sweep, string Member)> members)
+    {
         w.Line("/// <summary>One point of the study grid: the swept values and the replicate's seed.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
         w.Open($"public sealed record Trial(int Index, {string.Concat(members.Select(m => $"{m.Sweep.PropertyType} {m.Member}, "))}int Seed)");
@@ -56,39 +99,40 @@ internal static class StudyEmitter
         ExperimentEmitter.SpecMembers(w, model, key => substitutions.TryGetValue(key, out var expression) ? expression : null);
         w.Close(";");
         w.Line();
+    }
 
-        w.Line("/// <summary>Metric pairs the study report correlates.</summary>");
+    /// <summary>A comparison study: each compared experiment × replicate seeds, each with its own declared seed first.</summary>
+    private static void EmitComparisonGrid(SourceWriter w, ExperimentModel model, StudyModel study, string name)
+    {
+        w.Line("/// <summary>One trial: a compared experiment and the replicate's seed.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<(global::LieGG.Dsl.Metric X, global::LieGG.Dsl.Metric Y)> Correlations {{ get; }} = {ArrayOf("(global::LieGG.Dsl.Metric, global::LieGG.Dsl.Metric)", study.Correlations.Select(c => $"(global::LieGG.Dsl.Metric.{c.X}, global::LieGG.Dsl.Metric.{c.Y})"))};");
+        w.Open("public sealed record Trial(int Index, string Experiment, int Seed)");
+        w.Line("/// <summary>The compared experiment's spec with this trial's seed.</summary>");
+        w.Line($"public {Experiments}.ExperimentSpec Spec => SpecFor(this);");
         w.Line();
-        w.Line("/// <summary>The declared figures of the study report.</summary>");
-        w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyPlot> Plots {{ get; }} = {ArrayOf($"{Studies}.StudyPlot", study.Plots.Select(Plot))};");
+        w.Line($"public {Studies}.TrialInfo Info => new({name}, Index, new {Studies}.TrialParameter[] {{ new(\"Experiment\", Experiment, null) }}, Seed);");
+        w.Close();
         w.Line();
-        w.Line("/// <summary>The study's trials as the runtime runs them.</summary>");
+        w.Line("/// <summary>Every compared experiment × replicate seeds, in declaration order.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyTrial> StudyTrials => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Trials, static t => new {Studies}.StudyTrial(t.Info, t.Spec)));");
+        w.Open("public static global::System.Collections.Generic.IReadOnlyList<Trial> Trials { get; } = new Trial[]");
+        int index = 0;
+        foreach (var compared in study.Compared)
+        for (int replicate = 0; replicate < study.Replicates; replicate++)
+            w.Line($"new({index++}, {SymbolDisplay.FormatLiteral(compared.Name, quote: true)}, {compared.Type}.Spec.Training.Seed + {replicate}),");
+        w.Close(";");
         w.Line();
-        string trialParameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Experiments}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
-        w.Line("/// <summary>Trains and analyses one trial (with its own seed); writes nothing.</summary>");
+        w.Line("/// <summary>The compared experiment's declared spec with the trial's seed.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {Experiments}.ExperimentResult RunTrial(Trial trial, {trialParameters}) => {Experiments}.ExperimentRunner.Run(trial.Spec, (options ?? new {Experiments}.ExperimentRunOptions()) with {{ Seed = trial.Seed }}, progress, cancellationToken);");
+        w.Open($"public static {Experiments}.ExperimentSpec SpecFor(Trial trial)");
+        w.Open("var spec = trial.Experiment switch");
+        foreach (var compared in study.Compared)
+            w.Line($"{SymbolDisplay.FormatLiteral(compared.Name, quote: true)} => {compared.Type}.Spec,");
+        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(trial), trial.Experiment, \"Not an experiment of this study.\"),");
+        w.Close(";");
+        w.Line("return spec with { Training = spec.Training with { Seed = trial.Seed } };");
+        w.Close();
         w.Line();
-        w.Line("/// <summary>Trains and analyses one trial off the calling thread.</summary>");
-        w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Threading.Tasks.Task<{Experiments}.ExperimentResult> RunTrialAsync(Trial trial, {trialParameters}) => global::System.Threading.Tasks.Task.Run(() => RunTrial(trial, options, progress, cancellationToken), cancellationToken);");
-        w.Line();
-        w.Line("/// <summary>Runs the trials (of one shard) off the calling thread, skipping those already finished.</summary>");
-        w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Threading.Tasks.Task<{Studies}.StudyRunSummary> RunAsync({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => global::System.Threading.Tasks.Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);");
-        w.Line();
-        w.Line("/// <summary>Runs the trials (of one shard), skipping those already finished in <c>options.Output</c>.</summary>");
-        w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {Studies}.StudyRunSummary Run({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => {Studies}.StudyRunner.Run(StudyTrials, options, progress, cancellationToken);");
-        w.Line();
-        w.Line("/// <summary>Reads every finished trial under <paramref name=\"output\"/> (all shards) into the study result.</summary>");
-        w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Studies}.StudyResult.FromRecords({name}, Trials.Count, {Studies}.StudyRunner.LoadTrials({Studies}.StudyRunner.StudyFolder(output, {name})), Correlations));");
     }
 
     private static string ArrayOf(string elementType, IEnumerable<string> elements)

@@ -27,11 +27,23 @@ internal sealed record CorrelationModel(string X, string Y);
 /// <summary>A declared study figure; Y is a LieGG.Dsl.Metric member name.</summary>
 internal sealed record PlotModel(string X, string Y, string? Series, bool LogX, bool LogY);
 
-/// <summary>What makes a declaration a study: its sweeps, replicate seeds, correlations and figures.</summary>
-internal sealed record StudyModel(EquatableArray<SweepModel> Sweeps, int Replicates, EquatableArray<CorrelationModel> Correlations, EquatableArray<PlotModel> Plots = default)
+/// <summary>An experiment a comparison study repeats: its type (global:: name) and experiment name.</summary>
+internal sealed record ComparedModel(string Type, string Name);
+
+/// <summary>What makes a declaration a study: its sweeps (or compared experiments), replicate seeds, correlations and figures.</summary>
+internal sealed record StudyModel(
+    EquatableArray<SweepModel> Sweeps,
+    int Replicates,
+    EquatableArray<CorrelationModel> Correlations,
+    EquatableArray<PlotModel> Plots = default,
+    EquatableArray<ComparedModel> Compared = default,
+    string? Reference = null)
 {
+    public bool IsComparison => Compared.Count > 0;
+
     /// <summary>Sweeps with known targets and at least one value; others are analyzer errors and stop emission.</summary>
-    public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Literals.Count > 0);
+    public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Literals.Count > 0)
+        && Compared.All(c => c.Name.Length > 0) && (!IsComparison || Sweeps.Count == 0);
 }
 
 /// <summary>
@@ -55,8 +67,8 @@ internal sealed record ExperimentModel(
     AttributeModel? Pretrain = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
-    public bool IsComplete => Dataset is not null && Architecture is not null && Train is not null && Prior is not null && ExperimentName.Length > 0
-        && (Study is null || Study.IsValid);
+    public bool IsComplete => ExperimentName.Length > 0 && (Study is null || Study.IsValid)
+        && (Study is { IsComparison: true } || (Dataset is not null && Architecture is not null && Train is not null && Prior is not null));
 
     public bool IsStudy => Study is not null;
 

@@ -8,7 +8,7 @@ internal static class AttributeNames
     public const string Study = "LieGG.Dsl.StudyAttribute";
 
     /// <summary>Attributes that belong to a study rather than to the experiment it repeats.</summary>
-    public static readonly string[] StudyOnly = ["Study", "Sweep", "Replicates", "Correlate", "Plot"];
+    public static readonly string[] StudyOnly = ["Study", "Sweep", "Replicates", "Correlate", "Plot", "Compare"];
 
     /// <summary>A static method of this name taking a ModelContext declares the architecture in code.</summary>
     public const string BuildNetworkMethod = "BuildNetwork";

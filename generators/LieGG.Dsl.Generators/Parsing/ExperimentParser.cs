@@ -71,11 +71,21 @@ internal static class ExperimentParser
         var sweeps = new List<SweepModel>();
         var correlations = new List<CorrelationModel>();
         var plots = new List<PlotModel>();
+        var compared = new List<ComparedModel>();
         int replicates = 1;
+        string? reference = null;
         foreach (var attribute in type.GetAttributes())
         {
             switch (AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString()))
             {
+                case "Study":
+                    reference = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Reference").Value.Value as string;
+                    break;
+                case "Compare" when attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array:
+                    foreach (var value in attribute.ConstructorArguments[0].Values)
+                        if (value.Value is INamedTypeSymbol experiment)
+                            compared.Add(new ComparedModel(experiment.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), ExperimentNameOf(experiment)));
+                    break;
                 case "Sweep" when attribute.ConstructorArguments.Length == 2:
                     sweeps.Add(ParseSweep(type, attribute.ConstructorArguments[0].Value as string ?? "", attribute.ConstructorArguments[1]));
                     break;
@@ -96,7 +106,16 @@ internal static class ExperimentParser
                     break;
             }
         }
-        return new StudyModel(sweeps.ToEquatableArray(), replicates, correlations.ToEquatableArray(), plots.ToEquatableArray());
+        return new StudyModel(sweeps.ToEquatableArray(), replicates, correlations.ToEquatableArray(), plots.ToEquatableArray(), compared.ToEquatableArray(), reference);
+    }
+
+    /// <summary>The [Experiment("name")] of a type, or "" when it is not an experiment.</summary>
+    internal static string ExperimentNameOf(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+            if (AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString()) == "Experiment" && attribute.ConstructorArguments.Length > 0)
+                return attribute.ConstructorArguments[0].Value as string ?? "";
+        return "";
     }
 
     /// <summary>The swept property of the attribute on <paramref name="type"/> that "Attribute.Property" names; empty type when unresolved.</summary>

@@ -9,4 +9,5 @@ public sealed record StudyDescriptor(
     IReadOnlyList<StudyTrial> Trials,
     IReadOnlyList<(Metric X, Metric Y)> Correlations,
     string? Description = null,
-    IReadOnlyList<StudyPlot>? Plots = null);
+    IReadOnlyList<StudyPlot>? Plots = null,
+    string? Reference = null);

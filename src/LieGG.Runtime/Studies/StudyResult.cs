@@ -51,18 +51,19 @@ public sealed record CorrelationRow(Metric X, Metric Y, CorrelationResult Pearso
 
 /// <summary>A study's table: every finished trial, the declared correlations, and how complete it is.</summary>
 /// <param name="Quick">The trials were smoke-size runs (see ExperimentRunOptions.Quick): not results.</param>
-public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations, bool Quick = false)
+/// <param name="Reference">Published figures to print beside the results.</param>
+public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations, bool Quick = false, string? Reference = null)
 {
     public bool IsComplete => Rows.Count == ExpectedTrials;
 
-    public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations)
+    public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations, string? reference = null)
     {
         records = records.ToList();
         var rows = records.Select(TrialRow.From).OrderBy(r => r.Trial.Index).ToList();
         var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
             Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),
             Correlation.Spearman(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()))).ToList();
-        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick));
+        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick), reference);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, RunRecord.JsonOptions);
@@ -113,6 +114,30 @@ public static class StudyReport
             if (format.IncludeMachineFacts) md.Append(' ').Append(format.Number(row.WallSeconds)).Append(" |");
             md.Append('\n');
         }
+        var groups = study.Rows.GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => $"{p.Name}={p.Value}"))).ToList();
+        if (groups.Any(g => g.Count() > 1))
+        {
+            bool accuracy = metric == "accuracy";
+            md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |")
+              .Append(" variance | min bias | relative variance |\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|\n");
+            string MeanStd(IEnumerable<double> values, double scale = 1)
+            {
+                var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
+                if (list.Count == 0) return "–";
+                double mean = list.Average(), std = Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, list.Count - 1));
+                return $"{format.Number(mean)} ± {format.Number(std)}";
+            }
+            foreach (var group in groups)
+            {
+                var rows = group.ToList();
+                md.Append("| ").Append(string.Join(" | ", rows[0].Trial.Parameters.Select(p => p.Value))).Append(" | ").Append(rows.Count).Append(" | ").Append(MeanStd(rows.Select(r => r.TestMetric)));
+                if (accuracy) md.Append(" | ").Append(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
+                md.Append(" | ").Append(MeanStd(rows.Select(r => r.Variance))).Append(" | ").Append(MeanStd(rows.Select(r => r.MinBias ?? double.NaN)))
+                  .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |\n");
+            }
+            md.Append("\nMean ± sample standard deviation over the seeds.\n");
+        }
+        if (study.Reference is { Length: > 0 } reference) md.Append("\n**Published:** ").Append(reference).Append('\n');
         if (study.Correlations.Count > 0)
         {
             md.Append("\n## Correlations\n\n| x | y | Pearson r | p | Spearman ρ | p | n |\n|---|---|---|---|---|---|---|\n");
