@@ -74,8 +74,8 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Equal(0, Run("study", "gcnn-table", "--quick", "--out", output));
         var folder = StudyRunner.StudyFolder(output, "gcnn-table");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
-        Assert.Equal(9, study.Rows.Count);
-        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
+        Assert.Equal(12, study.Rows.Count);
+        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn", "rotmnist-deep"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
         Assert.Equal([2022, 2023, 2024], study.Rows.Take(3).Select(r => r.Trial.Seed));
         var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
         Assert.Contains("## Summary over seeds", markdown);
