@@ -122,8 +122,7 @@ public static class LieGGCommandLine
         var started = DateTimeOffset.UtcNow;
         try
         {
-            int epochs = options.Quick ? Math.Min(options.Epochs ?? experiment.Spec.Training.Epochs, 2) : options.Epochs ?? experiment.Spec.Training.Epochs;
-            var result = ProgressDisplay.Run(console, experiment.Name, epochs, progress => ExperimentRunner.Run(experiment.Spec, options, progress));
+            var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(experiment.Spec.Training.Epochs), progress => ExperimentRunner.Run(experiment.Spec, options, progress));
             var record = RunRecord.Create(experiment.Spec, result, started);
             var folder = ReportWriter.Write(record, output, experiment.Spec.Prior as SpatialPrior);
             Summarize(console, record, folder);

@@ -147,8 +147,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         var candidates = attributes.Where(a => ExperimentParser.GroupOf(a.Name) is not null).ToList();
         var targets = attributes.Where(a => a.Name == "Sweep").Select(a => a.Data.ConstructorArguments.FirstOrDefault().Value as string ?? "").ToList();
         var properties = targets.Select(t => t.Substring(t.IndexOf('.') + 1)).ToList();
-        // The generated Trial's member names: the property, or Attribute + Property where names clash.
-        var parameters = targets.Select((t, i) => properties[i] is "Seed" or "Index" || properties.Count(p => p == properties[i]) > 1 ? t.Replace(".", "") : properties[i]).ToList();
+        var parameters = targets.Select((t, i) => TrialMemberNames.Of(t.Substring(0, Math.Max(0, t.IndexOf('.'))), properties[i], properties)).ToList();
         CheckPlots(report, attributes, parameters);
         foreach (var sweep in attributes.Where(a => a.Name == "Sweep"))
         {

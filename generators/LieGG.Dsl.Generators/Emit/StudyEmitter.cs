@@ -14,7 +14,7 @@ internal static class StudyEmitter
 
     /// <summary>Trial member name of a sweep: the property, or Attribute + Property where names would clash.</summary>
     public static string MemberName(StudyModel study, SweepModel sweep)
-        => sweep.Property == "Seed" || sweep.Property == "Index" || study.Sweeps.Count(s => s.Property == sweep.Property) > 1 ? sweep.Attribute + sweep.Property : sweep.Property;
+        => Parsing.TrialMemberNames.Of(sweep.Attribute, sweep.Property, study.Sweeps.Select(s => s.Property));
 
     public static void EmitMembers(SourceWriter w, ExperimentModel model, StudyModel study)
     {

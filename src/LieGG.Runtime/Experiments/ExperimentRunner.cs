@@ -27,6 +27,9 @@ public sealed record ExperimentRunOptions
     public int? Threads { get; init; }
 
     public string Device { get; init; } = "cpu";
+
+    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for.</summary>
+    public int EpochsFor(int declared) => Quick ? Math.Min(Epochs ?? declared, 2) : Epochs ?? declared;
 }
 
 /// <summary>Where a run is.</summary>
@@ -102,7 +105,7 @@ public static class ExperimentRunner
         var training = spec.Training with
         {
             Seed = seed,
-            Epochs = options.Quick ? Math.Min(options.Epochs ?? spec.Training.Epochs, 2) : options.Epochs ?? spec.Training.Epochs,
+            Epochs = options.EpochsFor(spec.Training.Epochs),
             Threads = options.Threads ?? spec.Training.Threads,
             Device = options.Device,
         };
@@ -218,6 +221,7 @@ public static class ExperimentRunner
 
     private static ExampleImage ExampleOf(Tensor images)
     {
+        using var scope = torch.NewDisposeScope();
         var (height, width) = SpatialPrior.ImageSize(images.shape);
         var pixels = images[0].reshape(-1).to_type(ScalarType.Float32).cpu().data<float>().ToArray();
         return new ExampleImage(height, width, pixels);

@@ -119,27 +119,40 @@ public static class ReportPlots
     }
 
     private static byte[] Flow(Experiments.ExampleImage example, double[][] generator, SpatialPrior prior)
+        => FlowStrip([(example, generator)], prior, $"input moved along H1: t = {string.Join(", ", FlowTimes)}");
+
+    /// <summary>
+    /// Rows of inputs, each moved along its generator over <see cref="FlowTimes"/> (paper Fig. 3b); the first row on top.
+    /// Points from outside the frame take the image's background (its minimum), not 0, which normalised images lack.
+    /// </summary>
+    internal static byte[] FlowStrip(IReadOnlyList<(Experiments.ExampleImage Image, double[][] Generator)> rows, SpatialPrior prior, string title)
     {
-        int h = example.Height, w = example.Width, frames = FlowTimes.Length;
-        var strip = new double[h, frames * (w + 2) - 2];
-        for (int r = 0; r < h; r++)
+        int h = rows[0].Image.Height, w = rows[0].Image.Width, frames = FlowTimes.Length;
+        var strip = new double[rows.Count * (h + 2) - 2, frames * (w + 2) - 2];
+        for (int r = 0; r < strip.GetLength(0); r++)
         for (int c = 0; c < strip.GetLength(1); c++)
             strip[r, c] = double.NaN;
-        for (int f = 0; f < frames; f++)
+        for (int i = 0; i < rows.Count; i++)
         {
-            var moved = ImageFlow.Transform(example.Pixels, h, w, generator, FlowTimes[f], prior, fill: example.Pixels.Min());
-            for (int r = 0; r < h; r++)
-            for (int c = 0; c < w; c++)
-                strip[r, f * (w + 2) + c] = moved[r * w + c];
+            var (image, generator) = rows[i];
+            // The vertical flip that keeps images upright also reverses rows: fill from the bottom so rows read top down.
+            int row = rows.Count - 1 - i;
+            for (int f = 0; f < frames; f++)
+            {
+                var moved = ImageFlow.Transform(image.Pixels, h, w, generator, FlowTimes[f], prior, fill: image.Pixels.Min());
+                for (int r = 0; r < h; r++)
+                for (int c = 0; c < w; c++)
+                    strip[row * (h + 2) + r, f * (w + 2) + c] = moved[r * w + c];
+            }
         }
-        var plot = NewPlot($"input moved along H1: t = {string.Join(", ", FlowTimes)}");
+        var plot = NewPlot(title);
         var heatmap = plot.Add.Heatmap(strip);
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
         heatmap.NaNCellColor = Colors.White;
         heatmap.FlipVertically = true;
         plot.Axes.Frameless();
         plot.Axes.SquareUnits();
-        return Png(plot, 120 * frames, 200);
+        return Png(plot, 120 * frames, rows.Count == 1 ? 200 : 60 + 110 * rows.Count);
     }
 
     private static bool RegisterFont()

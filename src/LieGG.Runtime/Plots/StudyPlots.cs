@@ -30,35 +30,10 @@ public static class StudyPlots
 
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
     private static byte[] Flows(string studyName, IReadOnlyList<Reports.RunRecord> trials, Symmetry.SpatialPrior prior)
-    {
-        var example = trials[0].Result.Example!;
-        int h = example.Height, w = example.Width, frames = ReportPlots.FlowTimes.Length;
-        var strip = new double[trials.Count * (h + 2) - 2, frames * (w + 2) - 2];
-        for (int r = 0; r < strip.GetLength(0); r++)
-        for (int c = 0; c < strip.GetLength(1); c++)
-            strip[r, c] = double.NaN;
-        var plot = ReportPlots.NewPlot($"{studyName}: input moved along each trial's H1, trials {trials[0].Trial?.Index}…{trials[^1].Trial?.Index} top to bottom, t = {string.Join(", ", ReportPlots.FlowTimes)}");
-        for (int t = 0; t < trials.Count; t++)
-        {
-            var image = trials[t].Result.Example!;
-            // The vertical flip that keeps images upright also reverses rows: fill from the bottom so trial order reads top down.
-            int row = trials.Count - 1 - t;
-            for (int f = 0; f < frames; f++)
-            {
-                var moved = Symmetry.ImageFlow.Transform(image.Pixels, h, w, trials[t].Result.Symmetry.Generators[0], ReportPlots.FlowTimes[f], prior, fill: image.Pixels.Min());
-                for (int r = 0; r < h; r++)
-                for (int c = 0; c < w; c++)
-                    strip[row * (h + 2) + r, f * (w + 2) + c] = moved[r * w + c];
-            }
-        }
-        var heatmap = plot.Add.Heatmap(strip);
-        heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
-        heatmap.NaNCellColor = Colors.White;
-        heatmap.FlipVertically = true;
-        plot.Axes.Frameless();
-        plot.Axes.SquareUnits();
-        return plot.GetImageBytes(120 * frames, 60 + 110 * trials.Count, ImageFormat.Png);
-    }
+        => ReportPlots.FlowStrip(
+            trials.Select(t => (t.Result.Example!, t.Result.Symmetry.Generators[0])).ToList(),
+            prior,
+            $"{studyName}: input moved along each trial's H1, trials {trials[0].Trial?.Index}…{trials[^1].Trial?.Index} top to bottom, t = {string.Join(", ", ReportPlots.FlowTimes)}");
 
     /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
     private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)

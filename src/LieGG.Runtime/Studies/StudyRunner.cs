@@ -96,24 +96,26 @@ public static class StudyRunner
         var trialsFolder = Path.Combine(studyFolder, "trials");
         if (!Directory.Exists(trialsFolder)) throw new DirectoryNotFoundException($"{studyFolder}: no trials folder; run the study (or its shards) first.");
         return Directory.GetDirectories(trialsFolder)
-            .Where(IsComplete)
-            .Select(folder => RunRecord.Load(Path.Combine(folder, "result.json")))
-            .Where(record => record.Trial is not null)
+            .Select(TryLoad)
+            .OfType<RunRecord>()
             .OrderBy(record => record.Trial!.Index)
             .ToList();
     }
 
-    private static bool IsComplete(string folder)
+    private static bool IsComplete(string folder) => TryLoad(folder) is not null;
+
+    /// <summary>The trial's record if its folder holds a complete, loadable result.json of a study trial; else null.</summary>
+    private static RunRecord? TryLoad(string folder)
     {
         var path = Path.Combine(folder, "result.json");
-        if (!File.Exists(path)) return false;
+        if (!File.Exists(path)) return null;
         try
         {
-            return RunRecord.Load(path).Trial is not null;
+            return RunRecord.Load(path) is { Trial: not null } record ? record : null;
         }
         catch (InvalidDataException)
         {
-            return false;
+            return null;
         }
     }
 
