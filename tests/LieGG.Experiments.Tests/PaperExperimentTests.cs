@@ -49,9 +49,19 @@ public sealed class PaperExperimentTests
     [Fact]
     public void Catalog_lists_the_paper_experiments()
     {
-        Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
+        Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-deep-unblurred", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
             LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));
         Assert.Same(RotMnistDeep.Spec, LieGG.Generated.ExperimentCatalog.All.Single(e => e.Name == "rotmnist-deep").Spec);
+    }
+
+    [Fact]
+    public void Gcnn_table_networks_all_see_the_same_images()
+    {
+        var datasets = GroupCnnTable.Trials.Select(t => t.Spec.Dataset).Distinct().ToList();
+        Assert.Single(datasets);
+        Assert.Equal(RotMnistZ2Cnn.Spec.Dataset, RotMnistDeepUnblurred.Spec.Dataset);
+        Assert.NotEqual(RotMnistDeep.Spec.Dataset, RotMnistDeepUnblurred.Spec.Dataset);
+        Assert.Equal(RotMnistDeep.Spec.Architecture, RotMnistDeepUnblurred.Spec.Architecture);
     }
 
     [Fact]

@@ -75,11 +75,12 @@ public sealed class StudyCommandLineTests : IDisposable
         var folder = StudyRunner.StudyFolder(output, "gcnn-table");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
         Assert.Equal(12, study.Rows.Count);
-        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn", "rotmnist-deep"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
+        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn", "rotmnist-deep-unblurred"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
         Assert.Equal([2022, 2023, 2024], study.Rows.Take(3).Select(r => r.Trial.Seed));
         var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
         Assert.Contains("## Summary over seeds", markdown);
         Assert.Contains("test error %", markdown);
+        Assert.Contains("between different networks compare relative variance and bias", markdown);
         Assert.Contains("**Published:** Cohen & Welling (2016), Table 1", markdown);
     }
 
