@@ -31,6 +31,8 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
         var training = new TrainingOptions { Epochs = 1, BatchSize = 512, LearningRate = 1e-3, SelectBest = false };
 
         using var prepared = PolarizationInputs.Prepare(rotated.Train.Inputs, prior);
+        using var weights = torch.randn(784, generator: new torch.Generator(1));
+        Func<Tensor, Tensor> linear = x => x.reshape(x.shape[0], 784).matmul(weights);
         var sumOptions = new PolarizationOptions { BatchSize = 512 };
         var perOutputOptions = sumOptions with { Reduction = OutputReduction.PerOutput };
         var rounds = Benchmark.Rounds(repetitions, new (string, Action)[]
@@ -43,12 +45,15 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
             ("sum", () => Polarization.Compute(model, prepared, sumOptions)),
             ("per_output", () => Polarization.Compute(model, prepared, perOutputOptions)),
             ("per_output_reverse", () => Polarization.Compute(model, prepared, perOutputOptions with { Mode = DifferentiationMode.Reverse })),
+            // A linear functional: its backward is one multiply, so this is the spatial contraction's own cost.
+            ("contraction", () => Polarization.Compute(linear, prepared, sumOptions with { Transform = OutputTransform.None })),
         });
 
-        foreach (var name in new[] { "epoch", "forward", "input_gradient", "prepare", "sum", "per_output", "per_output_reverse" })
+        foreach (var name in new[] { "epoch", "forward", "input_gradient", "prepare", "sum", "per_output", "per_output_reverse", "contraction" })
             report.Line($"rotmnist_{name}_seconds{suffix}", rounds.Median(name));
         report.Line($"forward_over_epoch{suffix}", rounds.MedianRatio("forward", "epoch"));
         report.Line($"input_gradient_over_epoch{suffix}", rounds.MedianRatio("input_gradient", "epoch"), "forward + input-only backward: the floor of any reverse-mode pass");
+        report.Line($"contraction_over_epoch{suffix}", rounds.MedianRatio("contraction", "epoch"), "the spatial prior's share: Σ g·∂I·c over the images");
         report.Line($"polarization_over_epoch{suffix}", rounds.MedianRatio("sum", "epoch"), "target ≤ 0.7");
         report.Line($"per_output_over_sum{suffix}", rounds.MedianRatio("per_output", "sum"), $"target ≤ {0.35 * outputs:F1} (0.35 × {outputs} outputs); forward-mode tangents");
         report.Line($"per_output_reverse_over_sum{suffix}", rounds.MedianRatio("per_output_reverse", "sum"), "one backward pass per output, for comparison");
