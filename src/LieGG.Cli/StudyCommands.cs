@@ -53,6 +53,11 @@ internal static class StudyCommands
                 var summary = StudyRunner.Run(study.Trials, options, new Progress(writer));
                 writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
             }
+            catch (StaleTrialException e)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return UsageError;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 console.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");

@@ -52,6 +52,11 @@ public sealed class StudyCommandLineTests : IDisposable
 
         Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", sharded));
         Assert.Contains("0 trials run, 18 already finished", console.ToString());
+
+        // The quick trials must not pass for a full-size run into the same folder: usage error, nothing trained.
+        Assert.Equal(2, Run("study", "o5-train-size", "--out", sharded));
+        Assert.Contains("18 finished trial(s) of study 'o5-train-size'", console.ToString());
+        Assert.Contains("it is a --quick result, this run is full size", console.ToString());
     }
 
     [Fact]

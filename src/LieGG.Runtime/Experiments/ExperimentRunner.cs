@@ -67,6 +67,9 @@ public sealed record ExperimentResult
 
     public required int Epochs { get; init; }
 
+    /// <summary>The --data-dir the digits came from; null when the run used the embedded or generated data.</summary>
+    public string? DataDirectory { get; init; }
+
     public required TrainingResult Training { get; init; }
 
     public required SymmetryResult Symmetry { get; init; }
@@ -156,6 +159,7 @@ public static class ExperimentRunner
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
             Epochs = training.Epochs,
+            DataDirectory = options.DataDirectory is { } directory ? Path.GetFullPath(directory) : null,
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,

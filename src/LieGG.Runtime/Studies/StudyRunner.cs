@@ -36,6 +36,9 @@ public sealed record Shard(int Index, int Count)
     }
 }
 
+/// <summary>A study folder holds finished trials of another declaration or run mode; nothing was trained.</summary>
+public sealed class StaleTrialException(string message) : InvalidOperationException(message);
+
 /// <summary>How a study is run.</summary>
 public sealed record StudyRunOptions
 {
@@ -68,6 +71,7 @@ public static class StudyRunner
     {
         if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
         var selected = trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
+        RequireNoStaleTrials(selected, options);
         int ran = 0, skipped = 0, position = 0;
         foreach (var trial in selected)
         {
@@ -103,6 +107,51 @@ public static class StudyRunner
     }
 
     private static bool IsComplete(string folder) => TryLoad(folder) is not null;
+
+    /// <summary>
+    /// A finished trial is reused only when it is this trial run this way; otherwise (a --quick result before a full
+    /// run, a changed declaration, other data) the study stops before training anything, so no result is silently
+    /// mixed into the study or overwritten.
+    /// </summary>
+    private static void RequireNoStaleTrials(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
+    {
+        var stale = trials
+            .Select(trial => (Trial: trial, Folder: TrialFolder(options.Output, trial.Info)))
+            .Select(t => (t.Trial, t.Folder, Reason: TryLoad(t.Folder) is { } record ? Mismatch(t.Trial, record, options.Run) : null))
+            .Where(t => t.Reason is not null)
+            .ToList();
+        if (stale.Count == 0) return;
+        var listed = stale.Take(3).Select(t => $"  {t.Folder} ({t.Trial.Info.Label}): {t.Reason}");
+        throw new StaleTrialException(
+            $"{stale.Count} finished trial(s) of study '{stale[0].Trial.Info.Study}' in {StudyFolder(options.Output, stale[0].Trial.Info.Study)} do not match this run:\n" +
+            string.Join("\n", listed) + (stale.Count > 3 ? $"\n  … and {stale.Count - 3} more" : "") +
+            "\nRun into another --out folder, or delete those trial folders to run them again.");
+    }
+
+    /// <summary>Why a finished trial's record does not stand for <paramref name="trial"/> run with <paramref name="run"/>; null when it does.</summary>
+    public static string? Mismatch(StudyTrial trial, RunRecord record, ExperimentRunOptions run)
+    {
+        var spec = trial.Spec;
+        var result = record.Result;
+        if (record.Trial?.Label != trial.Info.Label) return $"it holds trial {record.Trial?.Label ?? "(none)"}, not {trial.Info.Label}";
+        if (result.Quick != run.Quick) return result.Quick ? "it is a --quick result, this run is full size" : "it is a full-size result, this run is --quick";
+        int epochs = run.EpochsFor(spec.Training.Epochs);
+        if (result.Epochs != epochs) return $"it trained for {result.Epochs} epochs, this run trains for {epochs}";
+        string? directory = run.DataDirectory is { } d ? Path.GetFullPath(d) : null;
+        if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";
+        var expected = ExperimentSettings.Of(spec, result);
+        var recorded = record.Settings;
+        return (recorded.Dataset, recorded.Architecture, recorded.Training, recorded.Prior, recorded.GroundTruth, recorded.Analysis) switch
+        {
+            var r when r.Dataset != expected.Dataset => $"its dataset was {r.Dataset}, the declaration now says {expected.Dataset}",
+            var r when r.Architecture != expected.Architecture => $"its architecture was {r.Architecture}, the declaration now says {expected.Architecture}",
+            var r when r.Training != expected.Training => $"its training was {r.Training}, the declaration now says {expected.Training}",
+            var r when r.Prior != expected.Prior => $"its prior was {r.Prior}, the declaration now says {expected.Prior}",
+            var r when r.GroundTruth != expected.GroundTruth => $"its ground truth was {r.GroundTruth ?? "none"}, the declaration now says {expected.GroundTruth ?? "none"}",
+            var r when r.Analysis != expected.Analysis => $"its analysis was {r.Analysis}, the declaration now says {expected.Analysis}",
+            _ => null,
+        };
+    }
 
     /// <summary>The trial's record if its folder holds a complete, loadable result.json of a study trial; else null.</summary>
     private static RunRecord? TryLoad(string folder)

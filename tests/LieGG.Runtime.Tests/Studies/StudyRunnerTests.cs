@@ -69,6 +69,38 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_quick_result_is_never_taken_for_a_full_size_trial()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Quick = true } });
+
+        var error = Assert.Throws<StaleTrialException>(() => StudyRunner.Run(Grid(), new StudyRunOptions { Output = output }));
+
+        Assert.Contains("4 finished trial(s) of study 'tiny-study'", error.Message);
+        Assert.Contains(StudyRunner.TrialFolder(output, Grid()[0].Info), error.Message);
+        Assert.Contains("it is a --quick result, this run is full size", error.Message);
+        Assert.Contains("another --out folder", error.Message);
+        Assert.All(StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")), record => Assert.True(record.Result.Quick));
+    }
+
+    [Fact]
+    public void A_changed_declaration_stops_the_study_before_anything_is_trained()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+        var before = StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")).Select(r => r.RunId).ToList();
+        var wider = Grid().Select(t => t with { Spec = t.Spec with { Architecture = new MlpSpec(1, 16) } }).ToList();
+        var shard = new Shard(1, 2);
+
+        var error = Assert.Throws<StaleTrialException>(() => StudyRunner.Run(wider, new StudyRunOptions { Output = output, Shard = shard }));
+        var longer = Assert.Throws<StaleTrialException>(() => StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Epochs = 3 } }));
+
+        Assert.Contains("2 finished trial(s)", error.Message);
+        Assert.Contains("its architecture was MlpSpec { Hidden = 1, Width = 8", error.Message);
+        Assert.Contains("the declaration now says MlpSpec { Hidden = 1, Width = 16", error.Message);
+        Assert.Contains("it trained for 2 epochs, this run trains for 3", longer.Message);
+        Assert.Equal(before, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")).Select(r => r.RunId));
+    }
+
+    [Fact]
     public void Merging_shards_equals_an_unsharded_run()
     {
         var whole = Path.Combine(output, "whole");
