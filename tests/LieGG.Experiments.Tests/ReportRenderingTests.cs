@@ -89,6 +89,15 @@ public sealed class ReportRenderingTests
         => TextSnapshot.Match(MarkdownReport.Compare([FixedRecord(), FixedRecord(layerWise: false) with { Result = FixedRecord().Result with { Experiment = "other", Seed = 7 } }], ReportFormat.Snapshot), "ComparisonSnapshot");
 
     [Fact]
+    public void Comparing_different_networks_says_which_metrics_compare_across_them()
+    {
+        var mlp = FixedRecord();
+        var cnn = mlp with { Settings = mlp.Settings with { Architecture = "P4CnnSpec { Channels = 10 }" } };
+        Assert.Contains(MarkdownReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, cnn]));
+        Assert.DoesNotContain(MarkdownReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, mlp with { Result = mlp.Result with { Seed = 7 } }]));
+    }
+
+    [Fact]
     public void Json_round_trip_preserves_everything()
     {
         var record = FixedRecord();

@@ -100,6 +100,11 @@ public static class MarkdownReport
         return md.ToString();
     }
 
+    /// <summary>Printed wherever different networks' LieGG metrics stand side by side.</summary>
+    public const string AcrossNetworksNote =
+        "Symmetry variance is in each network's own output scale (it grows with how sharply the normalised outputs respond to the input), " +
+        "so between different networks compare relative variance and bias; variance compares replicates of one network.";
+
     /// <summary>Side-by-side summary of several runs (e.g. MLP vs CNN, or two seeds).</summary>
     public static string Compare(IReadOnlyList<RunRecord> records, ReportFormat? format = null)
     {
@@ -118,6 +123,7 @@ public static class MarkdownReport
         Line("epochs", r => r.Result.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Line("prior", r => r.Settings.Prior);
         Line("architecture", r => r.Settings.Architecture);
+        if (records.Select(r => r.Settings.Architecture).Distinct().Count() > 1) md.Append('\n').Append(AcrossNetworksNote).Append('\n');
         return md.ToString();
     }
 

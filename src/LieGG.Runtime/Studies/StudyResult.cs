@@ -137,8 +137,7 @@ public static class StudyReport
             }
             md.Append("\nMean ± sample standard deviation over the seeds.\n");
             if (parameters.SequenceEqual(["Experiment"]) && groups.Count > 1)
-                md.Append("Symmetry variance is in each network's own output scale (it grows with how sharply the normalised outputs respond to the input), " +
-                          "so between different networks compare relative variance and bias; variance compares replicates of one network.\n");
+                md.Append(MarkdownReport.AcrossNetworksNote).Append('\n');
         }
         if (study.Reference is { Length: > 0 } reference) md.Append("\n**Published:** ").Append(reference).Append('\n');
         if (study.Correlations.Count > 0)
