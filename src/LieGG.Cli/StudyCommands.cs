@@ -107,7 +107,7 @@ internal static class StudyCommands
 
     /// <summary>
     /// Plain progress lines: trial k / total with its parameters, its epochs, and an ETA for the whole study from
-    /// the mean time of the trials this invocation has finished.
+    /// the mean time of the trials this invocation has finished, times the trials it still has to train.
     /// </summary>
     private sealed class Progress(TextWriter writer) : IProgress<StudyProgress>
     {
@@ -139,7 +139,8 @@ internal static class StudyCommands
         private string StudyEta(StudyProgress value)
         {
             if (finished == 0) return "";
-            var remaining = trainingTime / finished * (value.Trials - value.Trial + (value.Run?.Stage == "done" ? 0 : 1)) - (value.Run?.Stage == "done" ? TimeSpan.Zero : clock.Elapsed);
+            bool current = value.Run?.Stage != "done";
+            var remaining = trainingTime / finished * (value.LaterTrialsToRun + (current ? 1 : 0)) - (current ? clock.Elapsed : TimeSpan.Zero);
             return string.Create(CultureInfo.InvariantCulture, $"  (study ETA {(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero):hh\\:mm\\:ss})");
         }
     }

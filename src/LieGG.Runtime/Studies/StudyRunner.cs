@@ -51,7 +51,8 @@ public sealed record StudyRunOptions
 }
 
 /// <summary>Where a study is.</summary>
-public sealed record StudyProgress(int Trial, int Trials, TrialInfo Info, bool Skipped, ExperimentProgress? Run);
+/// <param name="LaterTrialsToRun">Trials after this one that this invocation will train (finished ones are skipped): what an ETA counts.</param>
+public sealed record StudyProgress(int Trial, int Trials, TrialInfo Info, bool Skipped, ExperimentProgress? Run, int LaterTrialsToRun);
 
 /// <summary>What one invocation did (a shard may run a subset; finished trials are skipped).</summary>
 public sealed record StudyRunSummary(int Selected, int Ran, int Skipped, string Folder);
@@ -71,24 +72,24 @@ public static class StudyRunner
     {
         if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
         var selected = trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
-        RequireNoStaleTrials(selected, options);
-        int ran = 0, skipped = 0, position = 0;
-        foreach (var trial in selected)
+        var finished = selected.Select(t => TryLoad(TrialFolder(options.Output, t.Info))).ToList();
+        RequireNoStaleTrials(selected, finished, options);
+        int ran = 0, skipped = 0, toRun = finished.Count(r => r is null);
+        for (int i = 0; i < selected.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            position++;
-            var folder = TrialFolder(options.Output, trial.Info);
-            if (IsComplete(folder))
+            var trial = selected[i];
+            if (finished[i] is not null)
             {
                 skipped++;
-                progress?.Report(new StudyProgress(position, selected.Count, trial.Info, Skipped: true, null));
+                progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran));
                 continue;
             }
             var started = DateTimeOffset.UtcNow;
-            var runProgress = progress is null ? null : new TrialProgress(progress, position, selected.Count, trial.Info);
+            var runProgress = progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1);
             var result = ExperimentRunner.Run(trial.Spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
             var record = RunRecord.Create(trial.Spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
-            ReportWriter.WriteInto(record, folder, trial.Spec.Prior as SpatialPrior);
+            ReportWriter.WriteInto(record, TrialFolder(options.Output, trial.Info), trial.Spec.Prior as SpatialPrior);
             ran++;
         }
         return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
@@ -106,18 +107,16 @@ public static class StudyRunner
             .ToList();
     }
 
-    private static bool IsComplete(string folder) => TryLoad(folder) is not null;
 
     /// <summary>
     /// A finished trial is reused only when it is this trial run this way; otherwise (a --quick result before a full
     /// run, a changed declaration, other data) the study stops before training anything, so no result is silently
     /// mixed into the study or overwritten.
     /// </summary>
-    private static void RequireNoStaleTrials(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
+    private static void RequireNoStaleTrials(IReadOnlyList<StudyTrial> trials, IReadOnlyList<RunRecord?> finished, StudyRunOptions options)
     {
         var stale = trials
-            .Select(trial => (Trial: trial, Folder: TrialFolder(options.Output, trial.Info)))
-            .Select(t => (t.Trial, t.Folder, Reason: TryLoad(t.Folder) is { } record ? Mismatch(t.Trial, record, options.Run) : null))
+            .Select((trial, i) => (Trial: trial, Folder: TrialFolder(options.Output, trial.Info), Reason: finished[i] is { } record ? Mismatch(trial, record, options.Run) : null))
             .Where(t => t.Reason is not null)
             .ToList();
         if (stale.Count == 0) return;
@@ -168,8 +167,8 @@ public static class StudyRunner
         }
     }
 
-    private sealed class TrialProgress(IProgress<StudyProgress> target, int position, int count, TrialInfo info) : IProgress<ExperimentProgress>
+    private sealed class TrialProgress(IProgress<StudyProgress> target, int position, int count, TrialInfo info, int laterTrialsToRun) : IProgress<ExperimentProgress>
     {
-        public void Report(ExperimentProgress value) => target.Report(new StudyProgress(position, count, info, Skipped: false, value));
+        public void Report(ExperimentProgress value) => target.Report(new StudyProgress(position, count, info, Skipped: false, value, laterTrialsToRun));
     }
 }

@@ -69,6 +69,17 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Progress_counts_only_the_trials_left_to_train()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Shard = new Shard(0, 2) });
+        var reports = new List<StudyProgress>();
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output }, new SynchronousProgress<StudyProgress>(reports.Add));
+
+        var perTrial = reports.GroupBy(r => r.Trial).Select(g => (g.Key, g.First().Skipped, g.Select(r => r.LaterTrialsToRun).Distinct().Single()));
+        Assert.Equal([(1, true, 2), (2, false, 1), (3, true, 1), (4, false, 0)], perTrial);
+    }
+
+    [Fact]
     public void A_quick_result_is_never_taken_for_a_full_size_trial()
     {
         StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Quick = true } });
