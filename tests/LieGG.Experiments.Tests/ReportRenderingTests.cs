@@ -89,6 +89,27 @@ public sealed class ReportRenderingTests
         => TextSnapshot.Match(MarkdownReport.Compare([FixedRecord(), FixedRecord(layerWise: false) with { Result = FixedRecord().Result with { Experiment = "other", Seed = 7 } }], ReportFormat.Snapshot), "ComparisonSnapshot");
 
     [Fact]
+    public void Settings_are_written_the_same_way_whatever_the_current_culture()
+    {
+        var commaCulture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        commaCulture.NumberFormat.NumberDecimalSeparator = ",";
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = commaCulture;
+        try
+        {
+            Assert.Equal("1,5", 1.5.ToString());
+            var settings = FixedRecord().Settings;
+            Assert.Contains("Blur = 1.5", settings.Dataset);
+            Assert.Contains("lr 0.001", settings.Training);
+            Assert.Same(commaCulture, System.Globalization.CultureInfo.CurrentCulture);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void Comparing_different_networks_says_which_metrics_compare_across_them()
     {
         var mlp = FixedRecord();

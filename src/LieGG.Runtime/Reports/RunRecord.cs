@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -9,13 +10,27 @@ namespace LieGG.Runtime.Reports;
 /// <summary>What an experiment declared, as text (each spec's own description), for reports and comparisons.</summary>
 public sealed record ExperimentSettings(string Dataset, string Architecture, string Training, string Prior, string? GroundTruth, string Analysis)
 {
-    public static ExperimentSettings Of(ExperimentSpec spec, ExperimentResult result) => new(
-        spec.Dataset.ToString(),
-        spec.Architecture.ToString(),
-        $"epochs {result.Epochs}, batch {spec.Training.BatchSize}, lr {spec.Training.LearningRate:G4}, weight decay {spec.Training.WeightDecay:G4}, loss {spec.Training.ResolveLoss(result.Task)}, seed {result.Seed}, select best {spec.Training.SelectBest}",
-        spec.Prior.Description,
-        spec.GroundTruth?.ToString(),
-        spec.Analysis.ToString());
+    public static ExperimentSettings Of(ExperimentSpec spec, ExperimentResult result)
+    {
+        // Spec records print their numbers with the current culture; settings are stored and compared across runs
+        // and machines, so they are always written the invariant way.
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return new(
+                spec.Dataset.ToString(),
+                spec.Architecture.ToString(),
+                $"epochs {result.Epochs}, batch {spec.Training.BatchSize}, lr {spec.Training.LearningRate:G4}, weight decay {spec.Training.WeightDecay:G4}, loss {spec.Training.ResolveLoss(result.Task)}, seed {result.Seed}, select best {spec.Training.SelectBest}",
+                spec.Prior.Description,
+                spec.GroundTruth?.ToString(),
+                spec.Analysis.ToString());
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
 }
 
 /// <summary>Versions of what produced a run.</summary>
