@@ -107,7 +107,6 @@ public static class StudyRunner
             .ToList();
     }
 
-
     /// <summary>
     /// A finished trial is reused only when it is this trial run this way; otherwise (a --quick result before a full
     /// run, a changed declaration, other data) the study stops before training anything, so no result is silently
@@ -139,8 +138,7 @@ public static class StudyRunner
         string? directory = run.DataDirectory is { } d ? Path.GetFullPath(d) : null;
         if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";
         var expected = ExperimentSettings.Of(spec, result);
-        var recorded = record.Settings;
-        return (recorded.Dataset, recorded.Architecture, recorded.Training, recorded.Prior, recorded.GroundTruth, recorded.Analysis) switch
+        return record.Settings switch
         {
             var r when r.Dataset != expected.Dataset => $"its dataset was {r.Dataset}, the declaration now says {expected.Dataset}",
             var r when r.Architecture != expected.Architecture => $"its architecture was {r.Architecture}, the declaration now says {expected.Architecture}",
