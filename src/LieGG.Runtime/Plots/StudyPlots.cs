@@ -15,7 +15,7 @@ public static class StudyPlots
         {
             var scatter = new StudyPlot(correlation.X.ToString(), correlation.Y);
             figures[$"correlation-{correlation.X}-{correlation.Y}.png".ToLowerInvariant()] = Declared(study, scatter,
-                $"{study.Study}: {correlation.Y} vs {correlation.X} (Spearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)}, p = {ReportFormatting(correlation.Spearman.PValue)})");
+                $"{study.Study}: {correlation.Y} vs {correlation.X}\nSpearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)} (p = {ReportFormatting(correlation.Spearman.PValue)}), Pearson r = {ReportFormatting(correlation.Pearson.Coefficient)} (p = {ReportFormatting(correlation.Pearson.PValue)})");
         }
         if (study.Rows.Any(r => r.LayerVariance is { Count: > 0 }))
         {
