@@ -119,13 +119,14 @@ public static class ReportPlots
     }
 
     private static byte[] Flow(Experiments.ExampleImage example, double[][] generator, SpatialPrior prior)
-        => FlowStrip([(example, generator)], prior, $"input moved along H1: t = {string.Join(", ", FlowTimes)}");
+        => FlowStrip([(example, generator, null)], prior, $"input moved along H1: t = {string.Join(", ", FlowTimes)}");
 
     /// <summary>
-    /// Rows of inputs, each moved along its generator over <see cref="FlowTimes"/> (paper Fig. 3b); the first row on top.
+    /// Rows of inputs, each moved along its generator over <see cref="FlowTimes"/> (paper Fig. 3b); the first row on top,
+    /// each named by its label on the left when it has one.
     /// Points from outside the frame take the image's background (its minimum), not 0, which normalised images lack.
     /// </summary>
-    internal static byte[] FlowStrip(IReadOnlyList<(Experiments.ExampleImage Image, double[][] Generator)> rows, SpatialPrior prior, string title)
+    internal static byte[] FlowStrip(IReadOnlyList<(Experiments.ExampleImage Image, double[][] Generator, string? Label)> rows, SpatialPrior prior, string title)
     {
         int h = rows[0].Image.Height, w = rows[0].Image.Width, frames = FlowTimes.Length;
         var strip = new double[rows.Count * (h + 2) - 2, frames * (w + 2) - 2];
@@ -134,7 +135,7 @@ public static class ReportPlots
             strip[r, c] = double.NaN;
         for (int i = 0; i < rows.Count; i++)
         {
-            var (image, generator) = rows[i];
+            var (image, generator, _) = rows[i];
             // The vertical flip that keeps images upright also reverses rows: fill from the bottom so rows read top down.
             int row = rows.Count - 1 - i;
             for (int f = 0; f < frames; f++)
@@ -150,9 +151,26 @@ public static class ReportPlots
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
         heatmap.NaNCellColor = Colors.White;
         heatmap.FlipVertically = true;
-        plot.Axes.Frameless();
+        int stripHeight = strip.GetLength(0);
+        heatmap.Extent = new CoordinateRect(0, strip.GetLength(1), 0, stripHeight);
+        plot.HideGrid();
+        // No axes but the title and, when rows are named, their names as the left axis' tick labels.
+        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Top, plot.Axes.Right, plot.Axes.Left })
+        {
+            axis.FrameLineStyle.Width = 0;
+            axis.MajorTickStyle.Length = 0;
+            axis.MinorTickStyle.Length = 0;
+            axis.TickLabelStyle.IsVisible = false;
+        }
+        bool labelled = rows.Any(r => r.Label is not null);
+        if (labelled)
+        {
+            var centres = rows.Select((_, i) => stripHeight - (i * (h + 2) + h / 2.0)).ToArray();
+            plot.Axes.Left.SetTicks(centres, rows.Select(r => r.Label ?? "").ToArray());
+            plot.Axes.Left.TickLabelStyle.IsVisible = true;
+        }
         plot.Axes.SquareUnits();
-        return Png(plot, 120 * frames, rows.Count == 1 ? 200 : 60 + 110 * rows.Count);
+        return Png(plot, 120 * frames + (labelled ? 300 : 0), rows.Count == 1 ? 200 : 60 + 110 * rows.Count);
     }
 
     private static bool RegisterFont()

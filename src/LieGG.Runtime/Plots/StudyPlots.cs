@@ -31,9 +31,9 @@ public static class StudyPlots
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
     private static byte[] Flows(string studyName, IReadOnlyList<Reports.RunRecord> trials, Symmetry.SpatialPrior prior)
         => ReportPlots.FlowStrip(
-            trials.Select(t => (t.Result.Example!, t.Result.Symmetry.Generators[0])).ToList(),
+            trials.Select(t => (t.Result.Example!, t.Result.Symmetry.Generators[0], (string?)(t.Trial?.Label ?? t.Result.Experiment))).ToList(),
             prior,
-            $"{studyName}: input moved along each trial's H1, trials {trials[0].Trial?.Index}…{trials[^1].Trial?.Index} top to bottom, t = {string.Join(", ", ReportPlots.FlowTimes)}");
+            $"{studyName}: each trial's input moved along its own H1\nt = {string.Join(", ", ReportPlots.FlowTimes)}");
 
     /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
     private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
