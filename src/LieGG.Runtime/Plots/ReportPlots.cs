@@ -37,13 +37,20 @@ public static class ReportPlots
     /// <summary>Registers the embedded font once (idempotent).</summary>
     public static void EnsureFont() => _ = FontRegistered.Value;
 
-    /// <summary>Ticks for an axis holding log10 values: labels 1e−3, 1e−2, …, with log-spaced minor ticks.</summary>
-    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    /// <summary>
+    /// Ticks for an axis holding log10 values: labels 1e−3, 1e−2, … with log-spaced minor ticks when the values span
+    /// two decades or more; over a narrower span decades alone leave the axis nearly unlabelled, so ticks fall where
+    /// they are evenly spaced and show the value itself (0.158, 0.251, …).
+    /// </summary>
+    /// <param name="values">The log10 values on the axis.</param>
+    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks(IEnumerable<double> values)
     {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = y => $"1e{y:0}",
-    };
+        var finite = values.Where(double.IsFinite).ToList();
+        double span = finite.Count == 0 ? 0 : finite.Max() - finite.Min();
+        return span >= 2
+            ? new() { MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true, LabelFormatter = y => $"1e{y:0}" }
+            : new() { LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+    }
 
     internal static Plot NewPlot(string title)
     {
@@ -63,7 +70,7 @@ public static class ReportPlots
         var ys = symmetry.Spectrum.Select(l => Math.Log10(Math.Max(l, floor))).ToArray();
         var series = plot.Add.Scatter(xs, ys);
         series.MarkerSize = 7;
-        plot.Axes.Left.TickGenerator = LogTicks();
+        plot.Axes.Left.TickGenerator = LogTicks(ys);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("generator i (ascending λ)");
         plot.YLabel("λ = σ²/N (log scale)");

@@ -35,16 +35,22 @@ public static class StudyPlots
             prior,
             $"{studyName}: each trial's input moved along its own H1\nt = {string.Join(", ", ReportPlots.FlowTimes)}");
 
+    // Figures with a legend beside the data area are wider by the legend's room.
+    private const int LegendWidth = 900;
+
     /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
     private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
     {
         var plot = ReportPlots.NewPlot($"{study.Study}: {title}");
         int index = 0;
+        var plotted = new List<double>();
         foreach (var row in study.Rows.Where(r => r.LayerVariance is { Count: > 0 }))
         {
             var points = values(row).Select((v, i) => (X: i + 1.0, Y: v)).Where(p => p.Y is { } y && double.IsFinite(y) && (!log || y > 0)).ToList();
             if (points.Count == 0) continue;
-            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => log ? Math.Log10(p.Y!.Value) : p.Y!.Value).ToArray());
+            var ys = points.Select(p => log ? Math.Log10(p.Y!.Value) : p.Y!.Value).ToArray();
+            plotted.AddRange(ys);
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), ys);
             line.LegendText = row.Trial.Label;
             // Regimes can share layers exactly (frozen pre-trained layers): alternate patterns and sizes so none hides.
             line.LinePattern = index % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed;
@@ -52,12 +58,12 @@ public static class StudyPlots
             line.LineWidth = 3 - index % 2;
             index++;
         }
-        plot.Legend.Alignment = Alignment.UpperRight;
-        if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks();
+        if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(plotted);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("hidden layer");
-        plot.ShowLegend();
-        return plot.GetImageBytes(640, 420, ImageFormat.Png);
+        // Beside the data, never over it.
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
     }
 
     private static string ReportFormatting(double value) => Reports.ReportFormat.Snapshot.Number(value);
@@ -68,12 +74,16 @@ public static class StudyPlots
         double Tx(double v) => declared.LogX ? Math.Log10(v) : v;
         double Ty(double v) => declared.LogY ? Math.Log10(v) : v;
         bool scatter = Enum.TryParse<LieGG.Dsl.Metric>(declared.X, out _);
+        var plottedX = new List<double>();
+        var plottedY = new List<double>();
         foreach (var (series, points) in declared.Points(study))
         {
             var usable = points.Where(p => (!declared.LogX || p.X > 0) && (!declared.LogY || p.Mean > 0)).ToList();
             if (usable.Count == 0) continue;
             var xs = usable.Select(p => Tx(p.X)).ToArray();
             var ys = usable.Select(p => Ty(p.Mean)).ToArray();
+            plottedX.AddRange(xs);
+            plottedY.AddRange(ys);
             var line = scatter ? plot.Add.ScatterPoints(xs, ys) : plot.Add.Scatter(xs, ys);
             line.LegendText = series;
             if (!scatter && usable.Any(p => p.Count > 1))
@@ -84,12 +94,17 @@ public static class StudyPlots
                 bars.Color = line.LineColor;
             }
         }
-        if (declared.LogX) plot.Axes.Bottom.TickGenerator = ReportPlots.LogTicks();
-        if (declared.LogY) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks();
+        if (declared.LogX) plot.Axes.Bottom.TickGenerator = ReportPlots.LogTicks(plottedX);
+        else if (plottedX.All(x => x == Math.Round(x))) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (declared.LogY) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(plottedY);
         plot.XLabel(declared.X + (declared.LogX ? " (log scale)" : ""));
         plot.YLabel(declared.Y + (declared.LogY ? " (log scale)" : ""));
-        if (declared.Series is not null) plot.ShowLegend();
-        else plot.HideLegend();
-        return plot.GetImageBytes(640, 420, ImageFormat.Png);
+        if (declared.Series is null)
+        {
+            plot.HideLegend();
+            return plot.GetImageBytes(640, 420, ImageFormat.Png);
+        }
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
     }
 }
