@@ -43,4 +43,16 @@ public sealed class StudyPlotTests
         Assert.Equal(["correlation-variance-testmetric.png", "plot-variance-vs-size-by-depth.png"], figures.Keys.Order());
         Assert.All(figures.Values, bytes => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4)));
     }
+
+    [Fact]
+    public void Log_axes_label_decades_over_wide_spans_and_values_over_narrow_ones()
+    {
+        var wide = ReportPlots.LogTicks([-3.2, -0.5]);
+        var narrow = ReportPlots.LogTicks([Math.Log10(0.2), Math.Log10(0.9)]);
+
+        Assert.True(wide.IntegerTicksOnly);
+        Assert.Equal("1e-2", wide.LabelFormatter(-2));
+        Assert.False(narrow.IntegerTicksOnly);
+        Assert.Equal("0.25", narrow.LabelFormatter(Math.Log10(0.25)));
+    }
 }
