@@ -59,6 +59,11 @@ public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList
     public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations, string? reference = null)
     {
         records = records.ToList();
+        var quick = records.Where(r => r.Result.Quick).ToList();
+        if (quick.Count > 0 && quick.Count < records.Count())
+            throw new InvalidDataException(
+                $"Study '{study}' mixes --quick and full-size trials ({quick.Count} quick: {string.Join(", ", quick.Take(5).Select(r => r.Trial?.Key ?? r.RunId))}{(quick.Count > 5 ? ", …" : "")}); " +
+                "a table of both would mean nothing. Delete one kind of trial folder and run the missing trials again.");
         var rows = records.Select(TrialRow.From).OrderBy(r => r.Trial.Index).ToList();
         var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
             Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),

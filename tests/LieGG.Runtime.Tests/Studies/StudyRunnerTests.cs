@@ -143,6 +143,18 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Merging_refuses_a_mix_of_quick_and_full_size_trials()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Shard = new Shard(0, 2), Run = new ExperimentRunOptions { Quick = true } });
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Shard = new Shard(1, 2) });
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            StudyResult.FromRecords("tiny-study", 4, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")), []));
+
+        Assert.Contains("mixes --quick and full-size trials (2 quick: trial-0000, trial-0002)", error.Message);
+    }
+
+    [Fact]
     public void Study_result_tabulates_correlates_and_round_trips()
     {
         StudyRunner.Run(Grid().Take(3).ToList(), new StudyRunOptions { Output = output });
