@@ -24,6 +24,9 @@ public sealed record ExperimentRunOptions
     /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary><see cref="DataDirectory"/> as an absolute path, as results record it; null for the embedded data.</summary>
+    public string? DataDirectoryFullPath => DataDirectory is { } directory ? Path.GetFullPath(directory) : null;
+
     public int? Threads { get; init; }
 
     public string Device { get; init; } = "cpu";
@@ -159,7 +162,7 @@ public static class ExperimentRunner
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
             Epochs = training.Epochs,
-            DataDirectory = options.DataDirectory is { } directory ? Path.GetFullPath(directory) : null,
+            DataDirectory = options.DataDirectoryFullPath,
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,

@@ -72,8 +72,9 @@ public static class StudyRunner
     {
         if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
         var selected = trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
-        var finished = selected.Select(t => TryLoad(TrialFolder(options.Output, t.Info))).ToList();
-        RequireNoStaleTrials(selected, finished, options);
+        var folders = selected.Select(t => TrialFolder(options.Output, t.Info)).ToList();
+        var finished = folders.Select(TryLoad).ToList();
+        RequireNoStaleTrials(selected, folders, finished, options);
         int ran = 0, skipped = 0, toRun = finished.Count(r => r is null);
         for (int i = 0; i < selected.Count; i++)
         {
@@ -89,7 +90,7 @@ public static class StudyRunner
             var runProgress = progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1);
             var result = ExperimentRunner.Run(trial.Spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
             var record = RunRecord.Create(trial.Spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
-            ReportWriter.WriteInto(record, TrialFolder(options.Output, trial.Info), trial.Spec.Prior as SpatialPrior);
+            ReportWriter.WriteInto(record, folders[i], trial.Spec.Prior as SpatialPrior);
             ran++;
         }
         return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
@@ -112,10 +113,10 @@ public static class StudyRunner
     /// run, a changed declaration, other data) the study stops before training anything, so no result is silently
     /// mixed into the study or overwritten.
     /// </summary>
-    private static void RequireNoStaleTrials(IReadOnlyList<StudyTrial> trials, IReadOnlyList<RunRecord?> finished, StudyRunOptions options)
+    private static void RequireNoStaleTrials(IReadOnlyList<StudyTrial> trials, IReadOnlyList<string> folders, IReadOnlyList<RunRecord?> finished, StudyRunOptions options)
     {
         var stale = trials
-            .Select((trial, i) => (Trial: trial, Folder: TrialFolder(options.Output, trial.Info), Reason: finished[i] is { } record ? Mismatch(trial, record, options.Run) : null))
+            .Select((trial, i) => (Trial: trial, Folder: folders[i], Reason: finished[i] is { } record ? Mismatch(trial, record, options.Run) : null))
             .Where(t => t.Reason is not null)
             .ToList();
         if (stale.Count == 0) return;
@@ -135,7 +136,7 @@ public static class StudyRunner
         if (result.Quick != run.Quick) return result.Quick ? "it is a --quick result, this run is full size" : "it is a full-size result, this run is --quick";
         int epochs = run.EpochsFor(spec.Training.Epochs);
         if (result.Epochs != epochs) return $"it trained for {result.Epochs} epochs, this run trains for {epochs}";
-        string? directory = run.DataDirectory is { } d ? Path.GetFullPath(d) : null;
+        string? directory = run.DataDirectoryFullPath;
         if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";
         var expected = ExperimentSettings.Of(spec, result);
         return record.Settings switch
