@@ -114,3 +114,54 @@ public enum RotationPooling
     /// <summary>After every layer, so each layer lifts planar maps again (P4CNNRotationPooling).</summary>
     EveryLayer,
 }
+
+/// <summary>The label of ELLA's quadrant task (Table 1).</summary>
+public enum QuadrantTask
+{
+    /// <summary>The digit (10 classes): invariant to where on the canvas it sits.</summary>
+    Digit,
+    /// <summary>Digit + 10 · quadrant (40 classes): needs to know where the digit is, so strict translation symmetry fails.</summary>
+    DigitQuadrant,
+}
+
+/// <summary>
+/// The pathways of an ELLA layer, summed before one ReLU. <see cref="FC"/> and <see cref="FactoredFC"/> exclude
+/// each other; any other non-empty combination is valid.
+/// </summary>
+[Flags]
+public enum Pathways
+{
+    None = 0,
+    /// <summary>Dense fully connected: y = W·vec(x) + b over all channels and positions.</summary>
+    FC = 1,
+    /// <summary>Factored fully connected (ELLA's F-FC): a per-channel-pair spatial map, about 2·C·C′·S parameters.</summary>
+    FactoredFC = 2,
+    /// <summary>3×3 convolution with circular padding: exactly translation-equivariant.</summary>
+    Conv = 4,
+}
+
+/// <summary>How the output-side KFAC factor of the Laplace approximation is estimated.</summary>
+public enum FisherKind
+{
+    /// <summary>The exact Fisher (= GGN for softmax cross-entropy): one backward pass per class.</summary>
+    Exact,
+    /// <summary>One class sampled from the model's own prediction per example: one backward pass.</summary>
+    MonteCarlo,
+}
+
+/// <summary>The optimiser of the network's weights.</summary>
+public enum Optimizer
+{
+    /// <summary>Adam (coupled L2 weight decay), the LieGG paper's choice.</summary>
+    Adam,
+    /// <summary>SGD with momentum (ELLA's choice).</summary>
+    Sgd,
+}
+
+/// <summary>How the learning rate changes during training.</summary>
+public enum LearningRateSchedule
+{
+    Constant,
+    /// <summary>Cosine annealing per step from the learning rate to the final learning rate.</summary>
+    Cosine,
+}

@@ -100,7 +100,7 @@ public static class RotatedMnist
 /// <summary>Helpers that turn image arrays into a <see cref="TensorDataset"/> of [N, H, W] float inputs and int64 labels.</summary>
 public static class ImageDatasets
 {
-    public static TensorDataset Split(string name, float[] images, byte[] labels, int rows, int columns, int[] order, int trainCount, int validationCount, int testCount, string description)
+    public static TensorDataset Split(string name, float[] images, byte[] labels, int rows, int columns, int[] order, int trainCount, int validationCount, int testCount, string description, int classes = 10)
     {
         int size = rows * columns;
         DataSplit Take(int start, int count)
@@ -115,7 +115,7 @@ public static class ImageDatasets
             }
             return new DataSplit(tensor(inputs, new long[] { count, rows, columns }), tensor(targets, new long[] { count }));
         }
-        return new TensorDataset(name, TaskKind.Classification, new[] { rows, columns }, 10,
+        return new TensorDataset(name, TaskKind.Classification, new[] { rows, columns }, classes,
             Take(0, trainCount), Take(trainCount, validationCount), Take(trainCount + validationCount, testCount), description);
     }
 }

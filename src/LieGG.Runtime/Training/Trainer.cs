@@ -6,7 +6,11 @@ using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Training;
 
-/// <summary>Mini-batch Adam training with validation, best-model selection and divergence detection.</summary>
+/// <summary>
+/// Mini-batch training (Adam, or SGD with momentum; constant or cosine learning rate) with validation, best-model
+/// selection and divergence detection. A <see cref="ITrainingRegularizer"/> adds a penalty to every batch loss and
+/// acts after every epoch (ELLA's learned priors).
+/// </summary>
 public static class Trainer
 {
     public static TrainingResult Fit(
@@ -14,7 +18,8 @@ public static class Trainer
         IDataset data,
         TrainingOptions options,
         IProgress<EpochProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ITrainingRegularizer? regularizer = null)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new ArgumentException($"Dataset '{data.Name}' has an empty training split.", nameof(data));
@@ -31,7 +36,13 @@ public static class Trainer
         model.to(device);
         using var inputs = data.Train.Inputs.to(device);
         using var targets = data.Train.Targets.to(device);
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = options.Optimizer == Optimizer.Sgd
+            ? (torch.optim.Optimizer)torch.optim.SGD(model.parameters(), options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay)
+            : torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        long stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        var schedule = options.Schedule == LearningRateSchedule.Cosine
+            ? torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, stepsPerEpoch * options.Epochs, options.FinalLearningRate)
+            : null;
 
         bool higherIsBetter = data.Task == TaskKind.Classification;
         string metricName = higherIsBetter ? "accuracy" : "mse";
@@ -68,11 +79,14 @@ public static class Trainer
                         : nn.functional.mse_loss(prediction, y.to_type(prediction.dtype));
                     double value = batchLoss.item<float>();
                     if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batch + 1, value);
-                    batchLoss.backward();
+                    var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
+                    objective.backward();
                     optimizer.step();
+                    schedule?.step();
                     lossSum += value * size;
                 }
 
+                regularizer?.AfterEpoch(epoch, cancellationToken);
                 double metric = hasValidation ? Evaluation.Metric(model, data.Validation, data.Task, options.BatchSize * 4) : double.NaN;
                 bool isBest = hasValidation && (best is null || (higherIsBetter ? metric > bestMetric : metric < bestMetric));
                 if (isBest || !hasValidation)

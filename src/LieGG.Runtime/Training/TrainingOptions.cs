@@ -11,8 +11,18 @@ public sealed record TrainingOptions
 
     public double LearningRate { get; init; } = 3e-3;
 
-    /// <summary>Adam's (coupled, L2) weight decay, as in torch.optim.Adam.</summary>
+    /// <summary>The optimiser's (coupled, L2) weight decay, as in torch.optim.</summary>
     public double WeightDecay { get; init; }
+
+    public Optimizer Optimizer { get; init; } = Optimizer.Adam;
+
+    /// <summary>SGD's momentum (ignored by Adam).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Where the cosine schedule ends after the last step.</summary>
+    public double FinalLearningRate { get; init; } = 1e-6;
 
     /// <summary><see cref="Loss.Auto"/>: MSE for regression, cross-entropy for classification.</summary>
     public Loss Loss { get; init; } = Loss.Auto;
@@ -38,6 +48,8 @@ public sealed record TrainingOptions
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive finite number.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be zero or positive.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
+        if (!(FinalLearningRate >= 0) || double.IsInfinity(FinalLearningRate)) throw new ArgumentOutOfRangeException(nameof(FinalLearningRate), FinalLearningRate, "FinalLearningRate must be zero or a positive finite number.");
         if (EarlyStoppingPatience is <= 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 (or null for none).");
         if (Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1 (or null to keep the current setting).");
     }

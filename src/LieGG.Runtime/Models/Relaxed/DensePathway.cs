@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models.Relaxed;
+
+/// <summary>
+/// ELLA's dense FC pathway: y = W·vec(x) + b with W ∈ R^{C′S′×CS}, reshaped to C′ × H′ × W′. PyTorch's default
+/// Linear initialisation for W, zero bias.
+/// </summary>
+public sealed class DensePathway : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly int outChannels;
+
+    public DensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer) : base(nameof(DensePathway))
+    {
+        OutputSize = inputSize / stride;
+        this.outChannels = outChannels;
+        int fanIn = inChannels * inputSize * inputSize;
+        weight = new Parameter(torch.empty(outChannels * OutputSize * OutputSize, fanIn));
+        nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
+        bias = new Parameter(torch.zeros(outChannels * OutputSize * OutputSize));
+        RegisterComponents();
+        Site = new DenseSite(this, layer);
+    }
+
+    public int OutputSize { get; }
+
+    public KfacSite Site { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = nn.functional.linear(input.flatten(1), weight, bias);
+        ((DenseSite)Site).Record(input, output);
+        return output.view(input.shape[0], outChannels, OutputSize, OutputSize);
+    }
+
+    private sealed class DenseSite(DensePathway owner, int layer) : KfacSite($"block {layer + 1} fc", layer, PathwayKind.FC, () => owner.weight, () => owner.bias)
+    {
+        public override bool WeightsPerCopy => false;
+
+        public override int Copies => 1;
+
+        public void Record(Tensor input, Tensor output) => Capture(input, output);
+
+        public override Tensor InputRows(Tensor input) => input.flatten(1).unsqueeze(1);
+
+        public override Tensor OutputRows(Tensor output) => output.flatten(1).unsqueeze(1);
+    }
+}

@@ -1,0 +1,90 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models.Relaxed;
+
+/// <summary>
+/// ELLA's factored FC pathway (F-FC): with U ∈ R^{C′×C·S}, V ∈ R^{S′×C′·C},
+/// h[n,c,k] = Σ_s U[k, c·S+s]·x[n,c,s] + bU[k] and y[n,k,t] = Σ_c V[t, k·C+c]·h[n,c,k] + bV[t].
+/// Init U ~ U(±√(3/S)), V ~ U(±√(3/C)), zero biases.
+/// <para>
+/// KFAC ("expand" over the copy axis; ELLA's own choice is unpublished): U is a linear map S → C′ applied to each
+/// input channel c with its own weights, so its A is block-diagonal over c with blocks Σ_n x_c x_cᵀ (S×S) and
+/// B = Σ_{n,c} g gᵀ / C over the gradients of h[n,c,·]; V is a map C → S′ applied per output channel k with its own
+/// weights: A block-diagonal over k with blocks Σ_n h_k h_kᵀ (C×C), B = Σ_{n,k} g gᵀ / C′ over the gradients of
+/// y[n,k,·]. Cross-copy curvature is dropped, as KFAC drops it between layers.
+/// </para>
+/// </summary>
+public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter u, uBias, v, vBias;
+    private readonly int inChannels, outChannels, inputPositions;
+
+    public FactoredDensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer) : base(nameof(FactoredDensePathway))
+    {
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        OutputSize = inputSize / stride;
+        inputPositions = inputSize * inputSize;
+        int outputPositions = OutputSize * OutputSize;
+        u = new Parameter(torch.empty(outChannels, inChannels * inputPositions));
+        v = new Parameter(torch.empty(outputPositions, outChannels * inChannels));
+        using (torch.no_grad())
+        {
+            double uBound = Math.Sqrt(3.0 / inputPositions), vBound = Math.Sqrt(3.0 / inChannels);
+            u.uniform_(-uBound, uBound);
+            v.uniform_(-vBound, vBound);
+        }
+        uBias = new Parameter(torch.zeros(outChannels));
+        vBias = new Parameter(torch.zeros(outputPositions));
+        RegisterComponents();
+        USite = new USiteImpl(this, layer);
+        VSite = new VSiteImpl(this, layer);
+    }
+
+    public int OutputSize { get; }
+
+    /// <summary>The first map (U, bU): input [N, C, S] → h [N, C, C′].</summary>
+    public KfacSite USite { get; }
+
+    /// <summary>The second map (V, bV): h [N, C, C′] → y [N, C′, S′].</summary>
+    public KfacSite VSite { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input.flatten(2);
+        var h = torch.einsum("ncs,kcs->nck", x, u.view(outChannels, inChannels, inputPositions)) + uBias;
+        var y = torch.einsum("nck,tkc->nkt", h, v.view(-1, outChannels, inChannels)) + vBias;
+        ((USiteImpl)USite).Record(x, h);
+        ((VSiteImpl)VSite).Record(h, y);
+        return y.view(input.shape[0], outChannels, OutputSize, OutputSize);
+    }
+
+    private sealed class USiteImpl(FactoredDensePathway owner, int layer) : KfacSite($"block {layer + 1} f-fc U", layer, PathwayKind.FactoredFC, () => owner.u, () => owner.uBias)
+    {
+        public override bool WeightsPerCopy => true;
+
+        public override int Copies => owner.inChannels;
+
+        public void Record(Tensor input, Tensor output) => Capture(input, output);
+
+        public override Tensor InputRows(Tensor input) => input.flatten(2);
+
+        public override Tensor OutputRows(Tensor output) => output;
+    }
+
+    private sealed class VSiteImpl(FactoredDensePathway owner, int layer) : KfacSite($"block {layer + 1} f-fc V", layer, PathwayKind.FactoredFC, () => owner.v, () => owner.vBias)
+    {
+        public override bool WeightsPerCopy => true;
+
+        public override int Copies => owner.outChannels;
+
+        public void Record(Tensor input, Tensor output) => Capture(input, output);
+
+        // h[n, c, k] → rows per output channel k: [N, C′, C].
+        public override Tensor InputRows(Tensor input) => input.transpose(1, 2);
+
+        public override Tensor OutputRows(Tensor output) => output;
+    }
+}

@@ -1,0 +1,57 @@
+using LieGG.Dsl;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models.Relaxed;
+
+/// <summary>One block of the architecture: input channels and size, output channels, stride.</summary>
+public sealed record BlockShape(int InChannels, int OutChannels, int InputSize, int Stride)
+{
+    public int OutputSize => InputSize / Stride;
+}
+
+/// <summary>An ELLA layer: ReLU of the mean of its pathways (for F-FC + CONV: ReLU(½·(FFC(x) + CONV(x)))).</summary>
+public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
+
+    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer) : base(nameof(RelaxedBlock))
+    {
+        RelaxedNetwork.ValidatePathways(kinds);
+        var sites = new List<KfacSite>();
+        if (kinds.HasFlag(Pathways.FC))
+        {
+            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            pathways.Add(dense);
+            sites.Add(dense.Site);
+        }
+        if (kinds.HasFlag(Pathways.FactoredFC))
+        {
+            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            pathways.Add(factored);
+            sites.Add(factored.USite);
+            sites.Add(factored.VSite);
+        }
+        if (kinds.HasFlag(Pathways.Conv))
+        {
+            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            pathways.Add(conv);
+            sites.Add(conv.Site);
+        }
+        Shape = shape;
+        Sites = sites;
+        RegisterComponents();
+    }
+
+    public BlockShape Shape { get; }
+
+    public IReadOnlyList<KfacSite> Sites { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var sum = pathways[0].forward(input);
+        for (int i = 1; i < pathways.Count; i++) sum = sum + pathways[i].forward(input);
+        return nn.functional.relu(pathways.Count == 1 ? sum : sum / pathways.Count);
+    }
+}

@@ -1,0 +1,97 @@
+using LieGG.Dsl;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models.Relaxed;
+
+/// <summary>
+/// ELLA's network for square single-channel images: relaxed blocks that halve the map until it is 2×2, global
+/// average pooling, then Linear(C, 4C) + ReLU and Linear(4C, classes). With <see cref="Pathways.Conv"/> alone it is
+/// exactly invariant to cyclic shifts of the input by multiples of <see cref="TotalStride"/>.
+/// </summary>
+public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
+{
+    private readonly ModuleList<RelaxedBlock> blocks = new();
+    private readonly KfacLinear hidden;
+    private readonly KfacLinear output;
+
+    public RelaxedNetwork(int canvas, int width, int classes, Pathways pathways) : base(nameof(RelaxedNetwork))
+    {
+        ValidatePathways(pathways);
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "Width α must be at least 1.");
+        Shapes = BlockShapes(canvas, width);
+        for (int i = 0; i < Shapes.Count; i++) blocks.Add(new RelaxedBlock(Shapes[i], pathways, i));
+        int channels = Shapes[^1].OutChannels;
+        hidden = new KfacLinear(channels, 4 * channels, Shapes.Count, "head 1");
+        output = new KfacLinear(4 * channels, classes, Shapes.Count + 1, "head 2");
+        Canvas = canvas;
+        Pathways = pathways;
+        Sites = blocks.SelectMany(b => b.Sites).Append(hidden.Site).Append(output.Site).ToList();
+        RegisterComponents();
+    }
+
+    public int Canvas { get; }
+
+    public Pathways Pathways { get; }
+
+    public IReadOnlyList<BlockShape> Shapes { get; }
+
+    /// <summary>Every linear map KFAC sees, blocks first (in order), then the head.</summary>
+    public IReadOnlyList<KfacSite> Sites { get; }
+
+    /// <summary>The product of the block strides: the cyclic shifts a strict CONV network is invariant to.</summary>
+    public int TotalStride => Shapes.Aggregate(1, (s, b) => s * b.Stride);
+
+    public int BlockCount => Shapes.Count;
+
+    /// <summary>
+    /// ELLA's pattern scaled to the canvas: (1 → α, stride 1), then (c → 2c, stride 2) each followed by (2c → 2c,
+    /// stride 1) while the map is larger than 2×2. 16×16: six blocks to 8α channels at 2×2; 32×32: eight to 16α.
+    /// </summary>
+    public static IReadOnlyList<BlockShape> BlockShapes(int canvas, int width)
+    {
+        if (!IsValidCanvas(canvas))
+            throw new ArgumentOutOfRangeException(nameof(canvas), canvas, "The canvas must be a power of two of at least 4 pixels so that stride-2 blocks halve it exactly down to 2×2.");
+        var shapes = new List<BlockShape> { new(1, width, canvas, 1) };
+        int channels = width, size = canvas;
+        while (size > 2)
+        {
+            shapes.Add(new BlockShape(channels, 2 * channels, size, 2));
+            channels *= 2;
+            size /= 2;
+            if (size > 2) shapes.Add(new BlockShape(channels, channels, size, 1));
+        }
+        return shapes;
+    }
+
+    public static bool IsValidCanvas(int canvas) => canvas >= 4 && (canvas & (canvas - 1)) == 0;
+
+    public static void ValidatePathways(Pathways pathways)
+    {
+        if (pathways == Pathways.None || (pathways & ~(Pathways.FC | Pathways.FactoredFC | Pathways.Conv)) != 0)
+            throw new ArgumentException($"Pathways {pathways} is not a set of FC, FactoredFC and Conv; name at least one.", nameof(pathways));
+        if (pathways.HasFlag(Pathways.FC) && pathways.HasFlag(Pathways.FactoredFC))
+            throw new ArgumentException("Pathways cannot hold both FC and FactoredFC: choose the dense or the factored FC pathway.", nameof(pathways));
+    }
+
+    /// <summary>Turns activation capture for KFAC on or off in every site (off clears what was captured).</summary>
+    public void SetCapture(bool capturing)
+    {
+        foreach (var site in Sites)
+        {
+            site.Capturing = capturing;
+            if (!capturing) site.ClearCapture();
+        }
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input.dim() == 3 ? input.unsqueeze(1) : input;
+        if (x.dim() != 4 || x.shape[1] != 1 || x.shape[2] != Canvas || x.shape[3] != Canvas)
+            throw new ArgumentException($"RelaxedNetwork expects [N, {Canvas}, {Canvas}] or [N, 1, {Canvas}, {Canvas}] images, not [{string.Join(", ", input.shape)}].", nameof(input));
+        foreach (var block in blocks) x = block.forward(x);
+        var pooled = x.mean(new long[] { 2, 3 });
+        return output.forward(nn.functional.relu(hidden.forward(pooled)));
+    }
+}

@@ -1,0 +1,122 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models.Relaxed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Training.Laplace;
+
+/// <summary>The Kronecker factors of one site, summed over the data: H_w ≈ B ⊗ A / N, bias block B · copies.</summary>
+/// <param name="A">Σ a aᵀ, float64 [1, d, d] (shared weights) or [copies, d, d] (per-copy weights).</param>
+/// <param name="B">Σ_n Σ_copies F-weighted g gᵀ / copies, float64 [e, e].</param>
+public sealed record SiteFactors(KfacSite Site, Tensor A, Tensor B);
+
+/// <summary>The KFAC factors of every site of a network over N samples.</summary>
+public sealed class KfacFactors : IDisposable
+{
+    private KfacFactors(IReadOnlyList<SiteFactors> sites, long samples, double negativeLogLikelihood)
+    {
+        Sites = sites;
+        Samples = samples;
+        NegativeLogLikelihood = negativeLogLikelihood;
+    }
+
+    /// <summary>Σ_n −log p(y_n | x_n) at the current weights, over the same samples.</summary>
+    public double NegativeLogLikelihood { get; }
+
+    public IReadOnlyList<SiteFactors> Sites { get; }
+
+    /// <summary>N, the number of samples the factors were summed over.</summary>
+    public long Samples { get; }
+
+    /// <summary>
+    /// Sums A (inputs of each site, once per forward) and B (gradients w.r.t. each site's output) over
+    /// <paramref name="split"/>. <see cref="FisherKind.Exact"/>: for every class k one backward pass of
+    /// Σ_n √p_nk · (−log p_nk), so B = Σ_n Σ_k p_nk g_nk g_nkᵀ (the softmax GGN); <see cref="FisherKind.MonteCarlo"/>:
+    /// one class per sample drawn from the model's prediction with <paramref name="generator"/>, one backward pass.
+    /// </summary>
+    public static KfacFactors Fit<TNetwork>(TNetwork model, DataSplit split, FisherKind fisher, int batchSize = 500,
+        torch.Generator? generator = null, CancellationToken cancellationToken = default)
+        where TNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
+    {
+        if (split.Count == 0) throw new ArgumentException("KFAC needs at least one sample.", nameof(split));
+        if (fisher == FisherKind.MonteCarlo && generator is null) throw new ArgumentNullException(nameof(generator), "The Monte-Carlo Fisher needs a seeded generator.");
+        var sites = model.Sites;
+        double nll = 0;
+        var a = new Tensor?[sites.Count];
+        var b = new Tensor?[sites.Count];
+        bool wasTraining = model.training;
+        var device = sites[0].Weight.device;
+        model.eval();
+        model.SetCapture(true);
+        try
+        {
+            for (long start = 0; start < split.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = torch.NewDisposeScope();
+                long size = Math.Min(batchSize, split.Count - start);
+                var x = split.Inputs.narrow(0, start, size).to(device);
+                var logProbabilities = nn.functional.log_softmax(model.forward(x), 1);
+                var outputs = sites.Select(s => s.CapturedOutput!).ToArray();
+                var labels = split.Targets.narrow(0, start, size).to(device);
+                nll -= logProbabilities.detach().gather(1, labels.unsqueeze(1)).to_type(ScalarType.Float64).sum().item<double>();
+                for (int i = 0; i < sites.Count; i++) Accumulate(ref a[i], sites[i].InputFactor(sites[i].CapturedInput!));
+
+                if (fisher == FisherKind.Exact)
+                {
+                    var weights = logProbabilities.detach().exp().sqrt();
+                    long classes = logProbabilities.shape[1];
+                    for (long k = 0; k < classes; k++)
+                    {
+                        using var classScope = torch.NewDisposeScope();
+                        var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
+                        var gradients = torch.autograd.grad(new[] { loss }, outputs, retain_graph: k < classes - 1);
+                        for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+                    }
+                }
+                else
+                {
+                    var sampled = torch.multinomial(logProbabilities.detach().exp(), 1, replacement: true, generator: generator);
+                    var loss = -logProbabilities.gather(1, sampled).sum();
+                    var gradients = torch.autograd.grad(new[] { loss }, outputs);
+                    for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+                }
+            }
+        }
+        finally
+        {
+            model.SetCapture(false);
+            if (wasTraining) model.train();
+        }
+        var factors = new SiteFactors[sites.Count];
+        for (int i = 0; i < sites.Count; i++)
+        {
+            var bScaled = b[i]! / sites[i].Copies;
+            b[i]!.Dispose();
+            factors[i] = new SiteFactors(sites[i], a[i]!, bScaled);
+        }
+        return new KfacFactors(factors, split.Count, nll);
+    }
+
+    private static void Accumulate(ref Tensor? total, Tensor addition)
+    {
+        if (total is null)
+        {
+            total = addition.detach().clone().DetachFromDisposeScope();
+        }
+        else
+        {
+            total.add_(addition);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var site in Sites)
+        {
+            site.A.Dispose();
+            site.B.Dispose();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Models.Relaxed;
+
+namespace LieGG.Runtime.Training.Laplace;
+
+/// <summary>One parameter tensor's prior after training.</summary>
+/// <param name="Layer">0-based block (the head's layers follow the blocks).</param>
+/// <param name="Precision">δ = exp(ρ).</param>
+/// <param name="EffectiveParameters">γ = Σ λ/(λ + δ) over the tensor's KFAC curvature eigenvalues.</param>
+public sealed record TensorPriorResult(string Name, int Layer, PathwayKind Pathway, bool IsBias, long Parameters, double Precision, double EffectiveParameters, double SquaredNorm);
+
+/// <summary>How much of a block each pathway takes: its share of the block's effective number of parameters.</summary>
+/// <param name="FcShare">Share of the dense or factored FC pathway, in [0, 1]; 0 when the block has none.</param>
+/// <param name="ConvShare">Share of the CONV pathway, in [0, 1].</param>
+public sealed record LayerShare(int Layer, double FcShare, double ConvShare, double EffectiveParameters);
+
+/// <summary>One hyperparameter step (or the final evaluation): the marginal likelihood before and after it.</summary>
+/// <param name="Epoch">The epoch after which the step ran.</param>
+/// <param name="NegativeLogMarginalLikelihood">M per sample after the step's Adam updates.</param>
+/// <param name="Before">M per sample before them (same curvature).</param>
+/// <param name="NegativeLogLikelihood">Mean training cross-entropy at the step.</param>
+public sealed record MarginalLikelihoodStep(int Epoch, double Before, double NegativeLogMarginalLikelihood, double NegativeLogLikelihood, double Seconds);
+
+/// <summary>What ELLA's prior learning produced.</summary>
+/// <param name="Learned">Precisions learned by marginal likelihood (else MAP with fixed precisions).</param>
+/// <param name="History">The hyperparameter steps in order (empty for MAP).</param>
+/// <param name="Final">M per sample of the trained network at its final precisions (MAP runs included).</param>
+public sealed record LaplaceResult(
+    bool Learned,
+    FisherKind Fisher,
+    IReadOnlyList<MarginalLikelihoodStep> History,
+    IReadOnlyList<TensorPriorResult> Tensors,
+    IReadOnlyList<LayerShare> Layers,
+    double Final)
+{
+    /// <summary>Mean over blocks of the FC share (ELLA's "relative effective number of parameters").</summary>
+    public double MeanFcShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.FcShare);
+
+    public double MeanConvShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.ConvShare);
+}

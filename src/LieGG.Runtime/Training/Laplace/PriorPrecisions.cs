@@ -1,0 +1,60 @@
+using LieGG.Runtime.Models.Relaxed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Training.Laplace;
+
+/// <summary>One parameter tensor with its own Gaussian prior N(0, δ⁻¹ I).</summary>
+/// <param name="Name">E.g. "block 2 conv weight".</param>
+/// <param name="Site">The KFAC site the tensor belongs to.</param>
+/// <param name="IsBias">The site's bias (else its weight).</param>
+public sealed record PriorTensor(string Name, KfacSite Site, bool IsBias)
+{
+    public Tensor Value => IsBias ? Site.Bias : Site.Weight;
+
+    public long Count => Value.numel();
+
+    public int Layer => Site.Layer;
+
+    public PathwayKind Pathway => Site.Pathway;
+}
+
+/// <summary>
+/// ELLA's prior: one precision δ_l = exp(ρ_l) per parameter tensor (weight and bias separate), all starting at
+/// <c>initial</c>. The MAP objective adds ½ Σ_l δ_l ‖θ_l‖² / N to the mean cross-entropy.
+/// </summary>
+public sealed class PriorPrecisions
+{
+    public PriorPrecisions(IReadOnlyList<KfacSite> sites, double initial = 1.0)
+    {
+        if (!(initial > 0) || double.IsInfinity(initial)) throw new ArgumentOutOfRangeException(nameof(initial), initial, "The initial prior precision must be positive and finite.");
+        Tensors = sites.SelectMany(s => new[] { new PriorTensor($"{s.Name} weight", s, false), new PriorTensor($"{s.Name} bias", s, true) }).ToList();
+        LogPrecisions = Enumerable.Repeat(Math.Log(initial), Tensors.Count).ToArray();
+    }
+
+    public IReadOnlyList<PriorTensor> Tensors { get; }
+
+    /// <summary>ρ_l, one per tensor in <see cref="Tensors"/> order.</summary>
+    public double[] LogPrecisions { get; }
+
+    public double Precision(int index) => Math.Exp(LogPrecisions[index]);
+
+    /// <summary>½ Σ_l δ_l ‖θ_l‖² / N, differentiable in the weights (δ fixed).</summary>
+    public Tensor Penalty(long trainingSamples)
+    {
+        Tensor? total = null;
+        for (int i = 0; i < Tensors.Count; i++)
+        {
+            var term = Tensors[i].Value.square().sum() * Precision(i);
+            total = total is null ? term : total + term;
+        }
+        return total! * (0.5 / trainingSamples);
+    }
+
+    /// <summary>‖θ_l‖² per tensor, in float64.</summary>
+    public double[] SquaredNorms()
+    {
+        using var _ = torch.no_grad();
+        return Tensors.Select(t => t.Value.to_type(ScalarType.Float64).square().sum().item<double>()).ToArray();
+    }
+}

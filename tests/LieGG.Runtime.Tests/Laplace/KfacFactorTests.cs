@@ -1,0 +1,110 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models.Relaxed;
+using LieGG.Runtime.Training.Laplace;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Tests.Laplace;
+
+/// <summary>The KFAC factors against brute force: explicit per-sample Jacobians (B) and explicit outer products of patches (A).</summary>
+public sealed class KfacFactorTests
+{
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-9)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double scale = Math.Max(1e-12, expected.abs().max().item<double>());
+        double difference = (expected - actual).abs().max().item<double>();
+        Assert.True(difference <= tolerance * scale, $"max difference {difference:E3} against scale {scale:E3}");
+    }
+
+    [Theory]
+    [InlineData(Pathways.Conv)]
+    [InlineData(Pathways.FC)]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv)]
+    public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways)
+    {
+        using var network = KfacTestNetworks.Network(pathways).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(6);
+        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
+        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact, batchSize: 4);
+        var expected = KfacTestNetworks.BruteForceOutputFactors(network, data);
+        for (int s = 0; s < factors.Sites.Count; s++) AssertClose(expected[s], factors.Sites[s].B);
+    }
+
+    [Fact]
+    public void Conv_input_factor_is_the_sum_of_explicit_circular_patches_at_the_kept_positions()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.Conv, canvas: 8, width: 2).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(3, canvas: 8);
+        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
+        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
+        // Block 2: 2 → 4 channels, 8×8 input, stride 2; its input is block 1's output, read off the capture.
+        network.SetCapture(true);
+        network.forward(data.Inputs);
+        var site = network.Sites[1];
+        var input = site.CapturedInput!.detach();
+        network.SetCapture(false);
+        long n = input.shape[0], channels = input.shape[1], size = input.shape[2];
+        var expected = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
+        for (long i = 0; i < n; i++)
+            for (long r = 0; r < size; r += 2)
+                for (long c = 0; c < size; c += 2)
+                {
+                    var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
+                    for (long ch = 0; ch < channels; ch++)
+                        for (int dr = -1; dr <= 1; dr++)
+                            for (int dc = -1; dc <= 1; dc++)
+                                patch[ch * 9 + (dr + 1) * 3 + dc + 1] = input[i, ch, (r + dr + size) % size, (c + dc + size) % size];
+                    expected += torch.outer(patch, patch);
+                }
+        Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[1].A.shape);
+        AssertClose(expected, factors.Sites[1].A[0]);
+    }
+
+    [Fact]
+    public void Factored_fc_input_factors_are_block_diagonal_over_channels()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.FactoredFC, canvas: 4, width: 2).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(5);
+        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
+        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
+        network.SetCapture(true);
+        network.forward(data.Inputs);
+        // Block 2 (2 → 4 channels, 4×4 → 2×2): U sees x [N, 2, 16]; V sees h [N, 2, 4] per output channel.
+        var u = network.Sites[2];
+        var v = network.Sites[3];
+        var x = u.CapturedInput!.detach();
+        var h = v.CapturedInput!.detach();
+        network.SetCapture(false);
+        for (long c = 0; c < x.shape[1]; c++)
+            AssertClose(x[.., c, ..].T.matmul(x[.., c, ..]), factors.Sites[2].A[c]);
+        for (long k = 0; k < h.shape[2]; k++)
+            AssertClose(h[.., .., k].T.matmul(h[.., .., k]), factors.Sites[3].A[k]);
+        Assert.Equal(u.Weight.numel(), factors.Sites[2].B.shape[0] * factors.Sites[2].A.shape[0] * factors.Sites[2].A.shape[1]);
+        Assert.Equal(v.Weight.numel(), factors.Sites[3].B.shape[0] * factors.Sites[3].A.shape[0] * factors.Sites[3].A.shape[1]);
+    }
+
+    [Fact]
+    public void Monte_carlo_fisher_averages_to_the_exact_fisher()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(8);
+        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
+        using var exact = KfacFactors.Fit(network, data, FisherKind.Exact);
+        var sums = exact.Sites.Select(s => zeros_like(s.B)).ToArray();
+        const int draws = 400;
+        var generator = new torch.Generator(11);
+        var errors = new List<double>();
+        for (int d = 1; d <= draws; d++)
+        {
+            using var sampled = KfacFactors.Fit(network, data, FisherKind.MonteCarlo, generator: generator);
+            for (int s = 0; s < sums.Length; s++) sums[s] += sampled.Sites[s].B;
+            if (d is 25 or draws)
+                errors.Add(Enumerable.Range(0, sums.Length).Max(s => ((sums[s] / d) - exact.Sites[s].B).norm().item<double>() / exact.Sites[s].B.norm().item<double>()));
+        }
+        // Relative error shrinks like 1/√draws: well under 10 % after 400 draws, and smaller than after 25.
+        Assert.True(errors[1] < 0.1, $"relative error after {draws} draws: {errors[1]:F3}");
+        Assert.True(errors[1] < errors[0], $"error did not shrink: {errors[0]:F3} → {errors[1]:F3}");
+    }
+}
