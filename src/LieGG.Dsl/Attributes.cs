@@ -101,7 +101,7 @@ public sealed class ModelAttribute(Type factory) : Attribute
     public Type Factory { get; } = factory;
 }
 
-/// <summary>Training: Adam with mini-batches and best-validation model selection.</summary>
+/// <summary>Training: mini-batches (Adam, or SGD with momentum), a constant or cosine learning rate, best-validation model selection.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TrainAttribute : Attribute
 {
@@ -112,6 +112,16 @@ public sealed class TrainAttribute : Attribute
     public double LearningRate { get; set; } = 3e-3;
 
     public double WeightDecay { get; set; }
+
+    public Optimizer Optimizer { get; set; } = Optimizer.Adam;
+
+    /// <summary>SGD's momentum (ignored by Adam).</summary>
+    public double Momentum { get; set; } = 0.9;
+
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>Where <see cref="LearningRateSchedule.Cosine"/> ends after the last step.</summary>
+    public double FinalLearningRate { get; set; } = 1e-6;
 
     /// <summary><see cref="Loss.Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
     public Loss Loss { get; set; } = Loss.Auto;
@@ -209,4 +219,64 @@ public sealed class P4CnnAttribute : Attribute
     public RotationPooling RotationPooling { get; set; } = RotationPooling.Final;
 
     public double Dropout { get; set; } = 0.3;
+}
+
+/// <summary>
+/// Dataset: ELLA's quadrant task (Table 1). Each MNIST digit is resized to <see cref="DigitSize"/>² and placed in a
+/// seeded quadrant of a <see cref="Canvas"/>² canvas; <see cref="Labels"/> says whether the label is the digit
+/// (10 classes) or digit + 10 · quadrant (40 classes, impossible under strict translation symmetry).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class QuadrantMnistAttribute : Attribute
+{
+    public QuadrantTask Labels { get; set; } = QuadrantTask.Digit;
+
+    /// <summary>Side of the square canvas in pixels: even, and a power of two for [RelaxedCnn].</summary>
+    public int Canvas { get; set; } = 16;
+
+    /// <summary>Side of the resized digit; at most half the canvas.</summary>
+    public int DigitSize { get; set; } = 8;
+
+    public int TrainCount { get; set; } = 8000;
+
+    public int ValidationCount { get; set; } = 500;
+
+    public int TestCount { get; set; } = 1500;
+}
+
+/// <summary>
+/// Architecture: ELLA's network (van der Ouderaa et al. 2023) of width α = <see cref="Width"/>. Every layer sums the
+/// declared <see cref="Pathways"/> before one ReLU; blocks halve the image down to 2×2, then global pooling and a
+/// two-layer head. Every parameter tensor has a Gaussian prior of precision <see cref="PriorPrecision"/> (MAP), learned
+/// per tensor when the experiment also declares [Laplace].
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class RelaxedCnnAttribute : Attribute
+{
+    public int Width { get; set; } = 4;
+
+    public Pathways Pathways { get; set; } = Pathways.FactoredFC | Pathways.Conv;
+
+    /// <summary>The prior precision δ every tensor starts with (MAP: keeps); δ = 1 is weight decay 1/N.</summary>
+    public double PriorPrecision { get; set; } = 1.0;
+}
+
+/// <summary>
+/// Learns the per-tensor prior precisions of a [RelaxedCnn] by maximising the KFAC Laplace marginal likelihood (ELLA):
+/// after <see cref="BurnIn"/> epochs, every <see cref="Every"/> epochs, KFAC is fitted on the training set and
+/// <see cref="Steps"/> Adam steps of rate <see cref="LearningRate"/> are taken on the log precisions.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class LaplaceAttribute : Attribute
+{
+    public int BurnIn { get; set; } = 10;
+
+    public int Every { get; set; } = 5;
+
+    public int Steps { get; set; } = 20;
+
+    public double LearningRate { get; set; } = 0.1;
+
+    /// <summary><see cref="FisherKind.Exact"/> (one backward pass per class) or <see cref="FisherKind.MonteCarlo"/> (one).</summary>
+    public FisherKind Fisher { get; set; } = FisherKind.Exact;
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Models.Relaxed;
+using LieGG.Runtime.Training.Laplace;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 using TorchSharp;
@@ -87,6 +89,43 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     report.Line("z2cnn20_forward_backward_seconds_per_batch128_1t", z2PaperSeconds);
     report.Line("p4cnn_over_z2cnn_equal_channels", p4Seconds / z2SameSeconds, $"theoretical multiply-accumulate ratio {theoretical:F1} (4 rotations in × 4 out in the group layers)");
     report.Line("p4cnn_over_z2cnn_paper_sizes", p4Seconds / z2PaperSeconds, "the paper's pair: 10 channels per rotation vs 20 channels (≈ equal parameters)");
+}
+
+{
+    // ELLA: one hyperparameter step (KFAC fit over the training set, eigendecompositions, 20 Adam steps on ρ) against
+    // one training epoch of the same relaxed F-FC + CONV network, on the 40-class quadrant task (C = 40).
+    torch.set_num_threads(1);
+    bool quick = args.Contains("--quick");
+    using var quadrant = QuadrantMnist.Create(MnistDigits.Embedded(), new QuadrantMnistOptions
+    {
+        Seed = 0, Task = QuadrantTask.DigitQuadrant, TrainCount = quick ? 1000 : 8000, ValidationCount = 0, TestCount = 100,
+    });
+    torch.manual_seed(0);
+    using var network = new RelaxedNetwork(16, 4, 40, Pathways.FactoredFC | Pathways.Conv);
+    var epochOptions = new TrainingOptions { Epochs = 1, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, SelectBest = false };
+    var map = new LaplaceTraining(network, quadrant.Train, learning: null);
+    LaplaceTraining Learner(FisherKind fisher) => new(network, quadrant.Train, new LaplaceOptions { BurnIn = 1, Every = 1, Fisher = fisher });
+    int ellaRepetitions = quick ? 1 : 3;
+    var rounds = Benchmark.Rounds(ellaRepetitions, new (string, Action)[]
+    {
+        ("epoch", () => Trainer.Fit(network, quadrant, epochOptions, regularizer: map)),
+        ("exact", () => Learner(FisherKind.Exact).AfterEpoch(1, default)),
+        ("monte_carlo", () => Learner(FisherKind.MonteCarlo).AfterEpoch(1, default)),
+    });
+    report.Line("ella_train_samples", quadrant.Train.Count);
+    report.Line("ella_epoch_seconds_1t", rounds.Median("epoch"));
+    report.Line("marglik_step_over_epoch_exact", rounds.MedianRatio("exact", "epoch"), $"target ≤ {40 / 2 + 1} (C/2 + 1, C = 40 classes)");
+    report.Line("marglik_step_over_epoch_monte_carlo", rounds.MedianRatio("monte_carlo", "epoch"), "target ≤ 1.5");
+    long parameters = network.parameters().Sum(p => p.numel());
+    report.Line("ella_parameters", parameters);
+    foreach (var fisher in new[] { FisherKind.Exact, FisherKind.MonteCarlo })
+    {
+        long before = PeakMemory.ResetAndRead();
+        Learner(fisher).AfterEpoch(1, default);
+        long peak = PeakMemory.Read();
+        report.Line($"marglik_step_peak_rss_mb_{(fisher == FisherKind.Exact ? "exact" : "monte_carlo")}", peak / 1048576.0,
+            $"process peak resident memory during one step; {before / 1048576.0:F0} MB resident before it");
+    }
 }
 
 torch.set_num_threads(1);
@@ -206,4 +245,30 @@ internal sealed class BenchmarkReport
 
     public void Line(string name, string value, string? note = null)
         => Console.WriteLine(note is null ? $"{name}: {value}" : $"{name}: {value}    # {note}");
+}
+
+/// <summary>The process's peak resident memory (Linux VmHWM), resettable through /proc/self/clear_refs.</summary>
+internal static class PeakMemory
+{
+    /// <summary>Resets the peak to the current resident size and returns that size in bytes (0 where unsupported).</summary>
+    public static long ResetAndRead()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Read("VmRSS:");
+    }
+
+    public static long Read(string field = "VmHWM:")
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 }

@@ -82,7 +82,7 @@ public sealed class AnalyzerTests
             """);
         Assert.All(missing, d => Assert.Equal("LGG1006", d.Id));
         Assert.Equal(
-            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [Dataset]",
+            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [QuadrantMnist], [Dataset]",
              "Experiment 'no-data-no-training' declares no training; add one of [Train]"],
             missing.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order());
     }
@@ -268,6 +268,60 @@ public sealed class AnalyzerTests
         public partial class Z2;
         [Experiment("vectors")] [O5Regression] [{|LGG2003:Cnn|}] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
         public partial class Vectors;
+        """);
+
+    [Fact]
+    public void Ella_declarations_without_faults_produce_no_diagnostics() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("ella")] [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant, Canvas = 32, DigitSize = 16)] [RelaxedCnn(Width = 2, Pathways = Pathways.FactoredFC | Pathways.Conv, PriorPrecision = 2)]
+        [Train(Epochs = 20, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, FinalLearningRate = 0)] [Laplace(BurnIn = 5, Every = 2, Fisher = FisherKind.MonteCarlo)] [SpatialPrior(Affine = true)] [GroundTruth(Group.Translations)]
+        public partial class Ella;
+        [Experiment("ella-map")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.Conv)] [Train] [SpatialPrior]
+        public partial class EllaMap;
+        """);
+
+    [Fact]
+    public void LGG2004_relaxed_cnns_need_a_square_power_of_two_image() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("digits")] [Mnist] [{|LGG2004:RelaxedCnn|}] [Train] [SpatialPrior]
+        public partial class Digits;
+        [Experiment("canvas")] [QuadrantMnist(Canvas = 24, DigitSize = 12)] [{|LGG2004:RelaxedCnn|}] [Train] [SpatialPrior]
+        public partial class Canvas;
+        [Experiment("vectors")] [O5Regression] [{|LGG2004:RelaxedCnn|}] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Vectors;
+        """);
+
+    [Fact]
+    public void LGG2005_pathways_name_at_least_one_and_not_both_fc_kinds() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("both")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = Pathways.FC | Pathways.FactoredFC|})] [Train] [SpatialPrior]
+        public partial class Both;
+        [Experiment("none")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = Pathways.None|}, {|LGG2001:PriorPrecision = 0|})] [Train] [SpatialPrior]
+        public partial class None;
+        """);
+
+    [Fact]
+    public void LGG2006_the_digit_must_fit_a_quadrant() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("big")] [QuadrantMnist(Canvas = 16, {|LGG2006:DigitSize = 9|})] [RelaxedCnn] [Train] [SpatialPrior]
+        public partial class Big;
+        [Experiment("odd")] [QuadrantMnist({|LGG2006:Canvas = 15|}, DigitSize = 7)] [Model(typeof(Net))] [Train] [SpatialPrior]
+        public partial class Odd;
+        public sealed class Net : IModelFactory { public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => throw new System.NotSupportedException(); }
+        """);
+
+    [Fact]
+    public void LGG4002_laplace_needs_per_tensor_priors() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("mlp")] [QuadrantMnist] [Mlp] [Train] [{|LGG4002:Laplace|}] [SpatialPrior]
+        public partial class MlpLaplace;
+        [Experiment("bad-steps")] [QuadrantMnist] [RelaxedCnn] [Train({|LGG2001:Momentum = 1|})] [Laplace({|LGG2001:Every = 0|}, {|LGG2001:Steps = 0|})] [SpatialPrior]
+        public partial class BadSteps;
+        """);
+
+    [Fact]
+    public void LGG4003_a_burn_in_as_long_as_training_never_steps() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("late")] [QuadrantMnist] [RelaxedCnn] [Train(Epochs = 10)] [Laplace({|LGG4003:BurnIn = 11|})] [SpatialPrior]
+        public partial class Late;
+        [Experiment("default-burn-in")] [QuadrantMnist] [RelaxedCnn] [Train(Epochs = 5)] [{|LGG4003:Laplace|}] [SpatialPrior]
+        public partial class DefaultBurnIn;
+        [Experiment("just-in-time")] [QuadrantMnist] [RelaxedCnn] [Train(Epochs = 10)] [Laplace(BurnIn = 10)] [SpatialPrior]
+        public partial class JustInTime;
         """);
 
     [Fact]

@@ -17,6 +17,10 @@ public sealed class DefaultsAgreementTests
         var rotated = new RotatedMnistAttribute();
         var spec = new MnistDatasetSpec(Rotate: true);
         Assert.Equal((mnist.TrainCount, mnist.ValidationCount, mnist.TestCount, mnist.Blur, mnist.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
+        var quadrant = new QuadrantMnistAttribute();
+        var quadrantSpec = new QuadrantMnistDatasetSpec();
+        Assert.Equal((quadrant.Labels, quadrant.Canvas, quadrant.DigitSize, quadrant.TrainCount, quadrant.ValidationCount, quadrant.TestCount),
+            (quadrantSpec.Labels, quadrantSpec.Canvas, quadrantSpec.DigitSize, quadrantSpec.TrainCount, quadrantSpec.ValidationCount, quadrantSpec.TestCount));
         Assert.Equal((rotated.TrainCount, rotated.ValidationCount, rotated.TestCount, rotated.Blur, rotated.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
     }
 
@@ -27,6 +31,8 @@ public sealed class DefaultsAgreementTests
         Assert.Equal(new MlpSpec(), new MlpSpec(mlp.Hidden, mlp.Width, mlp.Activation, mlp.Bias, mlp.NormalizeOutput));
         var budget = new MlpBudgetAttribute();
         Assert.Equal(new MlpBudgetSpec(), new MlpBudgetSpec(budget.Parameters, budget.Hidden, budget.Activation, budget.Bias, budget.NormalizeOutput));
+        var relaxed = new RelaxedCnnAttribute();
+        Assert.Equal(new RelaxedCnnSpec(), new RelaxedCnnSpec(relaxed.Width, relaxed.Pathways, relaxed.PriorPrecision));
     }
 
     [Fact]
@@ -36,6 +42,11 @@ public sealed class DefaultsAgreementTests
         var options = new TrainingOptions();
         Assert.Equal((train.Epochs, train.BatchSize, train.LearningRate, train.WeightDecay, train.Loss, train.Seed, train.SelectBest),
             (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Loss, options.Seed, options.SelectBest));
+        Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate));
+        var laplace = new LaplaceAttribute();
+        Assert.Equal(new LaplaceSpec(), new LaplaceSpec(laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher));
+        var options2 = new LieGG.Runtime.Training.Laplace.LaplaceOptions();
+        Assert.Equal((laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher), (options2.BurnIn, options2.Every, options2.Steps, options2.LearningRate, options2.Fisher));
         var spatial = new SpatialPriorAttribute();
         Assert.Equal(new SpatialPrior(), new SpatialPrior(spatial.Convention, spatial.Affine));
         Assert.Equal(new GenericPriorAttribute().Copies, new GenericPrior(1).Copies);

@@ -49,7 +49,9 @@ public sealed class PaperExperimentTests
     [Fact]
     public void Catalog_lists_the_paper_experiments()
     {
-        Assert.Equal(["o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-deep-unblurred", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
+        Assert.Equal(["ella-digit-laplace-conv", "ella-digit-laplace-fc", "ella-digit-learned", "ella-digit-map-conv", "ella-digit-map-fc",
+            "ella-quadrant-laplace-conv", "ella-quadrant-laplace-fc", "ella-quadrant-learned", "ella-quadrant-map-conv", "ella-quadrant-map-fc",
+            "o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-deep-unblurred", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
             LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));
         Assert.Same(RotMnistDeep.Spec, LieGG.Generated.ExperimentCatalog.All.Single(e => e.Name == "rotmnist-deep").Spec);
     }
@@ -74,6 +76,52 @@ public sealed class PaperExperimentTests
         Assert.Equal(784 * 53 + 53 * 10, shallowCount);
         Assert.Equal(784 * 128 + 4 * 128 * 128 + 128 * 10, deepCount);
         Assert.InRange((double)deepCount / shallowCount, 3.8, 4.2);
+    }
+}
+
+public sealed class EllaExperimentTests
+{
+    [Fact]
+    public void Quick_learned_ella_run_carries_typed_priors_shares_and_marginal_likelihood_history()
+    {
+        var result = EllaQuadrantLearned.Run(new ExperimentRunOptions { Quick = true });
+
+        Assert.Equal(6, result.LayerShares.Count);
+        Assert.All(result.LayerShares, l =>
+        {
+            Assert.InRange(l.FcShare, 0, 1);
+            Assert.Equal(1, l.FcShare + l.ConvShare, 12);
+        });
+        // Six blocks of F-FC (U, V) + CONV and a two-layer head; a weight and a bias each.
+        Assert.Equal(2 * (6 * 3 + 2), result.Priors.Count);
+        Assert.All(result.Priors, p =>
+        {
+            Assert.True(p.Precision > 0 && double.IsFinite(p.Precision), $"{p.Name}: δ = {p.Precision}");
+            Assert.InRange(p.EffectiveParameters, 0, p.Parameters);
+        });
+        Assert.Equal([1, 2], result.MarginalLikelihoodHistory.Select(h => h.Epoch));
+        Assert.All(result.MarginalLikelihoodHistory, h => Assert.True(h.NegativeLogMarginalLikelihood <= h.Before, $"epoch {h.Epoch}: {h.Before} → {h.NegativeLogMarginalLikelihood}"));
+        Assert.True(double.IsFinite(result.NegativeLogMarginalLikelihood));
+        Assert.Equal(2, result.Raw.Epochs);
+        Assert.True(result.Priors.Any(p => Math.Abs(Math.Log(p.Precision)) > 1e-3), "the hyperparameter steps moved the precisions");
+    }
+
+    [Fact]
+    public void Quick_map_ella_run_keeps_its_precisions_and_has_no_history()
+    {
+        var result = EllaDigitMapConv.Run(new ExperimentRunOptions { Quick = true });
+        Assert.All(result.Priors, p => Assert.Equal(1.0, p.Precision));
+        Assert.All(result.LayerShares, l => Assert.Equal((0.0, 1.0), (l.FcShare, l.ConvShare)));
+        Assert.Empty(result.Raw.Laplace!.History);
+    }
+
+    [Fact]
+    public void Ella_table1_compares_both_tasks_on_the_same_digits_and_canvas()
+    {
+        Assert.Equal(20, EllaTable1.Trials.Count);
+        var datasets = EllaTable1.Trials.Select(t => (LieGG.Runtime.Experiments.QuadrantMnistDatasetSpec)t.Spec.Dataset).ToList();
+        Assert.Equal(2, datasets.Distinct().Count());
+        Assert.Single(datasets.Select(d => d with { Labels = QuadrantTask.Digit }).Distinct());
     }
 }
 

@@ -92,6 +92,31 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Quick_ella_table1_reports_accuracy_shares_and_marginal_likelihood_beside_the_paper()
+    {
+        Assert.Equal(0, Run("study", "ella-table1", "--quick", "--out", output));
+        var folder = StudyRunner.StudyFolder(output, "ella-table1");
+        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
+        Assert.Equal(20, study.Rows.Count);
+        foreach (var row in study.Rows)
+        {
+            string experiment = row.Trial.Parameters[0].Value;
+            Assert.NotNull(row.FcShare);
+            Assert.True(double.IsFinite(row.NegativeLogMarginalLikelihood!.Value), experiment);
+            if (experiment.EndsWith("-conv", StringComparison.Ordinal)) Assert.Equal(0, row.FcShare);
+            if (experiment.EndsWith("-fc", StringComparison.Ordinal)) Assert.Equal(1, row.FcShare);
+            if (experiment.EndsWith("-learned", StringComparison.Ordinal)) Assert.InRange(row.FcShare!.Value, 1e-6, 1 - 1e-6);
+        }
+        var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
+        Assert.Contains("FC share (mean over layers)", markdown);
+        Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 1", markdown);
+        Assert.True(File.Exists(Path.Combine(folder, "pathway-shares.png")));
+        var trial = Directory.GetDirectories(Path.Combine(folder, "trials")).Order(StringComparer.Ordinal).Last();
+        foreach (var file in new[] { "shares.png", "marglik.png", "priors.csv", "shares.csv", "marglik.csv" })
+            Assert.True(File.Exists(Path.Combine(trial, file)), file);
+    }
+
+    [Fact]
     public void Study_usage_errors()
     {
         Assert.Equal(2, Run("study", "o5-train-sise"));

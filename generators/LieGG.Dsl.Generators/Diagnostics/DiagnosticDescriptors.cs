@@ -46,6 +46,15 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor CnnNeedsDigits = Rule("LGG2003", "CNN architecture needs 28×28 images",
         "[{0}] is built for 28×28 single-channel images but {1} gives inputs of shape [{2}]; use [Mnist]/[RotatedMnist] (or a dataset of 28×28 images) or an MLP", Data);
 
+    public static readonly DiagnosticDescriptor RelaxedNeedsPowerOfTwoCanvas = Rule("LGG2004", "Relaxed CNN needs a square power-of-two image",
+        "[RelaxedCnn] halves the image with stride-2 blocks down to 2×2 but {0} gives inputs of shape [{1}]; use square images whose side is a power of two ≥ 4, e.g. [QuadrantMnist(Canvas = 16)]", Data);
+
+    public static readonly DiagnosticDescriptor InvalidPathways = Rule("LGG2005", "Invalid pathway set",
+        "RelaxedCnn.Pathways = {0} {1}; use FC, FactoredFC or Conv alone, or FactoredFC | Conv (or FC | Conv)", Data);
+
+    public static readonly DiagnosticDescriptor QuadrantDigitDoesNotFit = Rule("LGG2006", "Digit does not fit a quadrant",
+        "[QuadrantMnist] with Canvas = {0} and DigitSize = {1}: {2}; {3}", Data);
+
     public static readonly DiagnosticDescriptor SpatialOnVectors = Rule("LGG3001", "Spatial prior on non-image data",
         "[SpatialPrior] acts on pixel coordinates but {0} gives inputs of shape [{1}]; use [GenericPrior(Dimension = …, Copies = …)] for vector data", Symmetry);
 
@@ -63,6 +72,12 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
         "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
+
+    public static readonly DiagnosticDescriptor LaplaceWithoutPriors = Rule("LGG4002", "Laplace on a model without per-tensor priors",
+        "[Laplace] learns the per-tensor prior precisions of an ELLA network but the architecture is [{0}]; declare [RelaxedCnn] or remove [Laplace]", Training);
+
+    public static readonly DiagnosticDescriptor LaplaceNeverSteps = Rule("LGG4003", "Laplace schedule never steps",
+        "[Laplace(BurnIn = {0})] with [Train(Epochs = {1})]: no hyperparameter step happens, so the priors keep their initial precision (plain MAP); make BurnIn smaller than Epochs", Training, DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor UnknownSweepTarget = Rule("LGG4101", "Unknown sweep target",
         "Sweep target '{0}' {1}; write \"Attribute.Property\" for an attribute of this study{2}", Training);

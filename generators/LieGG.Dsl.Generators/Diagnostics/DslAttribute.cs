@@ -112,6 +112,15 @@ internal static class RangeRules
         ["Dropout"] = new(0, 0.95, "a dropout rate from 0 to 0.95"),
         ["Pretrain.Layers"] = new(1, 63, "1 to 63 pre-trained layers (fewer than the MLP's hidden layers)"),
         ["Pretrain.Epochs"] = new(0, 1_000_000, "0 (as [Train]) to 1 000 000 epochs"),
+        ["Momentum"] = new(0, 0.9999, "a momentum from 0 to 0.9999 (below 1)"),
+        ["FinalLearningRate"] = new(0, 10, "a final learning rate from 0 to 10"),
+        ["Canvas"] = new(2, 1024, "a canvas of 2 to 1024 pixels"),
+        ["DigitSize"] = new(1, 512, "a digit size of 1 to 512 pixels"),
+        ["RelaxedCnn.Width"] = new(1, 256, "a width α from 1 to 256 (channels of the first block)"),
+        ["PriorPrecision"] = new(0, 1e12, "a prior precision in (0, 1e12]", ExclusiveMinimum: true),
+        ["BurnIn"] = new(0, 1_000_000, "0 to 1 000 000 epochs"),
+        ["Every"] = new(1, 1_000_000, "1 to 1 000 000 epochs between hyperparameter steps"),
+        ["Steps"] = new(1, 1_000_000, "1 to 1 000 000 Adam steps"),
     };
 
     /// <summary>The rule for Attribute.Property, or for the property name alone.</summary>

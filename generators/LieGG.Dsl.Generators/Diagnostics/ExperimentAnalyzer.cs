@@ -22,7 +22,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
+        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit,
+        LaplaceWithoutPriors, LaplaceNeverSteps, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings);
 
     public override void Initialize(AnalysisContext context)
@@ -110,6 +111,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (architecture is not null) CheckArchitecture(report, architecture, interfaces);
         if (architecture?.Name is "Cnn" or "P4Cnn" && data?.Shape is { } inputShape && !(inputShape is [28, 28] or [1, 28, 28]))
             report.At(architecture.Location, CnnNeedsDigits, architecture.Name, data.Source, string.Join(", ", inputShape));
+        if (architecture?.Name == "RelaxedCnn") CheckRelaxed(report, architecture, data);
+        if (attributes.FirstOrDefault(a => a.Name == "Laplace") is { } laplace) CheckLaplace(report, laplace, architecture, training);
         if (training is not null) CheckTraining(report, training, data);
         if (prior is not null) CheckPrior(report, prior, data);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
@@ -269,13 +272,57 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckDataset(Reporter report, DslAttribute dataset, RuntimeInterfaces interfaces)
     {
-        foreach (var property in new[] { "TrainCount", "ValidationCount", "TestCount", "Blur" }) report.Range(dataset, property);
+        foreach (var property in new[] { "TrainCount", "ValidationCount", "TestCount", "Blur", "Canvas", "DigitSize" }) report.Range(dataset, property);
+        if (dataset.Name == "QuadrantMnist")
+        {
+            int canvas = dataset.Named("Canvas")?.Value as int? ?? 16, digit = dataset.Named("DigitSize")?.Value as int? ?? 8;
+            if (canvas >= 2 && canvas % 2 != 0)
+                report.At(dataset.ArgumentLocation("Canvas"), QuadrantDigitDoesNotFit, canvas, digit, "an odd canvas has no four equal quadrants", "use an even Canvas");
+            else if (canvas >= 2 && digit >= 1 && digit > canvas / 2)
+                report.At(dataset.ArgumentLocation("DigitSize"), QuadrantDigitDoesNotFit, canvas, digit, $"the digit is larger than a {canvas / 2}-pixel quadrant", $"use DigitSize ≤ {canvas / 2} or a larger Canvas");
+        }
         if (dataset.Name == "Dataset")
         {
             report.TypeImplements(dataset, 0, interfaces.DatasetSource, "LieGG.Runtime.Experiments.IDatasetSource");
             if (dataset.Named("InputShape") is { } shape && (shape.Values.Length == 0 || shape.Values.Any(v => v.Value is not int n || n <= 0)))
                 report.At(dataset.ArgumentLocation("InputShape"), OutOfRange, dataset.Name, "InputShape", "{ " + string.Join(", ", shape.Values.Select(v => v.Value)) + " }", "one or more positive sizes, e.g. new[] { 28, 28 }");
         }
+    }
+
+    private static void CheckRelaxed(Reporter report, DslAttribute architecture, DatasetFacts? data)
+    {
+        report.Range(architecture, "PriorPrecision");
+        if (architecture.Named("Pathways") is { Kind: TypedConstantKind.Enum, Value: { } value })
+        {
+            int pathways = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+            const int fc = 1, factored = 2, conv = 4;
+            string? fault = pathways == 0 ? "names no pathway"
+                : (pathways & ~(fc | factored | conv)) != 0 ? "holds a value that is no pathway"
+                : (pathways & (fc | factored)) == (fc | factored) ? "holds both the dense and the factored FC pathway"
+                : null;
+            if (fault is not null) report.At(architecture.ArgumentLocation("Pathways"), InvalidPathways, pathways.ToString(System.Globalization.CultureInfo.InvariantCulture), fault);
+        }
+        if (data?.Shape is { } shape)
+        {
+            int? side = shape switch
+            {
+                [var h, var w] when h == w => h,
+                [1, var h, var w] when h == w => h,
+                _ => null,
+            };
+            if (side is not { } s || s < 4 || (s & (s - 1)) != 0)
+                report.At(architecture.Location, RelaxedNeedsPowerOfTwoCanvas, data.Source, string.Join(", ", shape));
+        }
+    }
+
+    private static void CheckLaplace(Reporter report, DslAttribute laplace, DslAttribute? architecture, DslAttribute? training)
+    {
+        foreach (var property in new[] { "BurnIn", "Every", "Steps", "LearningRate" }) report.Range(laplace, property);
+        if (architecture is not null && architecture.Name != "RelaxedCnn")
+            report.At(laplace.Location, LaplaceWithoutPriors, architecture.Name);
+        int burnIn = laplace.Named("BurnIn")?.Value as int? ?? 10, epochs = training?.Named("Epochs")?.Value as int? ?? 90;
+        if (training is not null && burnIn >= 0 && epochs >= 1 && Math.Max(burnIn, 1) > epochs)
+            report.At(laplace.Named("BurnIn") is null ? laplace.Location : laplace.ArgumentLocation("BurnIn"), LaplaceNeverSteps, burnIn, epochs);
     }
 
     private static void CheckArchitecture(Reporter report, DslAttribute architecture, RuntimeInterfaces interfaces)
@@ -286,7 +333,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckTraining(Reporter report, DslAttribute training, DatasetFacts? data)
     {
-        foreach (var property in new[] { "Epochs", "BatchSize", "LearningRate", "WeightDecay" }) report.Range(training, property);
+        foreach (var property in new[] { "Epochs", "BatchSize", "LearningRate", "WeightDecay", "Momentum", "FinalLearningRate" }) report.Range(training, property);
         if (data is null) return;
         var loss = training.EnumName("Loss");
         if (loss == "CrossEntropy" && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");
@@ -354,6 +401,9 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         {
             "O5Regression" => new("[O5Regression]", [10], 1, true),
             "Mnist" or "RotatedMnist" => new($"[{dataset.Name}]", [28, 28], 10, false),
+            "QuadrantMnist" => new("[QuadrantMnist]",
+                [dataset.Named("Canvas")?.Value as int? ?? 16, dataset.Named("Canvas")?.Value as int? ?? 16],
+                dataset.EnumName("Labels") == "DigitQuadrant" ? 40 : 10, false),
             _ => new(
                 $"[Dataset(typeof({(dataset.Data.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)?.Name}))]",
                 dataset.Named("InputShape") is { IsNull: false } shape ? shape.Values.Select(v => v.Value as int? ?? 0).ToArray() : null,

@@ -88,6 +88,25 @@ internal static class ExperimentEmitter
             w.Line("/// <summary>The same metrics for every hidden layer's normalised output.</summary>");
             w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Runtime}.Symmetry.LayerSymmetry> Layers => Raw.Layers!;");
         }
+        if (model.IsRelaxed)
+        {
+            string laplace = $"{Runtime}.Training.Laplace";
+            w.Line();
+            w.Line("/// <summary>Every parameter tensor's prior precision δ and effective number of parameters γ at the trained weights.</summary>");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{laplace}.TensorPriorResult> Priors => Raw.Laplace!.Tensors;");
+            w.Line();
+            w.Line("/// <summary>Per layer, the FC and CONV pathways' shares of its effective number of parameters.</summary>");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{laplace}.LayerShare> LayerShares => Raw.Laplace!.Layers;");
+            w.Line();
+            w.Line("/// <summary>The KFAC-Laplace negative log marginal likelihood per training sample at the trained weights and final priors.</summary>");
+            w.Line("public double NegativeLogMarginalLikelihood => Raw.Laplace!.Final;");
+            if (model.Laplace is not null)
+            {
+                w.Line();
+                w.Line("/// <summary>The marginal likelihood at every hyperparameter step.</summary>");
+                w.Line($"public global::System.Collections.Generic.IReadOnlyList<{laplace}.MarginalLikelihoodStep> MarginalLikelihoodHistory => Raw.Laplace!.History;");
+            }
+        }
         w.Line();
         w.Line("public int Seed => Raw.Seed;");
         w.Line();
@@ -121,6 +140,7 @@ internal static class ExperimentEmitter
         if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
         if (model.Analysis is { } analysis) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", With(analysis, Swept(analysis)).Arguments)},");
         if (model.Pretrain is { } pretrain) w.Line($"Pretrain = {Construct($"{Experiments}.PretrainSpec", With(pretrain, Swept(pretrain)).Arguments)},");
+        if (model.Laplace is { } laplace) w.Line($"Laplace = {Construct($"{Experiments}.LaplaceSpec", With(laplace, Swept(laplace)).Arguments)},");
     }
 
     private static string Dataset(AttributeModel attribute) => attribute.Name switch
@@ -128,6 +148,7 @@ internal static class ExperimentEmitter
         "O5Regression" => Construct($"{Experiments}.O5DatasetSpec", attribute.Arguments),
         "Mnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "false", attribute.Arguments)),
         "RotatedMnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "true", attribute.Arguments)),
+        "QuadrantMnist" => Construct($"{Experiments}.QuadrantMnistDatasetSpec", attribute.Arguments),
         _ => CustomDataset(attribute),
     };
 
@@ -144,6 +165,7 @@ internal static class ExperimentEmitter
         "MlpBudget" => Construct($"{Experiments}.MlpBudgetSpec", attribute.Arguments),
         "Cnn" => Construct($"{Experiments}.CnnSpec", attribute.Arguments),
         "P4Cnn" => Construct($"{Experiments}.P4CnnSpec", attribute.Arguments),
+        "RelaxedCnn" => Construct($"{Experiments}.RelaxedCnnSpec", attribute.Arguments),
         "BuildNetwork" => $"new {Experiments}.CustomModelSpec({SymbolDisplay.FormatLiteral(model.TypeName + ".BuildNetwork", quote: true)}, static context => BuildNetwork(context))",
         _ => $"{Experiments}.CustomModelSpec.FromFactory<{attribute.Find("factory")!.Literal}>()",
     };

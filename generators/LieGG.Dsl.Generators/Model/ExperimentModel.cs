@@ -64,7 +64,8 @@ internal sealed record ExperimentModel(
     AttributeModel? GroundTruth,
     AttributeModel? Analysis,
     StudyModel? Study = null,
-    AttributeModel? Pretrain = null)
+    AttributeModel? Pretrain = null,
+    AttributeModel? Laplace = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
     public bool IsComplete => ExperimentName.Length > 0 && (Study is null || Study.IsValid)
@@ -82,6 +83,9 @@ internal sealed record ExperimentModel(
         "Dataset" => Dataset.Find("Task")?.Literal == "global::LieGG.Dsl.TaskKind.Regression",
         _ => false,
     };
+
+    /// <summary>An ELLA network: its result carries priors, γ and pathway shares.</summary>
+    public bool IsRelaxed => Architecture?.Name == "RelaxedCnn";
 
     public bool IsLayerWise => Analysis?.Find("LayerWise")?.Literal == "true";
 }

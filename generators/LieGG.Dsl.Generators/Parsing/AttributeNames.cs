@@ -15,13 +15,14 @@ internal static class AttributeNames
 
     public const string ModelContext = "LieGG.Runtime.Experiments.ModelContext";
 
-    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "Dataset"];
-    public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Cnn", "P4Cnn", "Model"];
+    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "QuadrantMnist", "Dataset"];
+    public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Cnn", "P4Cnn", "RelaxedCnn", "Model"];
     public static readonly string[] Trainings = ["Train"];
     public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];
     public static readonly string[] GroundTruths = ["GroundTruth"];
     public static readonly string[] Analyses = ["Analysis"];
     public static readonly string[] Pretrainings = ["Pretrain"];
+    public static readonly string[] Laplaces = ["Laplace"];
 
     /// <summary>"LieGG.Dsl.MlpAttribute" → "Mlp"; null for attributes outside the DSL.</summary>
     public static string? ShortName(string? metadataName)

@@ -54,6 +54,7 @@ internal static class ExperimentParser
         groups.TryGetValue("groundTruth", out var groundTruth);
         groups.TryGetValue("analysis", out var analysis);
         groups.TryGetValue("pretrain", out var pretrain);
+        groups.TryGetValue("laplace", out var laplace);
         return new ExperimentModel(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
@@ -63,7 +64,8 @@ internal static class ExperimentParser
             description,
             dataset, architecture, training, prior, groundTruth, analysis,
             isStudy ? ParseStudy(type) : null,
-            pretrain);
+            pretrain,
+            laplace);
     }
 
     private static StudyModel ParseStudy(INamedTypeSymbol type)
@@ -155,6 +157,7 @@ internal static class ExperimentParser
         if (Array.IndexOf(AttributeNames.GroundTruths, shortName) >= 0) return "groundTruth";
         if (Array.IndexOf(AttributeNames.Analyses, shortName) >= 0) return "analysis";
         if (Array.IndexOf(AttributeNames.Pretrainings, shortName) >= 0) return "pretrain";
+        if (Array.IndexOf(AttributeNames.Laplaces, shortName) >= 0) return "laplace";
         return null;
     }
 

@@ -4,6 +4,8 @@ using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
+using LieGG.Runtime.Training.Laplace;
+using LieGG.Runtime.Models.Relaxed;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +20,11 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared seed (data, weights, batch order).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>A smoke-size run: ≤ 2 epochs, a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500 analysed samples, ≤ 20 bootstrap resamples.</summary>
+    /// <summary>
+    /// A smoke-size run: ≤ 2 epochs, a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500
+    /// analysed samples, ≤ 20 bootstrap resamples; ELLA networks take a hyperparameter step after every epoch with the
+    /// Monte-Carlo Fisher.
+    /// </summary>
     public bool Quick { get; init; }
 
     /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>
@@ -79,6 +85,9 @@ public sealed record ExperimentResult
 
     public IReadOnlyList<LayerSymmetry>? Layers { get; init; }
 
+    /// <summary>ELLA networks: learned (or fixed) prior precisions, γ per tensor, pathway shares per layer, marginal likelihood.</summary>
+    public LaplaceResult? Laplace { get; init; }
+
     /// <summary>The first analysed training input, for image priors (reports move it along the learned generators).</summary>
     public ExampleImage? Example { get; init; }
 
@@ -126,7 +135,7 @@ public static class ExperimentRunner
 
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
-        var (trainedModel, trained) = Train(spec, data, training, seed, epochProgress, cancellationToken);
+        var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken);
         using var model = trainedModel;
         double testMetric = Evaluation.Metric(model, data.Test, data.Task);
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
@@ -166,9 +175,32 @@ public static class ExperimentRunner
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,
+            Laplace = laplace,
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
         };
+    }
+
+    /// <summary>
+    /// <see cref="Train"/>, and for ELLA networks (<see cref="RelaxedNetwork"/>) the per-tensor Gaussian prior in every
+    /// batch loss, learned by Laplace marginal likelihood when the spec has <see cref="ExperimentSpec.Laplace"/>; their
+    /// priors, γ and shares are evaluated once more at the trained weights.
+    /// </summary>
+    public static (nn.Module<Tensor, Tensor> Model, TrainingResult Training, LaplaceResult? Laplace) TrainWithPriors(ExperimentSpec spec, IDataset data, TrainingOptions training, int seed,
+        bool quick = false, IProgress<EpochProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (spec.Architecture is not RelaxedCnnSpec relaxed)
+        {
+            if (spec.Laplace is not null)
+                throw new InvalidOperationException($"Experiment '{spec.Name}': [Laplace] learns the per-tensor priors of an ELLA network; declare [RelaxedCnn] or remove [Laplace].");
+            var (model, result) = Train(spec, data, training, seed, progress, cancellationToken);
+            return (model, result, null);
+        }
+        var network = (RelaxedNetwork)CreateModel(spec, data, seed);
+        var learning = spec.Laplace?.Options(quick);
+        var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));
+        var trained = Trainer.Fit(network, data, training, progress, cancellationToken, priors);
+        return (network, trained, priors.Summarize(cancellationToken));
     }
 
     /// <summary>Builds and trains the declared network (with its pre-training regime, if any); the caller owns the model.</summary>

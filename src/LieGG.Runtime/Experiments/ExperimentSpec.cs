@@ -1,6 +1,7 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 using TorchSharp;
@@ -30,6 +31,26 @@ public sealed record ExperimentSpec
 
     /// <summary>Pre-training of the first layers and the training regime (paper §5.4); null = end to end.</summary>
     public PretrainSpec? Pretrain { get; init; }
+
+    /// <summary>ELLA: learn the per-tensor prior precisions by Laplace marginal likelihood; null = MAP with fixed precisions.</summary>
+    public LaplaceSpec? Laplace { get; init; }
+}
+
+/// <summary>How ELLA's prior precisions are learned (see <see cref="Training.Laplace.LaplaceOptions"/>).</summary>
+public sealed record LaplaceSpec(int BurnIn = 10, int Every = 5, int Steps = 20, double LearningRate = 0.1, FisherKind Fisher = FisherKind.Exact)
+{
+    /// <summary>
+    /// The options a run uses; a quick (smoke-size) run steps after every epoch from the first and uses the Monte-Carlo
+    /// Fisher, one backward pass instead of one per class.
+    /// </summary>
+    public Training.Laplace.LaplaceOptions Options(bool quick) => new()
+    {
+        BurnIn = quick ? 1 : BurnIn,
+        Every = quick ? 1 : Every,
+        Steps = Steps,
+        LearningRate = LearningRate,
+        Fisher = quick ? FisherKind.MonteCarlo : Fisher,
+    };
 }
 
 /// <summary>Pre-train the first <paramref name="Layers"/> hidden layers with their own head, then train by <paramref name="Regime"/>.</summary>
@@ -83,6 +104,22 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int Va
             return RotatedMnist.FromRotatedImages(LabelledImages.Concat(amat.Select(path => AmatFile.Read(path)).ToList()), options);
         var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
         return Rotate ? RotatedMnist.Create(digits, options) : RotatedMnist.CreateUnrotated(digits, options);
+    }
+}
+
+/// <summary>ELLA's quadrant task (Table 1): digits in a seeded quadrant of a canvas, labelled by digit or digit + quadrant.</summary>
+public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask.Digit, int Canvas = 16, int DigitSize = 8, int TrainCount = 8000, int ValidationCount = 500, int TestCount = 1500) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Classification;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        return QuadrantMnist.Create(digits, new QuadrantMnistOptions
+        {
+            Seed = context.Seed, Task = Labels, Canvas = Canvas, DigitSize = DigitSize, TrainCount = train, ValidationCount = validation, TestCount = test,
+        });
     }
 }
 
@@ -156,6 +193,27 @@ internal static class PaperCnnInput
     {
         if (context.InputShape is not ([PaperCnn.InputSize, PaperCnn.InputSize] or [1, PaperCnn.InputSize, PaperCnn.InputSize]))
             throw new InvalidOperationException($"{attribute} is built for 28×28 single-channel images but the data has inputs of shape [{string.Join(", ", context.InputShape)}].");
+    }
+}
+
+/// <summary>
+/// ELLA's network of relaxed blocks (<see cref="RelaxedNetwork"/>) of width α = <paramref name="Width"/>; every
+/// parameter tensor carries a Gaussian prior of precision <paramref name="PriorPrecision"/> (learned with [Laplace]).
+/// </summary>
+public sealed record RelaxedCnnSpec(int Width = 4, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = 1.0) : ArchitectureSpec
+{
+    public override nn.Module<Tensor, Tensor> Create(ModelContext context)
+    {
+        int canvas = context.InputShape switch
+        {
+            [var h, var w] when h == w => h,
+            [1, var h, var w] when h == w => h,
+            _ => throw new InvalidOperationException($"[RelaxedCnn] needs square single-channel images but the data has inputs of shape [{string.Join(", ", context.InputShape)}]."),
+        };
+        if (!RelaxedNetwork.IsValidCanvas(canvas))
+            throw new InvalidOperationException($"[RelaxedCnn] halves the image with stride-2 blocks down to 2×2, so its side must be a power of two ≥ 4, not {canvas}; use [QuadrantMnist(Canvas = 16)] or 32.");
+        torch.manual_seed(context.Seed);
+        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways);
     }
 }
 

@@ -31,6 +31,8 @@ public static class ReportPlots
         };
         if (symmetry.Bias is { } bias) images["bias.png"] = Bias(bias, symmetry.Algebra ?? "ground truth");
         if (prior is not null && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
+        if (result.Laplace is { } laplace)
+            foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
         return images;
     }
 

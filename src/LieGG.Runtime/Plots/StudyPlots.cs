@@ -23,9 +23,45 @@ public static class StudyPlots
             if (study.Rows.Any(r => r.LayerMinBias?.Any(b => b is not null) == true))
                 figures["layers-bias.png"] = Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false);
         }
+        if (study.Rows.Any(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true))
+            figures["pathway-shares.png"] = PathwayShares(study);
         if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && Reports.ReportWriter.SpatialPriorOf(trials[0]) is { } prior)
             figures["flows.png"] = Flows(study.Study, trials, prior);
         return figures;
+    }
+
+    /// <summary>
+    /// ELLA: the FC pathway's share of each layer's effective parameters, one group of bars per layer and one bar per
+    /// relaxed trial group (mean over seeds), so the layers that stayed convolutional stand out.
+    /// </summary>
+    private static byte[] PathwayShares(StudyResult study)
+    {
+        var plot = ReportPlots.NewPlot($"{study.Study}: which layers kept FC weight (mean over seeds)");
+        var groups = study.Rows.Where(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true)
+            .GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
+        var palette = new ScottPlot.Palettes.Category10();
+        double width = 0.8 / groups.Count;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var rows = groups[g].ToList();
+            int layers = rows.Min(r => r.LayerFcShare!.Count);
+            var color = palette.GetColor(g);
+            var bars = Enumerable.Range(0, layers).Select(l => new Bar
+            {
+                Position = l + 1 - 0.4 + width * (g + 0.5),
+                Value = rows.Average(r => r.LayerFcShare![l]),
+                FillColor = color,
+                Size = width * 0.95,
+            }).ToList();
+            plot.Add.Bars(bars);
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g].Key, FillColor = color });
+        }
+        plot.ShowLegend(Edge.Right);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.SetLimits(0.4, study.Rows.Max(r => r.LayerFcShare?.Count ?? 0) + 0.6, 0, 1.05);
+        plot.XLabel("layer (input → output)");
+        plot.YLabel("FC share of γ");
+        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
     }
 
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>

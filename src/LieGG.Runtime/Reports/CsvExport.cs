@@ -30,6 +30,23 @@ public static class CsvExport
             training.Append(epoch.Epoch).Append(',').Append(N(epoch.TrainLoss)).Append(',').Append(N(epoch.ValidationMetric)).Append(',').Append(N(epoch.Seconds)).Append('\n');
         tables["training.csv"] = training.ToString();
 
+        if (result.Laplace is { } laplace)
+        {
+            var priors = new StringBuilder("tensor,layer,pathway,is_bias,parameters,precision,effective_parameters,squared_norm\n");
+            foreach (var t in laplace.Tensors)
+                priors.Append('"').Append(t.Name).Append("\",").Append(t.Layer + 1).Append(',').Append(t.Pathway).Append(',').Append(t.IsBias ? "true" : "false").Append(',')
+                      .Append(t.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(t.Precision)).Append(',').Append(N(t.EffectiveParameters)).Append(',').Append(N(t.SquaredNorm)).Append('\n');
+            tables["priors.csv"] = priors.ToString();
+            var shares = new StringBuilder("layer,fc_share,conv_share,effective_parameters\n");
+            foreach (var l in laplace.Layers)
+                shares.Append(l.Layer + 1).Append(',').Append(N(l.FcShare)).Append(',').Append(N(l.ConvShare)).Append(',').Append(N(l.EffectiveParameters)).Append('\n');
+            tables["shares.csv"] = shares.ToString();
+            var history = new StringBuilder("epoch,neg_log_marglik_before,neg_log_marglik,train_nll,seconds\n");
+            foreach (var h in laplace.History)
+                history.Append(h.Epoch).Append(',').Append(N(h.Before)).Append(',').Append(N(h.NegativeLogMarginalLikelihood)).Append(',').Append(N(h.NegativeLogLikelihood)).Append(',').Append(N(h.Seconds)).Append('\n');
+            tables["marglik.csv"] = history.ToString();
+        }
+
         if (result.Layers is { Count: > 0 } layers)
         {
             var csv = new StringBuilder("layer,variance,relative_variance,min_bias,gap_ratio,closure_residual\n");

@@ -84,6 +84,8 @@ public static class MarkdownReport
             md.Append('\n');
         }
 
+        if (result.Laplace is { } laplace) Laplace(md, laplace, format, images);
+
         md.Append("## Training\n\n");
         Image(md, images, "training.png", "training curves");
         md.Append($"Best epoch {result.Training.BestEpoch} of {result.Epochs} (validation {result.Training.ValidationMetricName} {format.Number(result.Training.BestValidationMetric)}).");
@@ -125,6 +127,37 @@ public static class MarkdownReport
         Line("architecture", r => r.Settings.Architecture);
         if (records.Select(r => r.Settings.Architecture).Distinct().Count() > 1) md.Append('\n').Append(AcrossNetworksNote).Append('\n');
         return md.ToString();
+    }
+
+    private static void Laplace(StringBuilder md, Training.Laplace.LaplaceResult laplace, ReportFormat format, IReadOnlyCollection<string> images)
+    {
+        md.Append("## Priors and pathways (ELLA)\n\n");
+        md.Append(laplace.Learned
+            ? $"Prior precisions learned per tensor by the KFAC Laplace marginal likelihood ({laplace.Fisher} Fisher). "
+            : "MAP: prior precisions fixed; the marginal likelihood and γ are evaluated at the trained weights for comparison. ");
+        md.Append("−log marginal likelihood per training sample at the end: ").Append(format.Number(laplace.Final)).Append(".\n\n");
+        Image(md, images, "shares.png", "pathway shares per layer");
+        md.Append("| layer | FC share | CONV share | γ (effective parameters) |\n|---|---|---|---|\n");
+        foreach (var layer in laplace.Layers)
+            md.Append("| ").Append(layer.Layer + 1).Append(" | ").Append(format.Number(layer.FcShare)).Append(" | ").Append(format.Number(layer.ConvShare)).Append(" | ").Append(format.Number(layer.EffectiveParameters)).Append(" |\n");
+        md.Append("| mean | ").Append(format.Number(laplace.MeanFcShare)).Append(" | ").Append(format.Number(laplace.MeanConvShare)).Append(" | |\n\n");
+        if (laplace.History.Count > 0)
+        {
+            Image(md, images, "marglik.png", "marginal likelihood over training");
+            md.Append("| epoch | −log ML / N before | after | training NLL / N |").Append(format.IncludeMachineFacts ? " seconds |" : "").Append("\n|---|---|---|---|").Append(format.IncludeMachineFacts ? "---|" : "").Append('\n');
+            foreach (var step in laplace.History)
+            {
+                md.Append("| ").Append(step.Epoch).Append(" | ").Append(format.Number(step.Before)).Append(" | ").Append(format.Number(step.NegativeLogMarginalLikelihood)).Append(" | ").Append(format.Number(step.NegativeLogLikelihood)).Append(" |");
+                if (format.IncludeMachineFacts) md.Append(' ').Append(format.Number(step.Seconds)).Append(" |");
+                md.Append('\n');
+            }
+            md.Append('\n');
+        }
+        md.Append("| tensor | parameters | δ | γ | ‖θ‖² |\n|---|---|---|---|---|\n");
+        foreach (var t in laplace.Tensors)
+            md.Append("| ").Append(t.Name).Append(" | ").Append(t.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" | ").Append(format.Number(t.Precision))
+              .Append(" | ").Append(format.Number(t.EffectiveParameters)).Append(" | ").Append(format.Number(t.SquaredNorm)).Append(" |\n");
+        md.Append("\nPer-tensor figures: `priors.csv`, `shares.csv`").Append(laplace.History.Count > 0 ? ", `marglik.csv`" : "").Append(".\n\n");
     }
 
     private static void Row(StringBuilder md, string name, string value) => md.Append("| ").Append(name).Append(" | ").Append(value.Replace("|", "\\|")).Append(" |\n");

@@ -21,7 +21,7 @@ public sealed record ExperimentSettings(string Dataset, string Architecture, str
             return new(
                 spec.Dataset.ToString(),
                 spec.Architecture.ToString(),
-                $"epochs {result.Epochs}, batch {spec.Training.BatchSize}, lr {spec.Training.LearningRate:G4}, weight decay {spec.Training.WeightDecay:G4}, loss {spec.Training.ResolveLoss(result.Task)}, seed {result.Seed}, select best {spec.Training.SelectBest}",
+                TrainingDescription(spec, result),
                 spec.Prior.Description,
                 spec.GroundTruth?.ToString(),
                 spec.Analysis.ToString());
@@ -30,6 +30,19 @@ public sealed record ExperimentSettings(string Dataset, string Architecture, str
         {
             CultureInfo.CurrentCulture = culture;
         }
+    }
+
+    private static string TrainingDescription(ExperimentSpec spec, ExperimentResult result)
+    {
+        var t = spec.Training;
+        var text = $"epochs {result.Epochs}, batch {t.BatchSize}, lr {t.LearningRate:G4}, weight decay {t.WeightDecay:G4}, loss {t.ResolveLoss(result.Task)}, seed {result.Seed}, select best {t.SelectBest}";
+        if (t.Optimizer != LieGG.Dsl.Optimizer.Adam) text += $", optimizer {t.Optimizer} (momentum {t.Momentum:G4})";
+        if (t.Schedule != LieGG.Dsl.LearningRateSchedule.Constant) text += $", schedule {t.Schedule} to {t.FinalLearningRate:G4}";
+        if (spec.Laplace is { } laplace)
+            text += $", priors learned by Laplace marginal likelihood (burn-in {laplace.BurnIn}, every {laplace.Every}, {laplace.Steps} Adam steps at lr {laplace.LearningRate:G4}, {laplace.Fisher} Fisher)";
+        else if (spec.Architecture is RelaxedCnnSpec relaxed)
+            text += $", MAP with fixed prior precision {relaxed.PriorPrecision:G4}";
+        return text;
     }
 }
 

@@ -18,7 +18,10 @@ public sealed record TrialRow(
     long Parameters,
     double WallSeconds,
     IReadOnlyList<double>? LayerVariance = null,
-    IReadOnlyList<double?>? LayerMinBias = null)
+    IReadOnlyList<double?>? LayerMinBias = null,
+    double? FcShare = null,
+    double? NegativeLogMarginalLikelihood = null,
+    IReadOnlyList<double>? LayerFcShare = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -31,7 +34,10 @@ public sealed record TrialRow(
         record.Result.Parameters,
         record.Result.Timings.TotalSeconds,
         record.Result.Layers?.Select(l => l.Symmetry.Variance).ToList(),
-        record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList());
+        record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList(),
+        record.Result.Laplace?.MeanFcShare,
+        record.Result.Laplace?.Final,
+        record.Result.Laplace?.Layers.Select(l => l.FcShare).ToList());
 
     public double Value(Metric metric) => metric switch
     {
@@ -123,8 +129,10 @@ public static class StudyReport
         if (groups.Any(g => g.Count() > 1))
         {
             bool accuracy = metric == "accuracy";
+            bool ella = study.Rows.Any(r => r.FcShare is not null);
             md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |")
-              .Append(" variance | min bias | relative variance |\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|\n");
+              .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) | −log ML / N |" : "")
+              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|").Append(ella ? "---|---|" : "").Append('\n');
             string MeanStd(IEnumerable<double> values, double scale = 1)
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
@@ -138,7 +146,9 @@ public static class StudyReport
                 md.Append("| ").Append(string.Join(" | ", rows[0].Trial.Parameters.Select(p => p.Value))).Append(" | ").Append(rows.Count).Append(" | ").Append(MeanStd(rows.Select(r => r.TestMetric)));
                 if (accuracy) md.Append(" | ").Append(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
                 md.Append(" | ").Append(MeanStd(rows.Select(r => r.Variance))).Append(" | ").Append(MeanStd(rows.Select(r => r.MinBias ?? double.NaN)))
-                  .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |\n");
+                  .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |");
+                if (ella) md.Append(' ').Append(MeanStd(rows.Select(r => r.FcShare ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN))).Append(" |");
+                md.Append('\n');
             }
             md.Append("\nMean ± sample standard deviation over the seeds.\n");
             if (parameters.SequenceEqual(["Experiment"]) && groups.Count > 1)
@@ -163,12 +173,13 @@ public static class StudyReport
     public static string Csv(StudyResult study)
     {
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
-        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds\n");
+        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik\n");
         static string N(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var row in study.Rows)
             csv.Append(row.Trial.Index).Append(',').Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + ","))).Append(row.Trial.Seed).Append(',')
                .Append(N(row.TestMetric)).Append(',').Append(N(row.Variance)).Append(',').Append(N(row.MinBias)).Append(',').Append(N(row.RelativeVariance)).Append(',')
-               .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append('\n');
+               .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append(',')
+               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append('\n');
         return csv.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Models.Relaxed;
 using TorchSharp;
@@ -21,9 +22,13 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     private readonly double[] firstMoment, secondMoment;
     private int adamSteps;
 
+    private readonly FisherKind evaluationFisher;
+
     /// <param name="learning">Null: MAP with the precisions fixed at <paramref name="initialPrecision"/>.</param>
-    public LaplaceTraining(RelaxedNetwork model, DataSplit train, LaplaceOptions? learning, double initialPrecision = 1.0, int seed = 0)
+    /// <param name="evaluationFisher">The Fisher of the final evaluation (<see cref="Summarize"/>); null = the learning's, else exact.</param>
+    public LaplaceTraining(RelaxedNetwork model, DataSplit train, LaplaceOptions? learning, double initialPrecision = 1.0, int seed = 0, FisherKind? evaluationFisher = null)
     {
+        this.evaluationFisher = evaluationFisher ?? learning?.Fisher ?? FisherKind.Exact;
         learning?.Validate();
         this.model = model;
         this.train = train;
@@ -52,7 +57,7 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     }
 
     /// <summary>Fits KFAC on the training split at the current weights and returns the marginal likelihood in ρ.</summary>
-    public LaplaceEvidence Evidence(LieGG.Dsl.FisherKind fisher, CancellationToken cancellationToken = default)
+    public LaplaceEvidence Evidence(FisherKind fisher, CancellationToken cancellationToken = default)
     {
         using var factors = KfacFactors.Fit(model, train, fisher, learning?.KfacBatchSize ?? 500, sampler, cancellationToken);
         return LaplaceEvidence.From(factors, Priors);
@@ -61,7 +66,7 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     /// <summary>The final evaluation: δ, γ, shares and M at the trained weights.</summary>
     public LaplaceResult Summarize(CancellationToken cancellationToken = default)
     {
-        var fisher = learning?.Fisher ?? LieGG.Dsl.FisherKind.Exact;
+        var fisher = evaluationFisher;
         var evidence = Evidence(fisher, cancellationToken);
         var gammas = evidence.EffectiveParameters(Priors.LogPrecisions);
         var tensors = Priors.Tensors.Select((t, i) => new TensorPriorResult(t.Name, t.Layer, t.Pathway, t.IsBias, t.Count, Priors.Precision(i), gammas[i], evidence.SquaredNorms[i])).ToList();
