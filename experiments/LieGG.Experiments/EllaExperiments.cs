@@ -3,17 +3,20 @@ using LieGG.Dsl;
 namespace LieGG.Experiments;
 
 // ELLA (van der Ouderaa, Immer & van der Wilk 2023), Table 1 at CPU scale: 8×8 digits in a seeded quadrant of a 16×16
-// canvas, width α = 4 (six relaxed blocks down to 2×2), SGD (momentum 0.9, learning rate 0.1 — ELLA's 0.01 barely moves
-// these deep unnormalised networks in 30 epochs) with a cosine schedule, 8000 training
-// digits. "digit" is translation-invariant; "digit, quadrant" (40 classes) is not. MAP keeps every prior precision
-// at 1 (weight decay 1/N); Laplace learns one per tensor by KFAC marginal likelihood after a burn-in. LieGG then
-// measures each trained network's infinitesimal symmetries on the canvas: rotations and translations (se(2)).
+// canvas, width α = 4 (six relaxed blocks down to 2×2), 8000 training digits, 50 epochs of SGD (momentum 0.9, batch 128,
+// learning rate 0.1 cosine-annealed to 1e-6; ELLA's 0.01 barely moves these deep unnormalised networks in 50 epochs).
+// "digit" is translation-invariant; "digit, quadrant" (40 classes) is not. MAP keeps every prior precision at 1
+// (weight decay 1/N); Laplace learns one per tensor by the KFAC marginal likelihood (exact Fisher) every 5 epochs after a
+// burn-in of 5. The learned F-FC + CONV networks start with their FC weights at a tenth of ELLA's initialisation: with
+// ELLA's own they were still mostly FC after 30 epochs (85–89 % on the digit task, −log ML 1.75–1.92 per sample); the
+// smaller start reached 95 % with −log ML 0.72 in the same 30 epochs, and keeps FC weight only where the task needs it.
+// LieGG then measures each trained network's infinitesimal symmetries on the canvas against se(2).
 
 /// <summary>Dense FC network, MAP, digit task.</summary>
 [Experiment("ella-digit-map-fc", Description = "ELLA Table 1: dense FC network, MAP, digit task (16×16 quadrant canvas)")]
 [QuadrantMnist(Labels = QuadrantTask.Digit)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.FC)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
 [Analysis(Samples = 1000, Bootstrap = 50)]
@@ -23,7 +26,7 @@ public partial class EllaDigitMapFc;
 [Experiment("ella-digit-map-conv", Description = "ELLA Table 1: CONV network, MAP, digit task")]
 [QuadrantMnist(Labels = QuadrantTask.Digit)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
 [Analysis(Samples = 1000, Bootstrap = 50)]
@@ -33,7 +36,7 @@ public partial class EllaDigitMapConv;
 [Experiment("ella-digit-laplace-fc", Description = "ELLA Table 1: dense FC network, Laplace-learned priors, digit task")]
 [QuadrantMnist(Labels = QuadrantTask.Digit)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.FC)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
@@ -44,7 +47,7 @@ public partial class EllaDigitLaplaceFc;
 [Experiment("ella-digit-laplace-conv", Description = "ELLA Table 1: CONV network, Laplace-learned priors, digit task")]
 [QuadrantMnist(Labels = QuadrantTask.Digit)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
@@ -54,8 +57,8 @@ public partial class EllaDigitLaplaceConv;
 /// <summary>Relaxed F-FC + CONV layers whose priors are learned: each layer chooses how much to stay convolutional. Digit task.</summary>
 [Experiment("ella-digit-learned", Description = "ELLA Table 1: learned F-FC + CONV layers, digit task")]
 [QuadrantMnist(Labels = QuadrantTask.Digit)]
-[RelaxedCnn(Width = 4, Pathways = Pathways.FactoredFC | Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[RelaxedCnn(Width = 4, Pathways = Pathways.FactoredFC | Pathways.Conv, FcInitScale = 0.1)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
@@ -66,7 +69,7 @@ public partial class EllaDigitLearned;
 [Experiment("ella-quadrant-map-fc", Description = "ELLA Table 1: dense FC network, MAP, digit + quadrant task")]
 [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.FC)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
 [Analysis(Samples = 1000, Bootstrap = 50)]
@@ -76,7 +79,7 @@ public partial class EllaQuadrantMapFc;
 [Experiment("ella-quadrant-map-conv", Description = "ELLA Table 1: CONV network, MAP, digit + quadrant task")]
 [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
 [Analysis(Samples = 1000, Bootstrap = 50)]
@@ -86,7 +89,7 @@ public partial class EllaQuadrantMapConv;
 [Experiment("ella-quadrant-laplace-fc", Description = "ELLA Table 1: dense FC network, Laplace-learned priors, digit + quadrant task")]
 [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.FC)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
@@ -97,7 +100,7 @@ public partial class EllaQuadrantLaplaceFc;
 [Experiment("ella-quadrant-laplace-conv", Description = "ELLA Table 1: CONV network, Laplace-learned priors, digit + quadrant task")]
 [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant)]
 [RelaxedCnn(Width = 4, Pathways = Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]
@@ -107,8 +110,8 @@ public partial class EllaQuadrantLaplaceConv;
 /// <summary>Learned F-FC + CONV layers, digit-and-quadrant task: the layers that must see the quadrant should keep FC weight.</summary>
 [Experiment("ella-quadrant-learned", Description = "ELLA Table 1: learned F-FC + CONV layers, digit + quadrant task")]
 [QuadrantMnist(Labels = QuadrantTask.DigitQuadrant)]
-[RelaxedCnn(Width = 4, Pathways = Pathways.FactoredFC | Pathways.Conv)]
-[Train(Epochs = 30, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
+[RelaxedCnn(Width = 4, Pathways = Pathways.FactoredFC | Pathways.Conv, FcInitScale = 0.1)]
+[Train(Epochs = 50, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, Momentum = 0.9, Schedule = LearningRateSchedule.Cosine, SelectBest = false, Seed = 2023)]
 [Laplace(BurnIn = 5, Every = 5, Steps = 20, LearningRate = 0.1)]
 [SpatialPrior(Affine = true)]
 [GroundTruth(Group.SE2)]

@@ -259,6 +259,12 @@ public sealed class RelaxedCnnAttribute : Attribute
 
     /// <summary>The prior precision δ every tensor starts with (MAP: keeps); δ = 1 is weight decay 1/N.</summary>
     public double PriorPrecision { get; set; } = 1.0;
+
+    /// <summary>
+    /// Scales the FC pathway's initial weights (dense, or each of the factored U and V); 1 = ELLA's initialisation.
+    /// Below 1 the network starts nearly convolutional and keeps FC weight only where the data ask for it.
+    /// </summary>
+    public double FcInitScale { get; set; } = 1.0;
 }
 
 /// <summary>

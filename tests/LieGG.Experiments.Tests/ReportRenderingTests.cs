@@ -67,6 +67,45 @@ public sealed class ReportRenderingTests
         return RunRecord.Create(spec, result, new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     }
 
+    /// <summary>The fixed record as an ELLA run: hand-written priors, shares and marginal-likelihood history.</summary>
+    internal static RunRecord FixedEllaRecord()
+    {
+        var record = FixedRecord(layerWise: false);
+        var laplace = new LieGG.Runtime.Training.Laplace.LaplaceResult(
+            Learned: true,
+            Fisher: FisherKind.Exact,
+            History: [new(5, 3.1, 2.75, 1.75, 17.4), new(10, 2.58, 2.41, 0.686, 20.7)],
+            Tensors:
+            [
+                new("block 1 f-fc U weight", 0, LieGG.Runtime.Models.Relaxed.PathwayKind.FactoredFC, false, 1024, 5.08, 581, 114),
+                new("block 1 f-fc U bias", 0, LieGG.Runtime.Models.Relaxed.PathwayKind.FactoredFC, true, 4, 9800, 0.571, 9.5e-8),
+                new("block 1 conv weight", 0, LieGG.Runtime.Models.Relaxed.PathwayKind.Conv, false, 36, 1.1, 24.3, 22),
+                new("head 1 weight", 1, LieGG.Runtime.Models.Relaxed.PathwayKind.Head, false, 4096, 9.34, 312, 33.5),
+            ],
+            Layers: [new(0, 581.571 / 605.871, 24.3 / 605.871, 605.871)],
+            Final: 2.41);
+        return record with { Result = record.Result with { Experiment = "ella-demo", Laplace = laplace } };
+    }
+
+    [Fact]
+    public void Snapshot_form_of_an_ella_report_matches()
+        => TextSnapshot.Match(MarkdownReport.Render(FixedEllaRecord(), ReportFormat.Snapshot, ["shares.png", "marglik.png"]), "EllaReportSnapshot");
+
+    [Fact]
+    public void Ella_results_round_trip_and_get_their_figures_and_tables()
+    {
+        var record = FixedEllaRecord();
+        Assert.Equal(record.ToJson(), RunRecord.FromJson(record.ToJson()).ToJson());
+        Assert.Contains("\"pathway\": \"FactoredFC\"", record.ToJson());
+        var figures = ReportPlots.Render(record, new SpatialPrior());
+        Assert.Contains("shares.png", figures.Keys);
+        Assert.Contains("marglik.png", figures.Keys);
+        var tables = CsvExport.Tables(record);
+        Assert.Equal("layer,fc_share,conv_share,effective_parameters", tables["shares.csv"].Split('\n')[0]);
+        Assert.Equal(5, tables["priors.csv"].Trim().Split('\n').Length);
+        Assert.StartsWith("5,3.1,2.75,1.75,17.4", tables["marglik.csv"].Split('\n')[1]);
+    }
+
     [Fact]
     public void Snapshot_form_of_a_report_matches()
         => TextSnapshot.Match(MarkdownReport.Render(FixedRecord(), ReportFormat.Snapshot, ["spectrum.png", "bias.png", "generators.png", "flow.png", "training.png"]), "ReportSnapshot");

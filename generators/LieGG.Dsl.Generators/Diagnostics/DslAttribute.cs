@@ -118,6 +118,7 @@ internal static class RangeRules
         ["DigitSize"] = new(1, 512, "a digit size of 1 to 512 pixels"),
         ["RelaxedCnn.Width"] = new(1, 256, "a width α from 1 to 256 (channels of the first block)"),
         ["PriorPrecision"] = new(0, 1e12, "a prior precision in (0, 1e12]", ExclusiveMinimum: true),
+        ["FcInitScale"] = new(0, 100, "a scale in (0, 100]", ExclusiveMinimum: true),
         ["BurnIn"] = new(0, 1_000_000, "0 to 1 000 000 epochs"),
         ["Every"] = new(1, 1_000_000, "1 to 1 000 000 epochs between hyperparameter steps"),
         ["Steps"] = new(1, 1_000_000, "1 to 1 000 000 Adam steps"),

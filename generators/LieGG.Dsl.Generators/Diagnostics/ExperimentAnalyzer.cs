@@ -292,6 +292,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     private static void CheckRelaxed(Reporter report, DslAttribute architecture, DatasetFacts? data)
     {
         report.Range(architecture, "PriorPrecision");
+        report.Range(architecture, "FcInitScale");
         if (architecture.Named("Pathways") is { Kind: TypedConstantKind.Enum, Value: { } value })
         {
             int pathways = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -200,7 +200,8 @@ internal static class PaperCnnInput
 /// ELLA's network of relaxed blocks (<see cref="RelaxedNetwork"/>) of width α = <paramref name="Width"/>; every
 /// parameter tensor carries a Gaussian prior of precision <paramref name="PriorPrecision"/> (learned with [Laplace]).
 /// </summary>
-public sealed record RelaxedCnnSpec(int Width = 4, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = 1.0) : ArchitectureSpec
+/// <param name="FcInitScale">Scales the FC pathway's initial weights (1 = ELLA's initialisation).</param>
+public sealed record RelaxedCnnSpec(int Width = 4, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = 1.0, double FcInitScale = 1.0) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -213,7 +214,7 @@ public sealed record RelaxedCnnSpec(int Width = 4, Pathways Pathways = Pathways.
         if (!RelaxedNetwork.IsValidCanvas(canvas))
             throw new InvalidOperationException($"[RelaxedCnn] halves the image with stride-2 blocks down to 2×2, so its side must be a power of two ≥ 4, not {canvas}; use [QuadrantMnist(Canvas = 16)] or 32.");
         torch.manual_seed(context.Seed);
-        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways);
+        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways, FcInitScale);
     }
 }
 

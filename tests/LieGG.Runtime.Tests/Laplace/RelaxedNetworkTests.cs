@@ -87,6 +87,22 @@ public sealed class RelaxedNetworkTests
         Assert.True(MaxDifference(expected, factored.forward(x)) < 1e-5);
     }
 
+    [Theory]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv)]
+    [InlineData(Pathways.FC | Pathways.Conv)]
+    public void Fc_init_scale_scales_only_the_fc_pathway_weights(Pathways pathways)
+    {
+        torch.manual_seed(3);
+        using var reference = new RelaxedNetwork(8, 2, 10, pathways);
+        torch.manual_seed(3);
+        using var scaled = new RelaxedNetwork(8, 2, 10, pathways, fcInitScale: 0.25);
+        foreach (var (a, b) in reference.Sites.Zip(scaled.Sites))
+        {
+            double factor = a.Pathway is PathwayKind.FC or PathwayKind.FactoredFC ? 0.25 : 1;
+            Assert.True(MaxDifference(a.Weight * factor, b.Weight) < 1e-7, a.Name);
+        }
+    }
+
     [Fact]
     public void Block_shapes_follow_ellas_pattern_down_to_two_by_two()
     {

@@ -14,13 +14,15 @@ public sealed class DensePathway : nn.Module<Tensor, Tensor>
     private readonly Parameter bias;
     private readonly int outChannels;
 
-    public DensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer) : base(nameof(DensePathway))
+    /// <param name="initScale">Multiplies the initial weights; 1 = PyTorch's default initialisation.</param>
+    public DensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(DensePathway))
     {
         OutputSize = inputSize / stride;
         this.outChannels = outChannels;
         int fanIn = inChannels * inputSize * inputSize;
         weight = new Parameter(torch.empty(outChannels * OutputSize * OutputSize, fanIn));
         nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
+        using (torch.no_grad()) weight.mul_(initScale);
         bias = new Parameter(torch.zeros(outChannels * OutputSize * OutputSize));
         RegisterComponents();
         Site = new DenseSite(this, layer);

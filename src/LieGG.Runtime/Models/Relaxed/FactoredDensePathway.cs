@@ -21,7 +21,8 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
     private readonly Parameter u, uBias, v, vBias;
     private readonly int inChannels, outChannels, inputPositions;
 
-    public FactoredDensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer) : base(nameof(FactoredDensePathway))
+    /// <param name="initScale">Multiplies U's and V's initial bounds (so the initial map V·U by its square); 1 = ELLA's initialisation.</param>
+    public FactoredDensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(FactoredDensePathway))
     {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
@@ -32,7 +33,7 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
         v = new Parameter(torch.empty(outputPositions, outChannels * inChannels));
         using (torch.no_grad())
         {
-            double uBound = Math.Sqrt(3.0 / inputPositions), vBound = Math.Sqrt(3.0 / inChannels);
+            double uBound = initScale * Math.Sqrt(3.0 / inputPositions), vBound = initScale * Math.Sqrt(3.0 / inChannels);
             u.uniform_(-uBound, uBound);
             v.uniform_(-vBound, vBound);
         }

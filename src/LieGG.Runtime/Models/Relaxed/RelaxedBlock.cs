@@ -16,19 +16,20 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
 
-    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer) : base(nameof(RelaxedBlock))
+    /// <param name="fcInitScale">Scales the FC pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
+    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0) : base(nameof(RelaxedBlock))
     {
         RelaxedNetwork.ValidatePathways(kinds);
         var sites = new List<KfacSite>();
         if (kinds.HasFlag(Pathways.FC))
         {
-            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(dense);
             sites.Add(dense.Site);
         }
         if (kinds.HasFlag(Pathways.FactoredFC))
         {
-            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(factored);
             sites.Add(factored.USite);
             sites.Add(factored.VSite);

@@ -16,12 +16,17 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
     private readonly KfacLinear hidden;
     private readonly KfacLinear output;
 
-    public RelaxedNetwork(int canvas, int width, int classes, Pathways pathways) : base(nameof(RelaxedNetwork))
+    /// <param name="fcInitScale">
+    /// Scales the initial weights of the FC pathway (dense, or each of the factored U and V); 1 = ELLA's initialisation.
+    /// Below 1 a relaxed network starts nearly convolutional and keeps FC weight only where the data ask for it.
+    /// </param>
+    public RelaxedNetwork(int canvas, int width, int classes, Pathways pathways, double fcInitScale = 1.0) : base(nameof(RelaxedNetwork))
     {
+        if (!(fcInitScale > 0) || double.IsInfinity(fcInitScale)) throw new ArgumentOutOfRangeException(nameof(fcInitScale), fcInitScale, "FcInitScale must be positive and finite.");
         ValidatePathways(pathways);
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "Width α must be at least 1.");
         Shapes = BlockShapes(canvas, width);
-        for (int i = 0; i < Shapes.Count; i++) blocks.Add(new RelaxedBlock(Shapes[i], pathways, i));
+        for (int i = 0; i < Shapes.Count; i++) blocks.Add(new RelaxedBlock(Shapes[i], pathways, i, fcInitScale));
         int channels = Shapes[^1].OutChannels;
         hidden = new KfacLinear(channels, 4 * channels, Shapes.Count, "head 1");
         output = new KfacLinear(4 * channels, classes, Shapes.Count + 1, "head 2");
