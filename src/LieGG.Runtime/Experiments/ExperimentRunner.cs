@@ -196,6 +196,8 @@ public static class ExperimentRunner
             var (model, result) = Train(spec, data, training, seed, progress, cancellationToken);
             return (model, result, null);
         }
+        if (spec.Pretrain is { Regime: not Regime.EndToEnd })
+            throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain] pre-trains MLP layers; an ELLA network ([RelaxedCnn]) is trained end to end, so remove [Pretrain].");
         var network = (RelaxedNetwork)CreateModel(spec, data, seed);
         var learning = spec.Laplace?.Options(quick);
         var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));

@@ -79,24 +79,29 @@ public abstract class KfacSite
         CapturedOutput = null;
     }
 
+    // One batch's sums are formed in the network's own precision (one matrix product) and returned in float64, in which
+    // they are accumulated over the data set and eigendecomposed.
+
     /// <summary>Σ over the batch of the input-side factor, float64: [1, d, d] when shared, [copies, d, d] per copy.</summary>
     public Tensor InputFactor(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var rows = InputRows(input.detach()).to_type(ScalarType.Float64);
+        var rows = InputRows(input.detach());
         var factor = WeightsPerCopy
-            ? torch.einsum("ncd,nce->cde", rows, rows)
-            : torch.einsum("ncd,nce->de", rows, rows).unsqueeze(0);
-        return factor.MoveToOuterDisposeScope();
+            ? rows.transpose(0, 1).transpose(1, 2).matmul(rows.transpose(0, 1))
+            : Gram(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
+        return factor.to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
 
     /// <summary>Σ over the batch of the output-side factor from output gradients, float64 [e, e], before dividing by the copies.</summary>
     public Tensor OutputFactorSum(Tensor outputGradient)
     {
         using var scope = NewDisposeScope();
-        var rows = OutputRows(outputGradient.detach()).to_type(ScalarType.Float64);
-        return torch.einsum("ncd,nce->de", rows, rows).MoveToOuterDisposeScope();
+        var rows = OutputRows(outputGradient.detach());
+        return Gram(rows.reshape(-1, rows.shape[2])).to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
+
+    private static Tensor Gram(Tensor rows) => rows.T.matmul(rows);
 
     /// <summary>Output rows per sample (positions for a convolution, channels for the factored layers, 1 for dense).</summary>
     public abstract int Copies { get; }

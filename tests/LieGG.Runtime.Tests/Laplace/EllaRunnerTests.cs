@@ -1,0 +1,44 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+
+namespace LieGG.Runtime.Tests.Laplace;
+
+/// <summary>Declarations the analyzers reject are also refused by the runtime, before any training, with the fix named.</summary>
+public sealed class EllaRunnerTests
+{
+    private static ExperimentSpec Spec(ArchitectureSpec architecture) => new()
+    {
+        Name = "ella-check",
+        Dataset = new QuadrantMnistDatasetSpec(TrainCount: 200, ValidationCount: 50, TestCount: 50),
+        Architecture = architecture,
+        Training = new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 0.1, Optimizer = Optimizer.Sgd },
+        Prior = new SpatialPrior(Affine: true),
+    };
+
+    [Fact]
+    public void Laplace_on_a_model_without_per_tensor_priors_is_refused()
+    {
+        var spec = Spec(new MlpSpec()) with { Laplace = new LaplaceSpec() };
+        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        Assert.Contains("[Laplace]", error.Message);
+        Assert.Contains("[RelaxedCnn]", error.Message);
+    }
+
+    [Fact]
+    public void Pretraining_an_ella_network_is_refused()
+    {
+        var spec = Spec(new RelaxedCnnSpec(Width: 1)) with { Pretrain = new PretrainSpec() };
+        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        Assert.Contains("remove [Pretrain]", error.Message);
+    }
+
+    [Fact]
+    public void Relaxed_cnn_on_28_by_28_digits_is_refused_with_the_canvas_rule()
+    {
+        var spec = Spec(new RelaxedCnnSpec(Width: 1)) with { Dataset = new MnistDatasetSpec(Rotate: false, TrainCount: 200, ValidationCount: 50, TestCount: 50) };
+        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        Assert.Contains("power of two", error.Message);
+    }
+}
