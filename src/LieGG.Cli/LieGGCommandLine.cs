@@ -120,16 +120,28 @@ public static class LieGGCommandLine
     private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console)
     {
         var started = DateTimeOffset.UtcNow;
+        RunFolder claimed;
+        try
+        {
+            // Claimed before any work: a bad --out fails now, and no other run can take this folder.
+            claimed = RunFolder.Claim(output, experiment.Name, RunRecord.RunIdFor(started, options.Seed ?? experiment.Spec.Training.Seed, options.Quick));
+        }
+        catch (IOException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
         try
         {
             var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(experiment.Spec.Training.Epochs), progress => ExperimentRunner.Run(experiment.Spec, options, progress));
-            var record = RunRecord.Create(experiment.Spec, result, started);
-            var folder = ReportWriter.Write(record, output, experiment.Spec.Prior as SpatialPrior);
+            var record = RunRecord.Create(experiment.Spec, result, started) with { RunId = claimed.RunId };
+            var folder = ReportWriter.WriteInto(record, claimed.Path, experiment.Spec.Prior as SpatialPrior);
             Summarize(console, record, folder);
             return Success;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            claimed.Release();
             console.MarkupLine($"[red]{Markup.Escape(experiment.Name)} failed:[/] {Markup.Escape(e.Message)}");
             return RunFailed;
         }

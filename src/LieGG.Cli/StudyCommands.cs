@@ -51,6 +51,12 @@ internal static class StudyCommands
             try
             {
                 var summary = StudyRunner.Run(study.Trials, options, new Progress(writer));
+                if (summary.Selected == 0)
+                {
+                    // A scheduler's array may be larger than the study: the spare shards have nothing to do, which is fine.
+                    writer.WriteLine($"{study.Name}: no trials in shard {selected!.Index}/{selected.Count} (the study has {study.Trials.Count}); nothing to run.");
+                    return Success;
+                }
                 writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
             }
             catch (StaleTrialException e)

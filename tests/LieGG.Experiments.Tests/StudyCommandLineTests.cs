@@ -117,6 +117,14 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_shard_beyond_the_last_trial_succeeds_with_nothing_to_do()
+    {
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", output, "--shard", "20/25"));
+        Assert.Contains("no trials in shard 20/25 (the study has 18); nothing to run.", console.ToString());
+        Assert.False(Directory.Exists(StudyRunner.StudyFolder(output, "o5-train-size")), "nothing is written");
+    }
+
+    [Fact]
     public void Study_usage_errors()
     {
         Assert.Equal(2, Run("study", "o5-train-sise"));

@@ -78,9 +78,12 @@ public sealed record RunRecord
     /// <summary>Set when the run is one trial of a study.</summary>
     public Studies.TrialInfo? Trial { get; init; }
 
+    /// <summary>UTC start second, seed and "-quick" for smoke runs, e.g. 20261130-040609-seed2023-quick.</summary>
+    public static string RunIdFor(DateTimeOffset started, int seed, bool quick) => $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{seed}{(quick ? "-quick" : "")}";
+
     public static RunRecord Create(ExperimentSpec spec, ExperimentResult result, DateTimeOffset started) => new()
     {
-        RunId = $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{result.Seed}{(result.Quick ? "-quick" : "")}",
+        RunId = RunIdFor(started, result.Seed, result.Quick),
         Started = started,
         Settings = ExperimentSettings.Of(spec, result),
         Versions = RunVersions.Current(),
