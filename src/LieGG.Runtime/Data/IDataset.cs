@@ -88,6 +88,7 @@ public sealed class TensorDataset : IDataset
         if (split.Inputs.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"{where}: inputs are {split.Inputs.dtype}; use float32 (or float64).");
         long n = shape[0];
+        RequireFinite(split.Inputs, where, "input");
         if (split.Targets.shape.Length == 0 || split.Targets.shape[0] != n)
             throw new ArgumentException($"{where}: {n} inputs but targets of shape [{string.Join(", ", split.Targets.shape)}]; one target per input is required.");
         if (Task == TaskKind.Classification)
@@ -105,6 +106,27 @@ public sealed class TensorDataset : IDataset
         {
             throw new ArgumentException($"{where}: regression targets must be float [N, {OutputSize}], not {split.Targets.dtype} [{string.Join(", ", split.Targets.shape)}].");
         }
+        else
+        {
+            RequireFinite(split.Targets, where, "target");
+        }
+    }
+
+    /// <summary>
+    /// Fails on the first NaN or ±∞, naming the split, the sample and the feature (flat index within the sample): one
+    /// such value makes every metric of its split NaN, and best-model selection would silently keep epoch 1.
+    /// </summary>
+    public static void RequireFinite(Tensor values, string where, string what)
+    {
+        if (values.numel() == 0 || !values.is_floating_point()) return;
+        using var scope = NewDisposeScope();
+        var bad = values.isfinite().logical_not().reshape(values.shape[0], -1);
+        if (!bad.any().item<bool>()) return;
+        var first = bad.reshape(-1).nonzero()[0, 0].item<long>();
+        long features = bad.shape[1], sample = first / features, feature = first % features;
+        double value = values.reshape(-1)[first].to_type(ScalarType.Float64).item<double>();
+        long count = bad.sum().item<long>();
+        throw new ArgumentException($"{where}: {what} {feature} of sample {sample} is {value}{(count > 1 ? $" ({count} non-finite values in all)" : "")}; remove or repair those samples before training.");
     }
 
     public void Dispose()

@@ -129,6 +129,13 @@ public static class ExperimentRunner
 
         progress?.Report(new ExperimentProgress(spec.Name, "data", null));
         using var data = LoadData(spec, options);
+        // Custom datasets need not be TensorDatasets, whose constructor checks this already.
+        if (data is not TensorDataset)
+            foreach (var (split, name) in new[] { (data.Train, "Train"), (data.Validation, "Validation"), (data.Test, "Test") })
+            {
+                TensorDataset.RequireFinite(split.Inputs, $"Dataset '{data.Name}', {name} split", "input");
+                if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
+            }
         double dataSeconds = total.Elapsed.TotalSeconds;
         var prior = spec.Prior;
         var algebra = spec.GroundTruth?.Resolve(prior);
