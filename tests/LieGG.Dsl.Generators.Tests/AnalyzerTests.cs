@@ -325,6 +325,21 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG4111_compared_experiments_share_one_task() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class O5;
+        [Experiment("digits")] [Mnist] [Mlp] [Train] [SpatialPrior]
+        public partial class Digits;
+        [Experiment("custom-regression")] [Dataset(typeof(Events), Task = TaskKind.Regression, InputShape = new[] { 10 })] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class CustomRegression;
+        [Study("mixed")] [{|LGG4111:Compare(typeof(O5), typeof(Digits))|}]
+        public partial class Mixed;
+        [Study("regressions")] [Compare(typeof(O5), typeof(CustomRegression))]
+        public partial class Regressions;
+        public sealed class Events : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
+        """);
+
+    [Fact]
     public void Comparison_studies_list_experiments_and_nothing_else() => AnalyzerHarness.Verify(Usings + $$"""
         [Experiment("a")] {{StudyBase}} public partial class A;
         [Experiment("b")] {{StudyBase}} public partial class B;

@@ -106,6 +106,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ComparisonWithOwnSettings = Rule("LGG4110", "Comparison study with settings of its own",
         "[{0}] on comparison study '{1}' has no effect: it repeats the compared experiments as declared; remove [{0}]", Training);
 
+    public static readonly DiagnosticDescriptor ComparisonAcrossTasks = Rule("LGG4111", "Comparison of experiments of different tasks",
+        "[Compare] mixes classification ({0}) and regression ({1}) experiments; accuracy and MSE cannot share a column, so compare experiments of one task", Training);
+
     public static readonly DiagnosticDescriptor StudyAttributeOnExperiment = Rule("LGG4107", "Study attribute on an experiment",
         "[{0}] only applies to studies; change [Experiment(…)] on '{1}' to [Study(…)] or remove [{0}]", Training);
 }

@@ -24,7 +24,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
         TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit,
         LaplaceWithoutPriors, LaplaceNeverSteps, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
-        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings);
+        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -135,10 +135,31 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             for (int i = 0; i < types.Values.Length; i++)
                 if (types.Values[i].Value is INamedTypeSymbol compared && ExperimentParser.ExperimentNameOf(compared).Length == 0)
                     report.At(compare.ConstructorLocation(i), ComparedNotExperiment, compared.Name);
+        if (types.Kind == TypedConstantKind.Array)
+        {
+            var compared = types.Values.Select(v => v.Value).OfType<INamedTypeSymbol>().Where(t => ExperimentParser.ExperimentNameOf(t).Length > 0).ToList();
+            var regression = compared.Where(IsRegression).Select(ExperimentParser.ExperimentNameOf).ToList();
+            var classification = compared.Where(t => !IsRegression(t)).Select(ExperimentParser.ExperimentNameOf).ToList();
+            if (regression.Count > 0 && classification.Count > 0)
+                report.At(compare.Location, ComparisonAcrossTasks, string.Join(", ", classification), string.Join(", ", regression));
+        }
         foreach (var own in attributes.Where(a => ExperimentParser.GroupOf(a.Name) is not null || a.Name == "Sweep"))
             report.At(own.Location, ComparisonWithOwnSettings, own.Name, type.Name);
         if (attributes.FirstOrDefault(a => a.Name == "Replicates")?.Data.ConstructorArguments.FirstOrDefault().Value is int replicates && replicates is < 1 or > 1000)
             report.At(attributes.First(a => a.Name == "Replicates").ConstructorLocation(0), BadReplicates, replicates);
+    }
+
+    /// <summary>Whether an experiment type's dataset is a regression task (as its generated result's TestMse says).</summary>
+    private static bool IsRegression(INamedTypeSymbol experiment)
+    {
+        foreach (var attribute in experiment.GetAttributes())
+        {
+            var name = AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString());
+            if (name == "O5Regression") return true;
+            if (name == "Dataset")
+                return new DslAttribute(name, attribute).EnumName("Task") == "Regression";
+        }
+        return false;
     }
 
     private static void CheckSweeps(Reporter report, INamedTypeSymbol type, List<DslAttribute> attributes)
