@@ -153,7 +153,7 @@ public static class LieGGCommandLine
         var format = ReportFormat.Full;
         var table = new Table().AddColumns("", result.Experiment);
         table.AddRow(result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
-        table.AddRow("symmetry variance", format.Number(result.Symmetry.Variance));
+        table.AddRow("symmetry variance", result.Symmetry.Degenerate ? "[red]degenerate[/]: the output does not depend on the input" : format.Number(result.Symmetry.Variance));
         table.AddRow("relative variance", format.Number(result.Symmetry.RelativeVariance));
         if (result.Symmetry.MinBias is { } bias) table.AddRow($"min bias ({Markup.Escape(result.Symmetry.Algebra ?? "")})", format.Number(bias));
         table.AddRow($"gap λ{result.Symmetry.SubspaceDimension + 1}/λ{result.Symmetry.SubspaceDimension}", format.Number(result.Symmetry.GapRatio));

@@ -107,6 +107,16 @@ public sealed class ReportRenderingTests
     }
 
     [Fact]
+    public void A_degenerate_network_is_reported_as_such_not_as_perfectly_invariant()
+    {
+        var record = FixedRecord(layerWise: false);
+        var dead = record with { Result = record.Result with { Symmetry = record.Result.Symmetry with { Spectrum = [0, 0, 0, 0], SingularValues = [0, 0, 0, 0], Variance = 0, NumericalRank = 0 } } };
+        var markdown = MarkdownReport.Render(dead, ReportFormat.Snapshot);
+        Assert.Contains("| symmetry variance λ_min | degenerate: the output does not depend on the input", markdown);
+        Assert.DoesNotContain("| symmetry variance λ_min | 0", markdown);
+    }
+
+    [Fact]
     public void Snapshot_form_of_a_report_matches()
         => TextSnapshot.Match(MarkdownReport.Render(FixedRecord(), ReportFormat.Snapshot, ["spectrum.png", "bias.png", "generators.png", "flow.png", "training.png"]), "ReportSnapshot");
 

@@ -27,7 +27,7 @@ public static class MarkdownReport
 
         md.Append("## Summary\n\n| | |\n|---|---|\n");
         Row(md, result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
-        Row(md, "symmetry variance λ_min", format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format));
+        Row(md, "symmetry variance λ_min", symmetry.Degenerate ? SymmetryResult.DegenerateVerdict : format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format));
         if (symmetry.Bias is not null)
             Row(md, $"min symmetry bias vs {symmetry.Algebra}", format.Number(symmetry.MinBias) + Interval(symmetry.MinBiasInterval, format));
         Row(md, "relative variance λ_min/λ_max", format.Number(symmetry.RelativeVariance));

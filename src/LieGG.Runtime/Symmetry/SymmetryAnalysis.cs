@@ -71,6 +71,15 @@ public sealed record SymmetryResult
     /// <summary>d − rank: generators under which the network is invariant to working precision.</summary>
     public int NullDimension => Spectrum.Length - NumericalRank;
 
+    /// <summary>
+    /// The polarization matrix has rank 0: the analysed output does not depend on the input at all (a dead or constant
+    /// network), which makes every direction trivially "invariant". No symmetry can be read off such a network.
+    /// </summary>
+    public bool Degenerate => NumericalRank == 0;
+
+    /// <summary>What reports print instead of a variance when <see cref="Degenerate"/>.</summary>
+    public const string DegenerateVerdict = "degenerate: the output does not depend on the input (polarization matrix of rank 0); no symmetry can be read off";
+
     /// <summary>max_ij ‖[A_i, A_j] − P_S[A_i, A_j]‖ / ‖[A_i, A_j]‖ over the k recovered generators: 0 when they close into a Lie algebra.</summary>
     public required double ClosureResidual { get; init; }
 

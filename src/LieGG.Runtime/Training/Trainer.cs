@@ -13,6 +13,9 @@ namespace LieGG.Runtime.Training;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>A batch loss this many times the first batch's stops training as diverged.</summary>
+    public const double ExplosionFactor = 1e6;
+
     public static TrainingResult Fit(
         nn.Module<Tensor, Tensor> model,
         IDataset data,
@@ -53,6 +56,7 @@ public static class Trainer
         double bestMetric = double.NaN;
         bool stoppedEarly = false;
         long n = data.Train.Count;
+        double initialLoss = double.NaN;
         var clock = Stopwatch.StartNew();
 
         try
@@ -79,6 +83,10 @@ public static class Trainer
                         : nn.functional.mse_loss(prediction, y.to_type(prediction.dtype));
                     double value = batchLoss.item<float>();
                     if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batch + 1, value);
+                    if (double.IsNaN(initialLoss)) initialLoss = value;
+                    // A loss a million times its first value has left any sensible basin: weights are blowing up, and the
+                    // network that comes out (often one with a constant output) would only look perfectly invariant.
+                    else if (value > ExplosionFactor * Math.Max(initialLoss, 1e-8)) throw new TrainingDivergedException(epoch, batch + 1, value, initialLoss);
                     var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
                     objective.backward();
                     optimizer.step();

@@ -28,9 +28,9 @@ public sealed record TrainingResult(
     bool StoppedEarly,
     TimeSpan Elapsed);
 
-/// <summary>Training produced a non-finite loss; the message names the epoch and batch.</summary>
-public sealed class TrainingDivergedException(int epoch, int batch, double loss)
-    : Exception($"Training diverged: the loss became {loss} in epoch {epoch}, batch {batch}. Lower the learning rate, or check the data for NaN/Inf values.")
+/// <summary>Training produced a non-finite or exploding loss; the message names the epoch and batch.</summary>
+public sealed class TrainingDivergedException(int epoch, int batch, double loss, double initialLoss = double.NaN)
+    : Exception($"Training diverged: the loss became {loss}{(double.IsNaN(initialLoss) ? "" : $" (it started at {initialLoss:G4})")} in epoch {epoch}, batch {batch}. Lower the learning rate, or check the data for NaN/Inf values.")
 {
     public int Epoch { get; } = epoch;
 
