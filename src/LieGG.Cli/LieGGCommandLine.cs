@@ -68,7 +68,7 @@ public static class LieGGCommandLine
         var name = new Argument<string>("name") { Description = "Experiment name or glob (e.g. rotmnist-*)." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
         var epochs = new Option<int?>("--epochs") { Description = "Replace the declared number of epochs." };
-        var quick = new Option<bool>("--quick") { Description = "Smoke-size run (seconds): ≤ 2 epochs, small data, few bootstrap resamples." };
+        var quick = new Option<bool>("--quick") { Description = "Smoke-size run (seconds): ≤ 2 epochs (an explicit --epochs wins), small data, few bootstrap resamples." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
         var seed = new Option<int?>("--seed") { Description = "Replace the declared seed." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
@@ -91,6 +91,8 @@ public static class LieGGCommandLine
                 console.MarkupLine($"[red]error:[/] {Markup.Escape(usage)}");
                 return UsageError;
             }
+            if (parse.GetValue(threads) is { } count && count > Environment.ProcessorCount)
+                console.MarkupLine($"[yellow]warning:[/] --threads {count} is more than this machine's {Environment.ProcessorCount} cores; oversubscribed threads make training slower, not faster.");
             var options = new ExperimentRunOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -113,7 +115,10 @@ public static class LieGGCommandLine
         if (epochs is <= 0) return $"--epochs must be at least 1, not {epochs}.";
         if (threads is <= 0) return $"--threads must be at least 1, not {threads}.";
         if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) return $"--device must be cpu or cuda (cuda:N), not '{device}'.";
-        if (dataDirectory is not null && !Directory.Exists(dataDirectory)) return $"--data-dir '{dataDirectory}' does not exist.";
+        if (dataDirectory is not null && !Directory.Exists(dataDirectory))
+            return $"--data-dir '{dataDirectory}' {(File.Exists(dataDirectory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.";
+        if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
+            return $"--device {device}: no CUDA device is available to this build (the repository restores TorchSharp-cpu); see 'Running on a GPU' in the README to switch to TorchSharp-cuda-linux, or use --device cpu.";
         return null;
     }
 

@@ -41,6 +41,11 @@ internal static class StudyCommands
                 console.MarkupLine("[red]error:[/] --threads must be at least 1.");
                 return UsageError;
             }
+            if (parse.GetValue(dataDirectory) is { } directory && !Directory.Exists(directory))
+            {
+                console.MarkupLine($"[red]error:[/] --data-dir '{Markup.Escape(directory)}' {(File.Exists(directory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
+                return UsageError;
+            }
             var options = new StudyRunOptions
             {
                 Output = parse.GetValue(output)!,
@@ -89,6 +94,11 @@ internal static class StudyCommands
         try
         {
             var records = StudyRunner.LoadTrials(folder);
+            if (records.Count == 0)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(folder)} holds no finished trial of '{Markup.Escape(study.Name)}'; run the study (or its shards) first.");
+                return UsageError;
+            }
             var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference);
             StudyReport.Write(result, folder, study.Plots, trials: records);
             console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");

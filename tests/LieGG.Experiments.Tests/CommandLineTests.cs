@@ -99,4 +99,33 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, Run("list"));
         foreach (var name in ExperimentCatalog.All.Select(e => e.Name)) Assert.Contains(name, console.ToString());
     }
+
+    [Fact]
+    public void An_explicit_epoch_count_wins_over_quick()
+    {
+        Assert.Equal(0, Run("run", "o5-regression", "--quick", "--epochs", "3", "--out", output));
+        Assert.Equal(3, RunRecord.Load(ResultFile("o5-regression")).Result.Epochs);
+    }
+
+    [Fact]
+    public void Bad_options_are_usage_errors_before_any_work()
+    {
+        var file = Path.Combine(output, "a-file");
+        File.WriteAllText(file, "x");
+        Assert.Equal(2, Run("run", "o5-regression", "--quick", "--data-dir", file, "--out", output));
+        Assert.Contains("is a file; name the directory that holds the IDX files", Flat(console.ToString()));
+        Assert.Equal(2, Run("run", "o5-regression", "--quick", "--device", "cuda", "--out", output));
+        Assert.Contains("no CUDA device is available to this build", Flat(console.ToString()));
+        Assert.Contains("Running on a GPU", Flat(console.ToString()));
+        Assert.False(Directory.Exists(Path.Combine(output, "o5-regression")), "nothing was written");
+    }
+
+    [Fact]
+    public void More_threads_than_cores_run_with_a_warning()
+    {
+        Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--threads", (Environment.ProcessorCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));
+        Assert.Contains("oversubscribed threads make training slower", Flat(console.ToString()));
+    }
+
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

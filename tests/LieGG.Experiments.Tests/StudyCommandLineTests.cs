@@ -127,6 +127,11 @@ public sealed class StudyCommandLineTests : IDisposable
     [Fact]
     public void Study_usage_errors()
     {
+        Assert.Equal(2, Run("study", "o5-train-size", "--quick", "--out", output, "--data-dir", Path.Combine(output, "missing")));
+        Assert.Contains("does not exist", console.ToString());
+        Directory.CreateDirectory(Path.Combine(StudyRunner.StudyFolder(output, "o5-train-size"), "trials", "trial-0000"));
+        Assert.Equal(2, Run("study-merge", "o5-train-size", "--out", output));
+        Assert.Contains("holds no finished trial", System.Text.RegularExpressions.Regex.Replace(console.ToString(), @"\s+", " "));
         Assert.Equal(2, Run("study", "o5-train-sise"));
         Assert.Contains("Did you mean 'o5-train-size'?", console.ToString());
         Assert.Equal(2, Run("study", "o5-train-size", "--shard", "3/3"));

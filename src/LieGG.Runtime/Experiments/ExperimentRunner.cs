@@ -21,7 +21,7 @@ public sealed record ExperimentRunOptions
     public int? Seed { get; init; }
 
     /// <summary>
-    /// A smoke-size run: ≤ 2 epochs, a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500
+    /// A smoke-size run: ≤ 2 epochs (unless <see cref="Epochs"/> is given), a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500
     /// analysed samples, ≤ 20 bootstrap resamples; ELLA networks take a hyperparameter step after every epoch with the
     /// Monte-Carlo Fisher.
     /// </summary>
@@ -37,8 +37,8 @@ public sealed record ExperimentRunOptions
 
     public string Device { get; init; } = "cpu";
 
-    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for.</summary>
-    public int EpochsFor(int declared) => Quick ? Math.Min(Epochs ?? declared, 2) : Epochs ?? declared;
+    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
+    public int EpochsFor(int declared) => Epochs ?? (Quick ? Math.Min(declared, 2) : declared);
 }
 
 /// <summary>Where a run is.</summary>
