@@ -169,4 +169,29 @@ public sealed class GeneratedSourceTests
         Assert.DoesNotContain("no-prior", files["LieGG.ExperimentCatalog.g.cs"]);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
+
+    [Fact]
+    public void Declarations_the_analyzers_reject_never_produce_generated_code_that_does_not_compile()
+    {
+        var (files, output, _) = GeneratorHarness.Run("""
+            using LieGG.Dsl;
+            using LieGG.Runtime.Data;
+            using LieGG.Runtime.Experiments;
+            namespace Lab;
+            [Experiment("nan-blur")] [RotatedMnist(Blur = double.NaN)] [Mlp] [Train] [SpatialPrior] public partial class NanBlur;
+            [Study("string-sweep")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Sweep("Mlp.Width", "wide", 32)] public partial class StringSweep;
+            [Study("fraction-sweep")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Sweep("Mlp.Width", 1.5)] public partial class FractionSweep;
+            [Experiment("no-constructor")] [Dataset(typeof(NoConstructor))] [Mlp] [Train] [SpatialPrior] public partial class NoCtor;
+            [Experiment("not-a-source")] [Dataset(typeof(NotASource))] [Mlp] [Train] [SpatialPrior] public partial class NotSource;
+            [Experiment("abstract-model")] [Mnist] [Model(typeof(AbstractFactory))] [Train] [SpatialPrior] public partial class AbstractModel;
+            public sealed class NoConstructor(int size) : IDatasetSource { public IDataset Load(DatasetContext context) => throw new System.NotSupportedException(); }
+            public sealed class NotASource { }
+            public abstract class AbstractFactory : IModelFactory { public abstract TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context); }
+            """);
+
+        // NaN is written as double.NaN (the range rule LGG2001 reports it); the other declarations generate nothing.
+        Assert.Contains("Blur: double.NaN", files["Lab.NanBlur.LieGG.g.cs"]);
+        Assert.Equal(["Lab.NanBlur.LieGG.g.cs", "LieGG.ExperimentCatalog.g.cs"], files.Keys.Order());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
 }

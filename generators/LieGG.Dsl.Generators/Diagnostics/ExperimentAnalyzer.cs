@@ -203,7 +203,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             {
                 var value = values.Values[i];
                 var location = sweep.ConstructorLocation(1 + i);
-                if (!Fits(value, property.Type))
+                if (!ExperimentParser.Fits(value, property.Type))
                 {
                     report.At(location, SweepValueType, Display(value), property.Type.ToDisplayString(), target);
                     continue;
@@ -252,20 +252,6 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             (previous, current) = (current, previous);
         }
         return previous[b.Length];
-    }
-
-    /// <summary>Whether a sweep value converts implicitly to the property's type (int → long/double, float → double, same enum).</summary>
-    private static bool Fits(TypedConstant value, ITypeSymbol type)
-    {
-        if (value.IsNull || value.Type is null) return false;
-        if (SymbolEqualityComparer.Default.Equals(value.Type, type)) return true;
-        return (value.Type.SpecialType, type.SpecialType) switch
-        {
-            (SpecialType.System_Int32, SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single) => true,
-            (SpecialType.System_Int64, SpecialType.System_Double) => true,
-            (SpecialType.System_Single, SpecialType.System_Double) => true,
-            _ => false,
-        };
     }
 
     private static string Display(TypedConstant value) => value.Kind == TypedConstantKind.Enum

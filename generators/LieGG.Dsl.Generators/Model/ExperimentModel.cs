@@ -5,7 +5,8 @@ namespace LieGG.Dsl.Generators.Model;
 /// <summary>One argument of a DSL attribute as C# source text, e.g. ("Width", "128") or ("source", "global::My.Data", IsType: true).</summary>
 /// <param name="Name">Property name, or the constructor parameter's name for constructor arguments.</param>
 /// <param name="Literal">Invariant-culture C# expression; for types the fully qualified name (no typeof).</param>
-internal sealed record ArgumentModel(string Name, string Literal, bool IsType = false);
+/// <param name="IsUsable">False for a type the generated code could not instantiate (abstract, no public parameterless constructor, wrong interface): the analyzers report it and nothing is emitted.</param>
+internal sealed record ArgumentModel(string Name, string Literal, bool IsType = false, bool IsUsable = true);
 
 /// <summary>One DSL attribute: its short name ("Mlp", "RotatedMnist", …) and the arguments the user wrote.</summary>
 internal sealed record AttributeModel(string Name, EquatableArray<ArgumentModel> Arguments)
@@ -69,7 +70,8 @@ internal sealed record ExperimentModel(
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
     public bool IsComplete => ExperimentName.Length > 0 && (Study is null || Study.IsValid)
-        && (Study is { IsComparison: true } || (Dataset is not null && Architecture is not null && Train is not null && Prior is not null));
+        && (Study is { IsComparison: true } || (Dataset is not null && Architecture is not null && Train is not null && Prior is not null))
+        && new[] { Dataset, Architecture, Train, Prior, GroundTruth, Analysis, Pretrain, Laplace }.All(a => a is null || a.Arguments.All(argument => argument.IsUsable));
 
     public bool IsStudy => Study is not null;
 

@@ -137,7 +137,9 @@ internal static class ExperimentParser
         var (property, attribute, name) = ResolveSweepTarget(type, target);
         var literals = values.Kind == TypedConstantKind.Array ? values.Values.Select(Literal).ToEquatableArray() : new EquatableArray<string>([]);
         bool numeric = property?.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single;
-        return new SweepModel(attribute, name, property?.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "", numeric, literals);
+        // A value of the wrong type (LGG4102) would not compile in the generated Trial record: leave the type unknown, so nothing is emitted.
+        bool fits = property is not null && values.Kind == TypedConstantKind.Array && values.Values.All(v => Fits(v, property.Type));
+        return new SweepModel(attribute, name, fits ? property!.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : "", numeric, literals);
     }
 
     private static string EnumMember(TypedConstant constant)
@@ -175,8 +177,36 @@ internal static class ExperimentParser
     private static readonly System.Collections.Immutable.ImmutableArray<IParameterSymbol> ImmutableArrayOfNone = System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty;
 
     private static ArgumentModel Argument(string name, TypedConstant value) => value.Kind == TypedConstantKind.Type && value.Value is ITypeSymbol type
-        ? new ArgumentModel(name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsType: true)
+        ? new ArgumentModel(name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsType: true, IsUsable: IsInstantiable(type, name))
         : new ArgumentModel(name, Literal(value));
+
+    /// <summary>The runtime interface a typeof argument must implement, by the attribute constructor's parameter name.</summary>
+    private static readonly Dictionary<string, string> RequiredInterfaces = new()
+    {
+        ["source"] = "LieGG.Runtime.Experiments.IDatasetSource",
+        ["factory"] = "LieGG.Runtime.Experiments.IModelFactory",
+        ["algebra"] = "LieGG.Runtime.Symmetry.ILieAlgebra",
+    };
+
+    /// <summary>Whether generated code can write <c>new T()</c> and use it: a concrete class with a public parameterless constructor implementing the required interface.</summary>
+    private static bool IsInstantiable(ITypeSymbol type, string parameter)
+        => type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } named
+            && named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public)
+            && (!RequiredInterfaces.TryGetValue(parameter, out var required) || named.AllInterfaces.Any(i => i.ToDisplayString() == required));
+
+    /// <summary>Whether a sweep value converts implicitly to the property's type (int → long/double, float → double, same enum).</summary>
+    internal static bool Fits(TypedConstant value, ITypeSymbol type)
+    {
+        if (value.IsNull || value.Type is null) return false;
+        if (SymbolEqualityComparer.Default.Equals(value.Type, type)) return true;
+        return (value.Type.SpecialType, type.SpecialType) switch
+        {
+            (SpecialType.System_Int32, SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single) => true,
+            (SpecialType.System_Int64, SpecialType.System_Double) => true,
+            (SpecialType.System_Single, SpecialType.System_Double) => true,
+            _ => false,
+        };
+    }
 
     /// <summary>The constant as invariant-culture C# source.</summary>
     internal static string Literal(TypedConstant value)
@@ -199,8 +229,10 @@ internal static class ExperimentParser
                 {
                     string s => SymbolDisplay.FormatLiteral(s, quote: true),
                     bool b => b ? "true" : "false",
-                    double d => d.ToString("R", CultureInfo.InvariantCulture) + "d",
-                    float f => f.ToString("R", CultureInfo.InvariantCulture) + "f",
+                    double d => double.IsNaN(d) ? "double.NaN" : double.IsPositiveInfinity(d) ? "double.PositiveInfinity" : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
+                        : d.ToString("R", CultureInfo.InvariantCulture) + "d",
+                    float f => float.IsNaN(f) ? "float.NaN" : float.IsPositiveInfinity(f) ? "float.PositiveInfinity" : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
+                        : f.ToString("R", CultureInfo.InvariantCulture) + "f",
                     long l => l.ToString(CultureInfo.InvariantCulture) + "L",
                     IFormattable other => other.ToString(null, CultureInfo.InvariantCulture),
                     var other => other!.ToString(),
