@@ -103,6 +103,9 @@ public static class LieGGCommandLine
                 Device = parse.GetValue(device)!,
             };
             int status = Success;
+            if (options.DataDirectory is { } unused)
+                foreach (var experiment in experiments.Where(e => selected.Contains(e.Name) && !e.Spec.Dataset.ReadsDataDirectory))
+                    console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(experiment.Name)} generates its data; --data-dir '{Markup.Escape(unused)}' is not used (nor recorded) for it.");
             foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
                 status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console));
             return status;

@@ -127,5 +127,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("oversubscribed threads make training slower", Flat(console.ToString()));
     }
 
+    [Fact]
+    public void A_data_directory_an_experiment_does_not_read_is_neither_used_nor_recorded()
+    {
+        Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--data-dir", output, "--out", output));
+        Assert.Contains("o5-invariant generates its data; --data-dir", Flat(console.ToString()));
+        Assert.Null(RunRecord.Load(ResultFile("o5-invariant")).Result.DataDirectory);
+    }
+
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

@@ -37,6 +37,9 @@ public sealed record ExperimentRunOptions
 
     public string Device { get; init; } = "cpu";
 
+    /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
+    public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory ? DataDirectoryFullPath : null;
+
     /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
     public int EpochsFor(int declared) => Epochs ?? (Quick ? Math.Min(declared, 2) : declared);
 }
@@ -139,6 +142,11 @@ public static class ExperimentRunner
         double dataSeconds = total.Elapsed.TotalSeconds;
         var prior = spec.Prior;
         var algebra = spec.GroundTruth?.Resolve(prior);
+        // The prior's model-independent part, prepared before training: data that do not fit the prior fail now, not after hours of training.
+        var analysis = spec.Analysis;
+        int samples = analysis.Samples > 0 ? analysis.Samples : data.Train.Count;
+        if (options.Quick) samples = Math.Min(samples, 500);
+        using var inputs = PolarizationInputs.Prepare(data.Train.Inputs, prior, samples);
 
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
@@ -148,16 +156,12 @@ public static class ExperimentRunner
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
         progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
-        var analysis = spec.Analysis;
-        int samples = analysis.Samples > 0 ? analysis.Samples : data.Train.Count;
-        if (options.Quick) samples = Math.Min(samples, 500);
         var polarizationOptions = new PolarizationOptions
         {
             Reduction = analysis.Outputs,
             Transform = analysis.ResolveTransform(data.Task, data.OutputSize),
         };
         var symmetryOptions = new SymmetryOptions { BootstrapResamples = options.Quick ? Math.Min(analysis.Bootstrap, 20) : analysis.Bootstrap, BootstrapSeed = seed };
-        using var inputs = PolarizationInputs.Prepare(data.Train.Inputs, prior, samples);
         var matrix = Polarization.Compute(model, inputs, polarizationOptions, cancellationToken);
         var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, symmetryOptions);
         var layers = analysis.LayerWise
@@ -178,7 +182,7 @@ public static class ExperimentRunner
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
             Epochs = training.Epochs,
-            DataDirectory = options.DataDirectoryFullPath,
+            DataDirectory = options.DataDirectoryFor(spec.Dataset),
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,

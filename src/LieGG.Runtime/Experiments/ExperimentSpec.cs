@@ -65,6 +65,9 @@ public abstract record DatasetSpec
 
     public abstract IDataset Load(DatasetContext context);
 
+    /// <summary>Whether the data come from a --data-dir when one is given (digits do; generated data do not).</summary>
+    public virtual bool ReadsDataDirectory => true;
+
     /// <summary>
     /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
     /// order), at most 200 validation and test samples.
@@ -77,6 +80,8 @@ public abstract record DatasetSpec
 public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount = 250, int TestCount = 250) : DatasetSpec
 {
     public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory => false;
 
     public override IDataset Load(DatasetContext context)
     {

@@ -136,7 +136,7 @@ public static class StudyRunner
         if (result.Quick != run.Quick) return result.Quick ? "it is a --quick result, this run is full size" : "it is a full-size result, this run is --quick";
         int epochs = run.EpochsFor(spec.Training.Epochs);
         if (result.Epochs != epochs) return $"it trained for {result.Epochs} epochs, this run trains for {epochs}";
-        string? directory = run.DataDirectoryFullPath;
+        string? directory = run.DataDirectoryFor(spec.Dataset);
         if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";
         var expected = ExperimentSettings.Of(spec, result);
         return record.Settings switch

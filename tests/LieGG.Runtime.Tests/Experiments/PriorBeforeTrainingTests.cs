@@ -1,0 +1,25 @@
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training;
+
+namespace LieGG.Runtime.Tests.Experiments;
+
+/// <summary>Data that do not fit the declared prior fail before training, not after it.</summary>
+public sealed class PriorBeforeTrainingTests
+{
+    [Fact]
+    public void A_generic_prior_that_does_not_fit_the_data_fails_before_the_first_epoch()
+    {
+        var spec = new ExperimentSpec
+        {
+            Name = "misfit",
+            Dataset = new O5DatasetSpec(TrainCount: 200, ValidationCount: 20, TestCount: 20),
+            Architecture = new MlpSpec(),
+            Training = new TrainingOptions { Epochs = 100_000 },
+            Prior = new GenericPrior(3, 3),
+        };
+        var stages = new List<string>();
+        Assert.ThrowsAny<ArgumentException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
+        Assert.Equal(["data"], stages);
+    }
+}
