@@ -141,5 +141,28 @@ public static class AtomicFile
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
+        RemoveStaleTemporaries(directory);
+    }
+
+    /// <summary>How old a temporary file must be before a later write to its folder treats it as left by a killed writer.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
+    // Our own temporaries live for milliseconds; one older than StaleAfter was left by a process that was killed mid-write.
+    private static void RemoveStaleTemporaries(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            var name = Path.GetFileName(file);
+            int guid = name.Length - ".tmp".Length - 32;
+            if (guid < 2 || name[guid - 1] != '.' || !name.AsSpan(guid, 32).ToString().All(Uri.IsHexDigit)) continue;
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > StaleAfter) File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Another process may be removing it too.
+            }
+        }
     }
 }
