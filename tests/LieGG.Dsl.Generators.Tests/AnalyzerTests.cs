@@ -325,6 +325,12 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG4112_a_study_without_a_sweep_is_worth_a_warning() => AnalyzerHarness.Verify(Usings + """
+        [{|LGG4112:Study("seeds-only")|}] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Replicates(3)]
+        public partial class SeedsOnly;
+        """);
+
+    [Fact]
     public void LGG4111_compared_experiments_share_one_task() => AnalyzerHarness.Verify(Usings + """
         [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
         public partial class O5;

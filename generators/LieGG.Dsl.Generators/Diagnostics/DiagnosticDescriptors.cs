@@ -109,6 +109,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ComparisonAcrossTasks = Rule("LGG4111", "Comparison of experiments of different tasks",
         "[Compare] mixes classification ({0}) and regression ({1}) experiments; accuracy and MSE cannot share a column, so compare experiments of one task", Training);
 
+    public static readonly DiagnosticDescriptor StudyWithoutSweep = Rule("LGG4112", "Study without a sweep",
+        "Study '{0}' has no [Sweep] and no [Compare]: it repeats one configuration over its seeds; add a [Sweep], or declare an [Experiment] and run it with --seed", Training, DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor StudyAttributeOnExperiment = Rule("LGG4107", "Study attribute on an experiment",
         "[{0}] only applies to studies; change [Experiment(…)] on '{1}' to [Study(…)] or remove [{0}]", Training);
 }

@@ -24,7 +24,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
         TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit,
         LaplaceWithoutPriors, LaplaceNeverSteps, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
-        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks);
+        BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -118,7 +118,11 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
 
-        if (experiment.Name == "Study") CheckSweeps(report, type, attributes);
+        if (experiment.Name == "Study")
+        {
+            CheckSweeps(report, type, attributes);
+            if (!attributes.Any(a => a.Name == "Sweep")) report.At(experiment.Location, StudyWithoutSweep, report.Experiment);
+        }
         else
         {
             foreach (var misplaced in attributes.Where(a => a.Name is "Sweep" or "Replicates" or "Correlate" or "Plot"))
