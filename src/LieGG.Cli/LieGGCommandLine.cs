@@ -19,26 +19,40 @@ public static class LieGGCommandLine
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole? console = null)
         => Run(args, experiments, [], console);
 
-    public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole? console = null)
+    /// <param name="console">Where results and progress go; standard output by default.</param>
+    /// <param name="errors">Where errors and warnings go: standard error by default, <paramref name="console"/> when only that is given.</param>
+    public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole? console = null, IAnsiConsole? errors = null)
     {
+        errors ??= console ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         console ??= AnsiConsole.Console;
         var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")
         {
             ListCommand(experiments, studies, console),
-            RunCommand(experiments, console),
-            ReportCommand(console),
-            StudyCommands.Run(studies, console),
-            StudyCommands.Merge(studies, console),
+            RunCommand(experiments, console, errors),
+            ReportCommand(console, errors),
+            StudyCommands.Run(studies, console, errors),
+            StudyCommands.Merge(studies, console, errors),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
-            console.WriteLine("Run with --help for usage.");
+            foreach (var error in parsed.Errors) errors.MarkupLine($"[red]error:[/] {Markup.Escape(Readable(error.Message))}");
+            errors.WriteLine("Run with --help for usage.");
             return UsageError;
         }
         return parsed.Invoke();
     }
+
+    /// <summary>Parse errors with .NET type names ("System.Nullable`1[System.Int32]") said in words.</summary>
+    internal static string Readable(string message) => System.Text.RegularExpressions.Regex.Replace(message,
+        @"as expected type '(System\.Nullable`1\[)?System\.(?<type>\w+)\]?'",
+        match => match.Groups["type"].Value switch
+        {
+            "Int32" or "Int64" => "as an integer",
+            "Double" or "Single" => "as a number",
+            "Boolean" => "as true or false",
+            var other => $"as {other}",
+        });
 
     private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
     {
@@ -63,7 +77,7 @@ public static class LieGGCommandLine
         return command;
     }
 
-    private static Command RunCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console)
+    private static Command RunCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Experiment name or glob (e.g. rotmnist-*)." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
@@ -81,18 +95,18 @@ public static class LieGGCommandLine
             if (selected.Count == 0)
             {
                 var suggestions = NameMatcher.Suggest(pattern, experiments.Select(e => e.Name));
-                console.MarkupLine($"[red]error:[/] no experiment matches '{Markup.Escape(pattern)}'." +
+                errors.MarkupLine($"[red]error:[/] no experiment matches '{Markup.Escape(pattern)}'." +
                     (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
                 return UsageError;
             }
             var usage = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory));
             if (usage is not null)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(usage)}");
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(usage)}");
                 return UsageError;
             }
             if (parse.GetValue(threads) is { } count && count > Environment.ProcessorCount)
-                console.MarkupLine($"[yellow]warning:[/] --threads {count} is more than this machine's {Environment.ProcessorCount} cores; oversubscribed threads make training slower, not faster.");
+                errors.MarkupLine($"[yellow]warning:[/] --threads {count} is more than this machine's {Environment.ProcessorCount} cores; oversubscribed threads make training slower, not faster.");
             var options = new ExperimentRunOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -104,10 +118,10 @@ public static class LieGGCommandLine
             };
             int status = Success;
             if (options.DataDirectory is { } unused)
-                foreach (var experiment in experiments.Where(e => selected.Contains(e.Name) && !e.Spec.Dataset.ReadsDataDirectory))
-                    console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(experiment.Name)} generates its data; --data-dir '{Markup.Escape(unused)}' is not used (nor recorded) for it.");
+                foreach (var experiment in experiments.Where(e => selected.Contains(e.Name) && !e.Spec.Dataset.ReadsDataDirectory()))
+                    errors.MarkupLine($"[yellow]warning:[/] {Markup.Escape(experiment.Name)} generates its data; --data-dir '{Markup.Escape(unused)}' is not used (nor recorded) for it.");
             foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
-                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console));
+                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors));
             return status;
         });
         return command;
@@ -125,7 +139,7 @@ public static class LieGGCommandLine
         return null;
     }
 
-    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console)
+    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors)
     {
         var started = DateTimeOffset.UtcNow;
         RunFolder claimed;
@@ -136,7 +150,7 @@ public static class LieGGCommandLine
         }
         catch (IOException e)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return UsageError;
         }
         try
@@ -150,7 +164,7 @@ public static class LieGGCommandLine
         catch (Exception e) when (e is not OperationCanceledException)
         {
             claimed.Release();
-            console.MarkupLine($"[red]{Markup.Escape(experiment.Name)} failed:[/] {Markup.Escape(e.Message)}");
+            errors.MarkupLine($"[red]{Markup.Escape(experiment.Name)} failed:[/] {Markup.Escape(e.Message)}");
             return RunFailed;
         }
     }
@@ -169,7 +183,7 @@ public static class LieGGCommandLine
         console.Profile.Out.Writer.WriteLine($"report: {Path.Combine(folder, "report.md")}");
     }
 
-    private static Command ReportCommand(IAnsiConsole console)
+    private static Command ReportCommand(IAnsiConsole console, IAnsiConsole errors)
     {
         var files = new Argument<string[]>("results") { Description = "result.json files; two or more give a side-by-side comparison.", Arity = ArgumentArity.OneOrMore };
         var snapshot = new Option<bool>("--snapshot") { Description = "Print the snapshot form (rounded, no timings or machine facts)." };
@@ -185,7 +199,7 @@ public static class LieGGCommandLine
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException)
                 {
-                    console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                    errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                     return UsageError;
                 }
             }

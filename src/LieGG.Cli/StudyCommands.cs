@@ -11,7 +11,7 @@ namespace LieGG.Cli;
 /// <summary><c>study &lt;name&gt;</c> (one shard or all, resumable) and <c>study-merge &lt;name&gt;</c>.</summary>
 internal static class StudyCommands
 {
-    public static Command Run(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
+    public static Command Run(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Study name." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
@@ -22,7 +22,7 @@ internal static class StudyCommands
         var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.") { name, output, quick, shard, threads, dataDirectory };
         command.SetAction(parse =>
         {
-            if (Find(studies, parse.GetValue(name)!, console) is not { } study) return UsageError;
+            if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
             Shard? selected = null;
             if (parse.GetValue(shard) is { } text)
             {
@@ -32,18 +32,18 @@ internal static class StudyCommands
                 }
                 catch (FormatException e)
                 {
-                    console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                    errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                     return UsageError;
                 }
             }
             if (parse.GetValue(threads) is <= 0)
             {
-                console.MarkupLine("[red]error:[/] --threads must be at least 1.");
+                errors.MarkupLine("[red]error:[/] --threads must be at least 1.");
                 return UsageError;
             }
             if (parse.GetValue(dataDirectory) is { } directory && !Directory.Exists(directory))
             {
-                console.MarkupLine($"[red]error:[/] --data-dir '{Markup.Escape(directory)}' {(File.Exists(directory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
+                errors.MarkupLine($"[red]error:[/] --data-dir '{Markup.Escape(directory)}' {(File.Exists(directory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
                 return UsageError;
             }
             var options = new StudyRunOptions
@@ -66,29 +66,29 @@ internal static class StudyCommands
             }
             catch (StaleTrialException e)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return UsageError;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                console.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");
+                errors.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");
                 return RunFailed;
             }
-            return MergeAndReport(study, options.Output, console);
+            return MergeAndReport(study, options.Output, console, errors);
         });
         return command;
     }
 
-    public static Command Merge(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
+    public static Command Merge(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Study name." };
         var output = new Option<string>("--out") { Description = "Folder the shards wrote to.", DefaultValueFactory = _ => "results" };
         var command = new Command("study-merge", "Rebuild a study's result and report from the finished trials of all its shards.") { name, output };
-        command.SetAction(parse => Find(studies, parse.GetValue(name)!, console) is { } study ? MergeAndReport(study, parse.GetValue(output)!, console) : UsageError);
+        command.SetAction(parse => Find(studies, parse.GetValue(name)!, errors) is { } study ? MergeAndReport(study, parse.GetValue(output)!, console, errors) : UsageError);
         return command;
     }
 
-    private static int MergeAndReport(StudyDescriptor study, string output, IAnsiConsole console)
+    private static int MergeAndReport(StudyDescriptor study, string output, IAnsiConsole console, IAnsiConsole errors)
     {
         var folder = StudyRunner.StudyFolder(output, study.Name);
         try
@@ -96,7 +96,7 @@ internal static class StudyCommands
             var records = StudyRunner.LoadTrials(folder);
             if (records.Count == 0)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(folder)} holds no finished trial of '{Markup.Escape(study.Name)}'; run the study (or its shards) first.");
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(folder)} holds no finished trial of '{Markup.Escape(study.Name)}'; run the study (or its shards) first.");
                 return UsageError;
             }
             var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference);
@@ -106,17 +106,17 @@ internal static class StudyCommands
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return UsageError;
         }
     }
 
-    private static StudyDescriptor? Find(IReadOnlyList<StudyDescriptor> studies, string name, IAnsiConsole console)
+    private static StudyDescriptor? Find(IReadOnlyList<StudyDescriptor> studies, string name, IAnsiConsole errors)
     {
         var match = studies.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (match is not null) return match;
         var suggestions = NameMatcher.Suggest(name, studies.Select(s => s.Name));
-        console.MarkupLine($"[red]error:[/] no study named '{Markup.Escape(name)}'." +
+        errors.MarkupLine($"[red]error:[/] no study named '{Markup.Escape(name)}'." +
             (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
         return null;
     }

@@ -135,5 +135,25 @@ public sealed class CommandLineTests : IDisposable
         Assert.Null(RunRecord.Load(ResultFile("o5-invariant")).Result.DataDirectory);
     }
 
+    [Fact]
+    public void Errors_go_to_their_own_stream_and_parse_errors_are_said_in_words()
+    {
+        var errors = new StringWriter();
+        IAnsiConsole Console(StringWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        int status = LieGGCommandLine.Run(["run", "o5-regression", "--seed", "abc"], ExperimentCatalog.All, ExperimentCatalog.Studies, Console(console), Console(errors));
+        Assert.Equal(2, status);
+        Assert.Equal("", console.ToString());
+        var words = Flat(errors.ToString());
+        Assert.Contains("'abc'", words);
+        Assert.Contains("as an integer", words);
+        Assert.DoesNotContain("System.", words);
+    }
+
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

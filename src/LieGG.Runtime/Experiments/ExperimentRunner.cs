@@ -38,7 +38,7 @@ public sealed record ExperimentRunOptions
     public string Device { get; init; } = "cpu";
 
     /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
-    public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory ? DataDirectoryFullPath : null;
+    public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;
 
     /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
     public int EpochsFor(int declared) => Epochs ?? (Quick ? Math.Min(declared, 2) : declared);

@@ -66,7 +66,8 @@ public abstract record DatasetSpec
     public abstract IDataset Load(DatasetContext context);
 
     /// <summary>Whether the data come from a --data-dir when one is given (digits do; generated data do not).</summary>
-    public virtual bool ReadsDataDirectory => true;
+    /// <remarks>A method, so records' printed settings (compared across runs) do not change.</remarks>
+    public virtual bool ReadsDataDirectory() => true;
 
     /// <summary>
     /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
@@ -81,7 +82,7 @@ public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount 
 {
     public override TaskKind Task => TaskKind.Regression;
 
-    public override bool ReadsDataDirectory => false;
+    public override bool ReadsDataDirectory() => false;
 
     public override IDataset Load(DatasetContext context)
     {
