@@ -99,10 +99,11 @@ public static class LieGGCommandLine
                     (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
                 return UsageError;
             }
-            var usage = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory));
-            if (usage is not null)
+            var problems = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory), parse.GetValue(output)!);
+            if (problems.Count > 0)
             {
-                errors.MarkupLine($"[red]error:[/] {Markup.Escape(usage)}");
+                // Every problem at once, as BenchmarkDotNet's validators do: one fix-and-retry round, not one per mistake.
+                foreach (var problem in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
                 return UsageError;
             }
             if (parse.GetValue(threads) is { } count && count > Environment.ProcessorCount)
@@ -127,16 +128,18 @@ public static class LieGGCommandLine
         return command;
     }
 
-    private static string? Validate(int? epochs, int? threads, string device, string? dataDirectory)
+    private static List<string> Validate(int? epochs, int? threads, string device, string? dataDirectory, string output)
     {
-        if (epochs is <= 0) return $"--epochs must be at least 1, not {epochs}.";
-        if (threads is <= 0) return $"--threads must be at least 1, not {threads}.";
-        if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) return $"--device must be cpu or cuda (cuda:N), not '{device}'.";
+        var problems = new List<string>();
+        if (epochs is <= 0) problems.Add($"--epochs must be at least 1, not {epochs}.");
+        if (threads is <= 0) problems.Add($"--threads must be at least 1, not {threads}.");
+        if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) problems.Add($"--device must be cpu or cuda (cuda:N), not '{device}'.");
+        else if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
+            problems.Add($"--device {device}: no CUDA device is available to this build (the repository restores TorchSharp-cpu); see 'Running on a GPU' in the README to switch to TorchSharp-cuda-linux, or use --device cpu.");
         if (dataDirectory is not null && !Directory.Exists(dataDirectory))
-            return $"--data-dir '{dataDirectory}' {(File.Exists(dataDirectory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.";
-        if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
-            return $"--device {device}: no CUDA device is available to this build (the repository restores TorchSharp-cpu); see 'Running on a GPU' in the README to switch to TorchSharp-cuda-linux, or use --device cpu.";
-        return null;
+            problems.Add($"--data-dir '{dataDirectory}' {(File.Exists(dataDirectory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
+        if (File.Exists(output)) problems.Add($"--out '{output}' is a file; name a directory (it is created if missing).");
+        return problems;
     }
 
     private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors)
@@ -160,6 +163,12 @@ public static class LieGGCommandLine
             var folder = ReportWriter.WriteInto(record, claimed.Path, experiment.Spec.Prior as SpatialPrior);
             Summarize(console, record, folder);
             return Success;
+        }
+        catch (ExperimentSetupException e)
+        {
+            claimed.Release();
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(experiment.Name)}: {Markup.Escape(e.Message)}");
+            return UsageError;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

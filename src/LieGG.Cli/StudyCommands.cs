@@ -64,7 +64,7 @@ internal static class StudyCommands
                 }
                 writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
             }
-            catch (StaleTrialException e)
+            catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
             {
                 errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return UsageError;

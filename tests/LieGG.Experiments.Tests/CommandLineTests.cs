@@ -155,5 +155,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("System.", words);
     }
 
+    [Fact]
+    public void Every_bad_option_is_reported_at_once()
+    {
+        var file = Path.Combine(output, "a-file");
+        File.WriteAllText(file, "x");
+        Assert.Equal(2, Run("run", "o5-regression", "--epochs", "0", "--threads", "0", "--device", "tpu", "--data-dir", Path.Combine(output, "missing"), "--out", file));
+        var words = Flat(console.ToString());
+        foreach (var option in new[] { "--epochs must be", "--threads must be", "--device must be", "--data-dir", "--out" })
+            Assert.Contains(option, words);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(words, "error:").Count);
+    }
+
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

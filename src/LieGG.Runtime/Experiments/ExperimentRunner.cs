@@ -131,22 +131,14 @@ public static class ExperimentRunner
         var total = Stopwatch.StartNew();
 
         progress?.Report(new ExperimentProgress(spec.Name, "data", null));
-        using var data = LoadData(spec, options);
-        // Custom datasets need not be TensorDatasets, whose constructor checks this already.
-        if (data is not TensorDataset)
-            foreach (var (split, name) in new[] { (data.Train, "Train"), (data.Validation, "Validation"), (data.Test, "Test") })
-            {
-                TensorDataset.RequireFinite(split.Inputs, $"Dataset '{data.Name}', {name} split", "input");
-                if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
-            }
+        // Everything knowable before training is checked first: data that cannot be read, hold NaN or do not fit the
+        // prior or the ground truth fail now (ExperimentSetupException), not after hours of training.
+        var (data, algebra, inputs) = Prepare(spec, options);
+        using var _ = data;
+        using var __ = inputs;
         double dataSeconds = total.Elapsed.TotalSeconds;
         var prior = spec.Prior;
-        var algebra = spec.GroundTruth?.Resolve(prior);
-        // The prior's model-independent part, prepared before training: data that do not fit the prior fail now, not after hours of training.
         var analysis = spec.Analysis;
-        int samples = analysis.Samples > 0 ? analysis.Samples : data.Train.Count;
-        if (options.Quick) samples = Math.Min(samples, 500);
-        using var inputs = PolarizationInputs.Prepare(data.Train.Inputs, prior, samples);
 
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
@@ -190,6 +182,31 @@ public static class ExperimentRunner
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
         };
+    }
+
+    private static (IDataset Data, ILieAlgebra? Algebra, PolarizationInputs Inputs) Prepare(ExperimentSpec spec, ExperimentRunOptions options)
+    {
+        IDataset? data = null;
+        try
+        {
+            data = LoadData(spec, options);
+            // Custom datasets need not be TensorDatasets, whose constructor checks this already.
+            if (data is not TensorDataset)
+                foreach (var (split, name) in new[] { (data.Train, "Train"), (data.Validation, "Validation"), (data.Test, "Test") })
+                {
+                    TensorDataset.RequireFinite(split.Inputs, $"Dataset '{data.Name}', {name} split", "input");
+                    if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
+                }
+            var algebra = spec.GroundTruth?.Resolve(spec.Prior);
+            int samples = spec.Analysis.Samples > 0 ? spec.Analysis.Samples : data.Train.Count;
+            if (options.Quick) samples = Math.Min(samples, 500);
+            return (data, algebra, PolarizationInputs.Prepare(data.Train.Inputs, spec.Prior, samples));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or DataFormatException)
+        {
+            data?.Dispose();
+            throw new ExperimentSetupException($"{e.Message}", e);
+        }
     }
 
     /// <summary>

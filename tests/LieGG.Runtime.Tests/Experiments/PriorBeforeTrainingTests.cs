@@ -19,7 +19,7 @@ public sealed class PriorBeforeTrainingTests
             Prior = new GenericPrior(3, 3),
         };
         var stages = new List<string>();
-        Assert.ThrowsAny<ArgumentException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
+        Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
         Assert.Equal(["data"], stages);
     }
 }
