@@ -46,6 +46,8 @@ internal static class StudyCommands
                 errors.MarkupLine($"[red]error:[/] --data-dir '{Markup.Escape(directory)}' {(File.Exists(directory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
                 return UsageError;
             }
+            if (parse.GetValue(dataDirectory) is { } given && study.Trials.All(t => !t.Spec.Dataset.ReadsDataDirectory()))
+                errors.MarkupLine($"[yellow]warning:[/] {Markup.Escape(study.Name)} generates its data; --data-dir '{Markup.Escape(given)}' is not used (nor recorded) for it.");
             var options = new StudyRunOptions
             {
                 Output = parse.GetValue(output)!,

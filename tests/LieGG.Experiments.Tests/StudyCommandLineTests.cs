@@ -125,6 +125,13 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_data_directory_a_study_does_not_read_is_named_in_a_warning()
+    {
+        Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", output, "--shard", "0/9", "--data-dir", output));
+        Assert.Contains("o5-train-size generates its data; --data-dir", System.Text.RegularExpressions.Regex.Replace(console.ToString(), @"\s+", " "));
+    }
+
+    [Fact]
     public void Study_usage_errors()
     {
         Assert.Equal(2, Run("study", "o5-train-size", "--quick", "--out", output, "--data-dir", Path.Combine(output, "missing")));

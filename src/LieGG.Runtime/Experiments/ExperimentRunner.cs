@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
@@ -198,6 +199,7 @@ public static class ExperimentRunner
                     if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
                 }
             var algebra = spec.GroundTruth?.Resolve(spec.Prior);
+            RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
             int samples = spec.Analysis.Samples > 0 ? spec.Analysis.Samples : data.Train.Count;
             if (options.Quick) samples = Math.Min(samples, 500);
             return (data, algebra, PolarizationInputs.Prepare(data.Train.Inputs, spec.Prior, samples));
@@ -207,6 +209,29 @@ public static class ExperimentRunner
             data?.Dispose();
             throw new ExperimentSetupException($"{e.Message}", e);
         }
+    }
+
+    /// <summary>Builds the declared network once and passes one training input through it: an architecture that cannot take the data, or gives the wrong number of outputs, fails before training.</summary>
+    private static void RequireModelFits(ExperimentSpec spec, IDataset data, int seed)
+    {
+        if (data.Train.Count == 0) return;
+        using var model = CreateModel(spec, data, seed);
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        bool wasTraining = model.training;
+        model.eval();
+        Tensor output;
+        try
+        {
+            output = model.forward(data.Train.Inputs.narrow(0, 0, 1));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException)
+        {
+            throw new InvalidOperationException($"The declared architecture cannot take inputs of shape [{string.Join(", ", data.InputShape)}]: {e.Message}", e);
+        }
+        if (!output.shape.SequenceEqual(new long[] { 1, data.OutputSize }))
+            throw new InvalidOperationException($"The declared architecture gives outputs of shape [{string.Join(", ", output.shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
+        if (wasTraining) model.train();
     }
 
     /// <summary>

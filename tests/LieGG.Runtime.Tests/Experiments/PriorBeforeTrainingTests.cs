@@ -22,4 +22,21 @@ public sealed class PriorBeforeTrainingTests
         Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
         Assert.Equal(["data"], stages);
     }
+
+    [Fact]
+    public void A_model_with_the_wrong_number_of_outputs_fails_before_the_first_epoch()
+    {
+        var spec = new ExperimentSpec
+        {
+            Name = "wrong-outputs",
+            Dataset = new O5DatasetSpec(TrainCount: 200, ValidationCount: 20, TestCount: 20),
+            Architecture = new CustomModelSpec("three outputs", context => TorchSharp.torch.nn.Linear(context.InputSize, 3)),
+            Training = new TrainingOptions { Epochs = 100_000 },
+            Prior = new GenericPrior(5, 2),
+        };
+        var stages = new List<string>();
+        var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
+        Assert.Contains("outputs of shape [3] per sample but dataset", error.Message);
+        Assert.Equal(["data"], stages);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class EllaRunnerTests
     public void Relaxed_cnn_on_28_by_28_digits_is_refused_with_the_canvas_rule()
     {
         var spec = Spec(new RelaxedCnnSpec(Width: 1)) with { Dataset = new MnistDatasetSpec(Rotate: false, TrainCount: 200, ValidationCount: 50, TestCount: 50) };
-        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
         Assert.Contains("power of two", error.Message);
     }
 }
