@@ -120,7 +120,7 @@ public static class LieGGCommandLine
             int status = Success;
             if (options.DataDirectory is { } unused)
                 foreach (var experiment in experiments.Where(e => selected.Contains(e.Name) && !e.Spec.Dataset.ReadsDataDirectory()))
-                    errors.MarkupLine($"[yellow]warning:[/] {Markup.Escape(experiment.Name)} generates its data; --data-dir '{Markup.Escape(unused)}' is not used (nor recorded) for it.");
+                    errors.MarkupLine(UnusedDataDirectoryWarning(experiment.Name, unused));
             foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
                 status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors));
             return status;
@@ -136,11 +136,19 @@ public static class LieGGCommandLine
         if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) problems.Add($"--device must be cpu or cuda (cuda:N), not '{device}'.");
         else if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
             problems.Add($"--device {device}: no CUDA device is available to this build (the repository restores TorchSharp-cpu); see 'Running on a GPU' in the README to switch to TorchSharp-cuda-linux, or use --device cpu.");
-        if (dataDirectory is not null && !Directory.Exists(dataDirectory))
-            problems.Add($"--data-dir '{dataDirectory}' {(File.Exists(dataDirectory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
+        if (DataDirectoryProblem(dataDirectory) is { } problem) problems.Add(problem);
         if (File.Exists(output)) problems.Add($"--out '{output}' is a file; name a directory (it is created if missing).");
         return problems;
     }
+
+    /// <summary>Why --data-dir cannot be used (missing, or a file); null when it can or is not given.</summary>
+    internal static string? DataDirectoryProblem(string? dataDirectory)
+        => dataDirectory is null || Directory.Exists(dataDirectory) ? null
+            : $"--data-dir '{dataDirectory}' {(File.Exists(dataDirectory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.";
+
+    /// <summary>The warning for a --data-dir that an experiment or study generating its own data ignores.</summary>
+    internal static string UnusedDataDirectoryWarning(string name, string dataDirectory)
+        => $"[yellow]warning:[/] {Markup.Escape(name)} generates its data; --data-dir '{Markup.Escape(dataDirectory)}' is not used (nor recorded) for it.";
 
     private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors)
     {

@@ -41,13 +41,13 @@ internal static class StudyCommands
                 errors.MarkupLine("[red]error:[/] --threads must be at least 1.");
                 return UsageError;
             }
-            if (parse.GetValue(dataDirectory) is { } directory && !Directory.Exists(directory))
+            if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem)
             {
-                errors.MarkupLine($"[red]error:[/] --data-dir '{Markup.Escape(directory)}' {(File.Exists(directory) ? "is a file; name the directory that holds the IDX files" : "does not exist")}.");
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
                 return UsageError;
             }
             if (parse.GetValue(dataDirectory) is { } given && study.Trials.All(t => !t.Spec.Dataset.ReadsDataDirectory()))
-                errors.MarkupLine($"[yellow]warning:[/] {Markup.Escape(study.Name)} generates its data; --data-dir '{Markup.Escape(given)}' is not used (nor recorded) for it.");
+                errors.MarkupLine(LieGGCommandLine.UnusedDataDirectoryWarning(study.Name, given));
             var options = new StudyRunOptions
             {
                 Output = parse.GetValue(output)!,

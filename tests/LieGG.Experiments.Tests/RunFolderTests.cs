@@ -40,6 +40,7 @@ public sealed class RunFolderTests : IDisposable
     {
         var file = Path.Combine(output, "not-a-folder");
         File.WriteAllText(file, "x");
+        Assert.Contains("is a file; name a directory", Assert.Throws<IOException>(() => RunFolder.Claim(file, "demo", "id")).Message);
         var console = new StringWriter();
         int status = LieGGCommandLine.Run(["run", "o5-regression", "--quick", "--out", file], ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -204,10 +204,10 @@ public static class ExperimentRunner
             if (options.Quick) samples = Math.Min(samples, 500);
             return (data, algebra, PolarizationInputs.Prepare(data.Train.Inputs, spec.Prior, samples));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or DataFormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
             data?.Dispose();
-            throw new ExperimentSetupException($"{e.Message}", e);
+            throw new ExperimentSetupException(e.Message, e);
         }
     }
 
@@ -218,7 +218,6 @@ public static class ExperimentRunner
         using var model = CreateModel(spec, data, seed);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        bool wasTraining = model.training;
         model.eval();
         Tensor output;
         try
@@ -231,7 +230,6 @@ public static class ExperimentRunner
         }
         if (!output.shape.SequenceEqual(new long[] { 1, data.OutputSize }))
             throw new InvalidOperationException($"The declared architecture gives outputs of shape [{string.Join(", ", output.shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
-        if (wasTraining) model.train();
     }
 
     /// <summary>

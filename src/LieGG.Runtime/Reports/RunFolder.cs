@@ -25,11 +25,11 @@ public sealed class RunFolder
     /// <exception cref="IOException">The output directory cannot hold run folders (it is a file, read-only, …); the message names it.</exception>
     public static RunFolder Claim(string outputDirectory, string experiment, string runId)
     {
+        if (File.Exists(outputDirectory))
+            throw new IOException($"The output directory '{outputDirectory}' is a file; name a directory (it is created if missing).");
         string parent = System.IO.Path.Combine(outputDirectory, experiment);
         try
         {
-            if (File.Exists(outputDirectory))
-                throw new IOException($"--out '{outputDirectory}' is a file; name a directory (it is created if missing).");
             Directory.CreateDirectory(parent);
             for (int attempt = 1; ; attempt++)
             {
@@ -51,11 +51,11 @@ public sealed class RunFolder
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"--out '{outputDirectory}' is not writable ({e.Message}); choose a writable directory.", e);
+            throw new IOException($"The output directory '{outputDirectory}' is not writable ({e.Message}); choose a writable directory.", e);
         }
-        catch (IOException e) when (e.Message.StartsWith("--out", StringComparison.Ordinal) is false)
+        catch (IOException e)
         {
-            throw new IOException($"--out '{outputDirectory}' cannot hold run folders: {e.Message} Choose a writable directory.", e);
+            throw new IOException($"The output directory '{outputDirectory}' cannot hold run folders: {e.Message} Choose a writable directory.", e);
         }
     }
 

@@ -26,7 +26,6 @@ public sealed class KfacFactorTests
     {
         using var network = KfacTestNetworks.Network(pathways).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(6);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact, batchSize: 4);
         var expected = KfacTestNetworks.BruteForceOutputFactors(network, data);
         for (int s = 0; s < factors.Sites.Count; s++) AssertClose(expected[s], factors.Sites[s].B);
@@ -37,7 +36,6 @@ public sealed class KfacFactorTests
     {
         using var network = KfacTestNetworks.Network(Pathways.Conv, canvas: 8, width: 2).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(3, canvas: 8);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
         // Block 2: 2 → 4 channels, 8×8 input, stride 2; its input is block 1's output, read off the capture.
         network.SetCapture(true);
@@ -67,7 +65,6 @@ public sealed class KfacFactorTests
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC, canvas: 4, width: 2).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(5);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
         network.SetCapture(true);
         network.forward(data.Inputs);
@@ -90,7 +87,6 @@ public sealed class KfacFactorTests
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(8);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var exact = KfacFactors.Fit(network, data, FisherKind.Exact);
         var sums = exact.Sites.Select(s => zeros_like(s.B)).ToArray();
         const int draws = 400;

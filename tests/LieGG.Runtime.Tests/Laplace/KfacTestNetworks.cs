@@ -19,10 +19,11 @@ internal static class KfacTestNetworks
         return network;
     }
 
+    /// <summary>Random images and labels; float64 inputs, to match the float64 networks the brute-force checks use.</summary>
     public static DataSplit Data(int count, int canvas = 4, int classes = 3, int seed = 2)
     {
         var generator = new torch.Generator((ulong)seed);
-        return new DataSplit(randn(new long[] { count, canvas, canvas }, generator: generator), randint(0, classes, new long[] { count }, generator: generator));
+        return new DataSplit(randn(new long[] { count, canvas, canvas }, ScalarType.Float64, generator: generator), randint(0, classes, new long[] { count }, generator: generator));
     }
 
     /// <summary>

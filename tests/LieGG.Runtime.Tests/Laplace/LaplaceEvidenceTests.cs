@@ -18,7 +18,6 @@ public sealed class LaplaceEvidenceTests
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(5);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
         var priors = new PriorPrecisions(network.Sites);
         var evidence = LaplaceEvidence.From(factors, priors);
@@ -44,7 +43,6 @@ public sealed class LaplaceEvidenceTests
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(7);
-        data = data with { Inputs = data.Inputs.to_type(ScalarType.Float64) };
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
         var priors = new PriorPrecisions(network.Sites);
         var evidence = LaplaceEvidence.From(factors, priors);

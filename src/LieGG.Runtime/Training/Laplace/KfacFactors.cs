@@ -84,6 +84,12 @@ public sealed class KfacFactors : IDisposable
                 }
             }
         }
+        catch
+        {
+            // Cancelled or failed: the partial sums live outside every dispose scope.
+            foreach (var partial in a.Concat(b)) partial?.Dispose();
+            throw;
+        }
         finally
         {
             model.SetCapture(false);

@@ -35,15 +35,15 @@ public sealed class LaplaceEvidence
     /// </summary>
     public static LaplaceEvidence From(KfacFactors factors, PriorPrecisions priors)
     {
-        var curvature = new List<KroneckerEigenvalues>();
-        foreach (var tensor in priors.Tensors)
+        // Each site's factors are eigendecomposed once; its weight and its bias share B.
+        var spectra = factors.Sites.ToDictionary(
+            s => s.Site,
+            s => (B: Eigenvalues(s.B), A: Eigenvalues(s.A).Select(v => v / factors.Samples).ToArray()));
+        var curvature = priors.Tensors.Select(tensor =>
         {
-            var site = factors.Sites.First(s => ReferenceEquals(s.Site, tensor.Site));
-            var b = Eigenvalues(site.B);
-            curvature.Add(tensor.IsBias
-                ? new KroneckerEigenvalues(b, [site.Site.Copies])
-                : new KroneckerEigenvalues(b, Eigenvalues(site.A).Select(v => v / factors.Samples).ToArray()));
-        }
+            var (b, a) = spectra[tensor.Site];
+            return tensor.IsBias ? new KroneckerEigenvalues(b, [tensor.Site.Copies]) : new KroneckerEigenvalues(b, a);
+        }).ToList();
         return new LaplaceEvidence(curvature, priors.SquaredNorms(), factors.NegativeLogLikelihood, factors.Samples);
     }
 

@@ -19,10 +19,9 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     private readonly LaplaceOptions? learning;
     private readonly torch.Generator sampler;
     private readonly List<MarginalLikelihoodStep> history = [];
+    private readonly FisherKind evaluationFisher;
     private readonly double[] firstMoment, secondMoment;
     private int adamSteps;
-
-    private readonly FisherKind evaluationFisher;
 
     /// <param name="learning">Null: MAP with the precisions fixed at <paramref name="initialPrecision"/>.</param>
     /// <param name="evaluationFisher">The Fisher of the final evaluation (<see cref="Summarize"/>); null = the learning's, else exact.</param>
@@ -66,11 +65,10 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     /// <summary>The final evaluation: δ, γ, shares and M at the trained weights.</summary>
     public LaplaceResult Summarize(CancellationToken cancellationToken = default)
     {
-        var fisher = evaluationFisher;
-        var evidence = Evidence(fisher, cancellationToken);
+        var evidence = Evidence(evaluationFisher, cancellationToken);
         var gammas = evidence.EffectiveParameters(Priors.LogPrecisions);
         var tensors = Priors.Tensors.Select((t, i) => new TensorPriorResult(t.Name, t.Layer, t.Pathway, t.IsBias, t.Count, Priors.Precision(i), gammas[i], evidence.SquaredNorms[i])).ToList();
-        return new LaplaceResult(learning is not null, fisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
+        return new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
     }
 
     /// <summary>Per block: the FC (dense or factored) and CONV pathways' shares of the block's Σγ.</summary>
