@@ -28,10 +28,10 @@ public partial class O5TrainSize;
 /// at 30 epochs the networks are still far from converged and the bias correlation does not show.
 /// </summary>
 [Study("width-depth", Description = "LieGG §5.3 Fig. 4: accuracy vs variance and bias over budget × depth")]
-[RotatedMnist(Blur = 1.5)]
-[MlpBudget(Parameters = 40_000, Hidden = 1, NormalizeOutput = true)]
+[RotatedMnist(Digits = DigitSet.ClassicRotation, Blur = 1.5)]
+[MlpBudget(Parameters = 40_000, Hidden = 1)]
 [Train(Epochs = 200, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
-[SpatialPrior]
+[SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
 [Sweep("MlpBudget.Parameters", 40_000L, 60_000L, 80_000L, 100_000L, 120_000L, 140_000L, 160_000L, 180_000L, 200_000L)]
 [Sweep("MlpBudget.Hidden", 1, 2, 3, 4, 5)]
@@ -48,11 +48,11 @@ public partial class WidthDepth;
 /// The report plots the symmetry variance and bias after each layer for all four.
 /// </summary>
 [Study("training-regimes", Description = "LieGG §5.4 Fig. 5: layer-wise symmetry under four training regimes")]
-[RotatedMnist(Blur = 1.5)]
-[Mlp(Hidden = 6, Width = 128, NormalizeOutput = true)]
+[RotatedMnist(Digits = DigitSet.ClassicRotation, Blur = 1.5)]
+[Mlp(Hidden = 6, Width = 128)]
 [Train(Epochs = 30, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
 [Pretrain(Layers = 3)]
-[SpatialPrior]
+[SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
 [Analysis(LayerWise = true)]
 [Sweep("Pretrain.Regime", Regime.EndToEnd, Regime.PretrainedPart, Regime.FineTune, Regime.LayerWise)]
@@ -65,10 +65,10 @@ public partial class TrainingRegimes;
 /// `rotmnist-shallow` and `rotmnist-deep`; here depth alone varies.)
 /// </summary>
 [Study("shallow-vs-deep", Description = "LieGG §5.2: learned generators of a shallow and a deep MLP at equal budget (Fig. 3b strip)")]
-[RotatedMnist(Blur = 1.5)]
-[MlpBudget(Parameters = 100_000, Hidden = 1, NormalizeOutput = true)]
+[RotatedMnist(Digits = DigitSet.ClassicRotation, Blur = 1.5)]
+[MlpBudget(Parameters = 100_000, Hidden = 1)]
 [Train(Epochs = 30, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
-[SpatialPrior]
+[SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
 [Sweep("MlpBudget.Hidden", 1, 5)]
 [Replicates(3)]

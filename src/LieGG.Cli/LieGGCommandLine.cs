@@ -87,7 +87,8 @@ public static class LieGGCommandLine
         var seed = new Option<int?>("--seed") { Description = "Replace the declared seed." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, seed, threads, device };
+        var (prerotated, poolSplits, convention) = DataAndAnalysisOptions();
+        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device };
         command.SetAction(parse =>
         {
             var pattern = parse.GetValue(name)!;
@@ -100,6 +101,7 @@ public static class LieGGCommandLine
                 return UsageError;
             }
             var problems = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory), parse.GetValue(output)!);
+            problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             if (problems.Count > 0)
             {
                 // Every problem at once, as BenchmarkDotNet's validators do: one fix-and-retry round, not one per mistake.
@@ -113,6 +115,9 @@ public static class LieGGCommandLine
                 Epochs = parse.GetValue(epochs),
                 Quick = parse.GetValue(quick),
                 DataDirectory = parse.GetValue(dataDirectory),
+                Prerotated = parse.GetValue(prerotated),
+                PoolSplits = parse.GetValue(poolSplits),
+                Convention = ParseConvention(parse.GetValue(convention)),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
@@ -141,6 +146,31 @@ public static class LieGGCommandLine
         return problems;
     }
 
+    /// <summary>--prerotated, --pool-splits and --convention, shared by run and study.</summary>
+    internal static (Option<bool> Prerotated, Option<bool> PoolSplits, Option<string?> Convention) DataAndAnalysisOptions()
+    {
+        var prerotated = new Option<bool>("--prerotated") { Description = "The --data-dir IDX files hold rotated digits: use them as they are (rotated-MNIST experiments)." };
+        var poolSplits = new Option<bool>("--pool-splits") { Description = "Pool the --data-dir train/val/test files and split them by the seed (default: keep the files' split)." };
+        var convention = new Option<string?>("--convention") { Description = "Spatial prior coordinates: reference (the LieGG authors' units) or centered; default: as declared." };
+        convention.AcceptOnlyFromAmong("reference", "centered");
+        return (prerotated, poolSplits, convention);
+    }
+
+    internal static LieGG.Dsl.SpatialConvention? ParseConvention(string? text) => text switch
+    {
+        null => null,
+        "reference" => LieGG.Dsl.SpatialConvention.Reference,
+        _ => LieGG.Dsl.SpatialConvention.Centered,
+    };
+
+    /// <summary>--prerotated and --pool-splits describe the files of a --data-dir, so they need one.</summary>
+    internal static IEnumerable<string> DataOptionProblems(string? dataDirectory, bool prerotated, bool poolSplits)
+    {
+        if (dataDirectory is not null) yield break;
+        if (prerotated) yield return "--prerotated says the --data-dir files are rotated digits, but no --data-dir is given (the embedded digits are not rotated).";
+        if (poolSplits) yield return "--pool-splits pools the --data-dir files, but no --data-dir is given (the embedded 10k are pooled already).";
+    }
+
     /// <summary>Why --data-dir cannot be used (missing, or a file); null when it can or is not given.</summary>
     internal static string? DataDirectoryProblem(string? dataDirectory)
         => dataDirectory is null || Directory.Exists(dataDirectory) ? null
@@ -154,6 +184,16 @@ public static class LieGGCommandLine
     {
         var started = DateTimeOffset.UtcNow;
         RunFolder claimed;
+        ExperimentSpec spec;
+        try
+        {
+            spec = options.ApplyTo(experiment.Spec);
+        }
+        catch (ExperimentSetupException e)
+        {
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
         try
         {
             // Claimed before any work: a bad --out fails now, and no other run can take this folder.
@@ -166,9 +206,9 @@ public static class LieGGCommandLine
         }
         try
         {
-            var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(experiment.Spec.Training.Epochs), progress => ExperimentRunner.Run(experiment.Spec, options, progress));
-            var record = RunRecord.Create(experiment.Spec, result, started) with { RunId = claimed.RunId };
-            var folder = ReportWriter.WriteInto(record, claimed.Path, experiment.Spec.Prior as SpatialPrior);
+            var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(spec.Training.Epochs), progress => ExperimentRunner.Run(spec, options, progress));
+            var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
+            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
             Summarize(console, record, folder);
             return Success;
         }

@@ -19,7 +19,8 @@ internal static class StudyCommands
         var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n), e.g. one shard per Slurm array task." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
-        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.") { name, output, quick, shard, threads, dataDirectory };
+        var (prerotated, poolSplits, convention) = LieGGCommandLine.DataAndAnalysisOptions();
+        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.") { name, output, quick, shard, threads, dataDirectory, prerotated, poolSplits, convention };
         command.SetAction(parse =>
         {
             if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
@@ -41,9 +42,12 @@ internal static class StudyCommands
                 errors.MarkupLine("[red]error:[/] --threads must be at least 1.");
                 return UsageError;
             }
-            if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem)
+            var problems = new List<string>();
+            if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem) problems.Add(problem);
+            problems.AddRange(LieGGCommandLine.DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
+            if (problems.Count > 0)
             {
-                errors.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+                foreach (var each in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(each)}");
                 return UsageError;
             }
             if (parse.GetValue(dataDirectory) is { } given && study.Trials.All(t => !t.Spec.Dataset.ReadsDataDirectory()))
@@ -52,7 +56,11 @@ internal static class StudyCommands
             {
                 Output = parse.GetValue(output)!,
                 Shard = selected,
-                Run = new ExperimentRunOptions { Quick = parse.GetValue(quick), Threads = parse.GetValue(threads), DataDirectory = parse.GetValue(dataDirectory) },
+                Run = new ExperimentRunOptions
+                {
+                    Quick = parse.GetValue(quick), Threads = parse.GetValue(threads), DataDirectory = parse.GetValue(dataDirectory),
+                    Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits), Convention = LieGGCommandLine.ParseConvention(parse.GetValue(convention)),
+                },
             };
             var writer = console.Profile.Out.Writer;
             try

@@ -27,6 +27,9 @@ public sealed class O5RegressionAttribute : Attribute
 /// <summary>Split sizes and preprocessing shared by the MNIST-based datasets.</summary>
 public abstract class MnistDataAttribute : Attribute
 {
+    /// <summary>Which digits and how they are split (the embedded 10 000, all 70 000, or the classic rotated-MNIST protocol).</summary>
+    public DigitSet Digits { get; set; } = DigitSet.Embedded10k;
+
     public int TrainCount { get; set; } = 8000;
 
     public int ValidationCount { get; set; } = 1000;
@@ -35,6 +38,9 @@ public abstract class MnistDataAttribute : Attribute
 
     /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
     public double Blur { get; set; }
+
+    /// <summary>How the blur treats the image border: repeat the edge pixel (the LieGG authors' and scikit-image's default) or reflect.</summary>
+    public BlurEdge BlurEdge { get; set; } = BlurEdge.Nearest;
 
     public bool Normalize { get; set; } = true;
 }
@@ -45,10 +51,15 @@ public sealed class MnistAttribute : MnistDataAttribute;
 
 /// <summary>
 /// Dataset: rotated MNIST generated from MNIST digits (seeded angle per digit), 28×28, 10 classes. With
-/// --data-dir, IDX digits are rotated the same way; classic rot-MNIST .amat files are used as they are.
+/// --data-dir, IDX digits are rotated the same way unless they are rotated already (<see cref="Prerotated"/> or
+/// --prerotated); classic rot-MNIST .amat files are used as they are.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class RotatedMnistAttribute : MnistDataAttribute;
+public sealed class RotatedMnistAttribute : MnistDataAttribute
+{
+    /// <summary>The --data-dir IDX files hold digits that are rotated already: use them as they are (the same as --prerotated).</summary>
+    public bool Prerotated { get; set; }
+}
 
 /// <summary>Dataset: a user type implementing <c>LieGG.Runtime.Experiments.IDatasetSource</c> with a public parameterless constructor.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
@@ -75,8 +86,12 @@ public sealed class MlpAttribute : Attribute
 
     public bool Bias { get; set; }
 
-    /// <summary>L2-normalise the outputs (logits) during training and analysis.</summary>
-    public bool NormalizeOutput { get; set; }
+    /// <summary>
+    /// Make L2 normalisation of the logits part of the network, so training minimises cross-entropy on unit-norm
+    /// logits (its loss cannot fall below ≈ 1.4 for 10 classes). Off (the LieGG authors' protocol): training sees the
+    /// raw logits and only the analysis normalises them (<see cref="AnalysisAttribute.Transform"/>).
+    /// </summary>
+    public bool TrainOnNormalizedLogits { get; set; }
 }
 
 /// <summary>Architecture: an MLP of <see cref="Hidden"/> layers, as wide as a budget of <see cref="Parameters"/> allows.</summary>
@@ -91,7 +106,8 @@ public sealed class MlpBudgetAttribute : Attribute
 
     public bool Bias { get; set; }
 
-    public bool NormalizeOutput { get; set; }
+    /// <inheritdoc cref="MlpAttribute.TrainOnNormalizedLogits"/>
+    public bool TrainOnNormalizedLogits { get; set; }
 }
 
 /// <summary>Architecture: a user type implementing <c>LieGG.Runtime.Experiments.IModelFactory</c> with a public parameterless constructor.</summary>

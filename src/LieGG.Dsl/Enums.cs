@@ -44,6 +44,32 @@ public enum OutputTransform
     LogSoftmax,
 }
 
+/// <summary>Which MNIST digits a dataset draws from, and how they are split.</summary>
+public enum DigitSet
+{
+    /// <summary>The 10 000 digits embedded in the runtime, pooled and split by the seed into the declared sizes (fast; the default).</summary>
+    Embedded10k,
+    /// <summary>
+    /// All 70 000 MNIST digits (embedded): the declared training and validation digits are drawn by the seed from
+    /// MNIST's 60 000 training digits, the test digits from its 10 000 test digits.
+    /// </summary>
+    Mnist70k,
+    /// <summary>
+    /// The classic rotated-MNIST protocol (Larochelle et al., 2007; the G-CNN paper's data): 62 000 of the 70 000
+    /// digits drawn by the seed, 10 000 for training, 2 000 for validation and 50 000 for testing. Fixes the split sizes.
+    /// </summary>
+    ClassicRotation,
+}
+
+/// <summary>How a Gaussian blur extends an image beyond its border.</summary>
+public enum BlurEdge
+{
+    /// <summary>Repeat the edge pixel (…a a | a b c): scikit-image's <c>gaussian</c> default, used by the LieGG authors.</summary>
+    Nearest,
+    /// <summary>Half-sample symmetric reflection (…b a | a b c): scipy.ndimage's default.</summary>
+    Reflect,
+}
+
 /// <summary>Pixel-coordinate convention of the spatial prior.</summary>
 public enum SpatialConvention
 {

@@ -307,6 +307,16 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG2007_the_classic_protocol_fixes_the_split_sizes() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("classic-sized")] [RotatedMnist(Digits = DigitSet.ClassicRotation, {|LGG2007:TrainCount = 5000|}, Blur = 1.5)] [Mlp] [Train] [SpatialPrior]
+        public partial class ClassicSized;
+        [Experiment("classic")] [Mnist(Digits = DigitSet.ClassicRotation)] [Mlp] [Train] [SpatialPrior]
+        public partial class Classic;
+        [Experiment("full-sized")] [RotatedMnist(Digits = DigitSet.Mnist70k, TrainCount = 50_000, TestCount = 10_000)] [Mlp] [Train] [SpatialPrior]
+        public partial class FullSized;
+        """);
+
+    [Fact]
     public void LGG4002_laplace_needs_per_tensor_priors() => AnalyzerHarness.Verify(Usings + """
         [Experiment("mlp")] [QuadrantMnist] [Mlp] [Train] [{|LGG4002:Laplace|}] [SpatialPrior]
         public partial class MlpLaplace;

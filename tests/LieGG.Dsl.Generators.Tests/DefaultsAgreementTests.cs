@@ -28,9 +28,9 @@ public sealed class DefaultsAgreementTests
     public void Architecture_defaults_agree()
     {
         var mlp = new MlpAttribute();
-        Assert.Equal(new MlpSpec(), new MlpSpec(mlp.Hidden, mlp.Width, mlp.Activation, mlp.Bias, mlp.NormalizeOutput));
+        Assert.Equal(new MlpSpec(), new MlpSpec(mlp.Hidden, mlp.Width, mlp.Activation, mlp.Bias, mlp.TrainOnNormalizedLogits));
         var budget = new MlpBudgetAttribute();
-        Assert.Equal(new MlpBudgetSpec(), new MlpBudgetSpec(budget.Parameters, budget.Hidden, budget.Activation, budget.Bias, budget.NormalizeOutput));
+        Assert.Equal(new MlpBudgetSpec(), new MlpBudgetSpec(budget.Parameters, budget.Hidden, budget.Activation, budget.Bias, budget.TrainOnNormalizedLogits));
         var relaxed = new RelaxedCnnAttribute();
         Assert.Equal(new RelaxedCnnSpec(), new RelaxedCnnSpec(relaxed.Width, relaxed.Pathways, relaxed.PriorPrecision, relaxed.FcInitScale));
     }

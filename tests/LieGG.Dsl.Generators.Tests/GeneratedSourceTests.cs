@@ -25,7 +25,7 @@ public sealed class GeneratedSourceTests
 
         [Experiment("rot-layers")]
         [RotatedMnist(Blur = 1.5, TrainCount = 4000)]
-        [MlpBudget(Parameters = 120_000, Hidden = 3, NormalizeOutput = true)]
+        [MlpBudget(Parameters = 120_000, Hidden = 3, TrainOnNormalizedLogits = true)]
         [Train(Epochs = 20, BatchSize = 256, LearningRate = 1e-3, Seed = 7, Loss = Loss.CrossEntropy)]
         [SpatialPrior(Convention = SpatialConvention.Reference, Affine = true)]
         [GroundTruth(Group.SE2)]
@@ -90,7 +90,7 @@ public sealed class GeneratedSourceTests
 
         [Study("width-depth", Description = "budget × depth")]
         [RotatedMnist(Blur = 1.5)]
-        [MlpBudget(Parameters = 40_000, NormalizeOutput = true)]
+        [MlpBudget(Parameters = 40_000, TrainOnNormalizedLogits = true)]
         [Train(Epochs = 20, Seed = 10)]
         [SpatialPrior]
         [GroundTruth(Group.SO)]

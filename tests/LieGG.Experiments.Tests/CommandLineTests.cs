@@ -121,6 +121,36 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_convention_option_replaces_the_declared_one_and_the_report_says_what_was_trained()
+    {
+        Assert.Equal(0, Run("run", "rotmnist-shallow", "--quick", "--convention", "centered", "--out", output));
+        var record = RunRecord.Load(ResultFile("rotmnist-shallow"));
+        Assert.Equal("spatial prior (Centered)", record.Result.Prior);
+        Assert.Equal("spatial prior (Centered)", record.Settings.Prior);
+        Assert.Equal("cross-entropy on raw logits", record.Result.Outputs!.Trained);
+        Assert.Equal("L2-normalised outputs F/‖F‖", record.Result.Outputs.Analysed);
+        Assert.Contains("of all 70000 digits", record.Result.DataSource!.Train.Origin);
+        var report = File.ReadAllText(Path.Combine(Path.GetDirectoryName(ResultFile("rotmnist-shallow"))!, "report.md"));
+        Assert.Contains("| trained | cross-entropy on raw logits |", report);
+        Assert.Contains("## Data", report);
+    }
+
+    [Fact]
+    public void Data_and_convention_options_that_cannot_apply_are_usage_errors()
+    {
+        Assert.Equal(2, Run("run", "o5-regression", "--quick", "--convention", "reference", "--out", output));
+        Assert.Contains("uses the generic prior", Flat(console.ToString()));
+        Assert.Equal(2, Run("run", "rotmnist-deep", "--quick", "--prerotated", "--pool-splits", "--out", output));
+        Assert.Contains("--prerotated says the --data-dir files are rotated digits, but no --data-dir is given", Flat(console.ToString()));
+        Assert.Contains("--pool-splits pools the --data-dir files, but no --data-dir is given", Flat(console.ToString()));
+        Assert.Equal(2, Run("run", "rotmnist-deep", "--quick", "--convention", "polar", "--out", output));
+        Assert.Equal(2, Run("study", "width-depth", "--quick", "--prerotated", "--out", output));
+        Assert.False(Directory.Exists(Path.Combine(output, "o5-regression")), "nothing was written");
+        Assert.False(Directory.Exists(Path.Combine(output, "rotmnist-deep")), "nothing was written");
+        Assert.False(Directory.Exists(Path.Combine(output, "width-depth")), "nothing was written");
+    }
+
+    [Fact]
     public void More_threads_than_cores_run_with_a_warning()
     {
         Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--threads", (Environment.ProcessorCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));

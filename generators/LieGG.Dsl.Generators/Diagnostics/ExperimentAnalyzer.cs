@@ -22,7 +22,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit,
+        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
         LaplaceWithoutPriors, LaplaceNeverSteps, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
@@ -291,6 +291,11 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                 report.At(dataset.ArgumentLocation("Canvas"), QuadrantDigitDoesNotFit, canvas, digit, "an odd canvas has no four equal quadrants", "use an even Canvas");
             else if (canvas >= 2 && digit >= 1 && digit > canvas / 2)
                 report.At(dataset.ArgumentLocation("DigitSize"), QuadrantDigitDoesNotFit, canvas, digit, $"the digit is larger than a {canvas / 2}-pixel quadrant", $"use DigitSize ≤ {canvas / 2} or a larger Canvas");
+        }
+        if (dataset.Name is "Mnist" or "RotatedMnist" && dataset.EnumName("Digits") == "ClassicRotation")
+        {
+            foreach (var count in new[] { "TrainCount", "ValidationCount", "TestCount" })
+                if (dataset.Named(count) is not null) report.At(dataset.ArgumentLocation(count), ClassicSplitFixed, dataset.Name, count);
         }
         if (dataset.Name == "Dataset")
         {

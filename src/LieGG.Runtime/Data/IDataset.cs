@@ -76,6 +76,9 @@ public sealed class TensorDataset : IDataset
     /// <summary>Human-readable provenance (source files, seeds, transforms) for reports.</summary>
     public string Description { get; }
 
+    /// <summary>Where each split came from and what was done to the images, when the dataset knows it (the MNIST datasets do).</summary>
+    public DataProvenance? Provenance { get; init; }
+
     /// <summary>Number of scalar inputs per sample (product of <see cref="InputShape"/>).</summary>
     public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
 

@@ -1,3 +1,5 @@
+using LieGG.Dsl;
+
 namespace LieGG.Runtime.Data;
 
 /// <summary>
@@ -86,12 +88,19 @@ public static class ImageTransforms
     }
 
     /// <summary>
-    /// Separable Gaussian blur, kernel truncated at 4σ. Edges are handled by half-sample symmetric
-    /// reflection (…c b a | a b c…), as scipy.ndimage.gaussian_filter does by default, so a constant image
-    /// stays constant and no dark frame appears at the border.
+    /// Separable Gaussian blur, kernel truncated at 4σ. Beyond the border the image continues by
+    /// <paramref name="edge"/>: the edge pixel repeated (…a a | a b c, scikit-image's default and the LieGG
+    /// authors') or half-sample symmetric reflection (…b a | a b c, scipy.ndimage's default). Either way a
+    /// constant image stays constant and no dark frame appears at the border.
     /// </summary>
-    public static float[] GaussianBlur(float[] images, int rows, int columns, double sigma)
+    public static float[] GaussianBlur(float[] images, int rows, int columns, double sigma, BlurEdge edge = BlurEdge.Nearest)
     {
+        Func<int, int, int> Extend = edge switch
+        {
+            BlurEdge.Nearest => Clamp,
+            BlurEdge.Reflect => Reflect,
+            _ => throw new ArgumentOutOfRangeException(nameof(edge), edge, "Blur edge must be Nearest or Reflect."),
+        };
         var kernel = GaussianKernel(sigma);
         int radius = kernel.Length / 2, size = rows * columns;
         if (images.Length % size != 0)
@@ -105,7 +114,7 @@ public static class ImageTransforms
             for (int c = 0; c < columns; c++)
             {
                 double sum = 0;
-                for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] * source[r * columns + Reflect(c + k, columns)];
+                for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] * source[r * columns + Extend(c + k, columns)];
                 along[r * columns + c] = sum;
             }
             var target = result.AsSpan(i * size, size);
@@ -113,13 +122,16 @@ public static class ImageTransforms
             for (int c = 0; c < columns; c++)
             {
                 double sum = 0;
-                for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] * along[Reflect(r + k, rows) * columns + c];
+                for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] * along[Extend(r + k, rows) * columns + c];
                 target[r * columns + c] = (float)sum;
             }
             return along;
         }, _ => { });
         return result;
     }
+
+    /// <summary>The nearest index in [0, length): the edge pixel repeated.</summary>
+    private static int Clamp(int index, int length) => Math.Clamp(index, 0, length - 1);
 
     /// <summary>Half-sample symmetric reflection of an index into [0, length).</summary>
     private static int Reflect(int index, int length)

@@ -34,9 +34,31 @@ public sealed record ExperimentRunOptions
     /// <summary><see cref="DataDirectory"/> as an absolute path, as results record it; null for the embedded data.</summary>
     public string? DataDirectoryFullPath => DataDirectory is { } directory ? Path.GetFullPath(directory) : null;
 
+    /// <summary>The data directory's images are rotated digits: use them as they are (rotated-MNIST declarations only).</summary>
+    public bool Prerotated { get; init; }
+
+    /// <summary>Pool the data directory's train/validation/test files and split them by the seed, instead of keeping their split.</summary>
+    public bool PoolSplits { get; init; }
+
+    /// <summary>Replaces the declared spatial prior's coordinate convention.</summary>
+    public SpatialConvention? Convention { get; init; }
+
     public int? Threads { get; init; }
 
     public string Device { get; init; } = "cpu";
+
+    /// <summary>
+    /// The declaration as this run analyses it: <see cref="Convention"/> replaces the spatial prior's. Idempotent, so
+    /// records, stale-trial checks and the run itself all see the same spec.
+    /// </summary>
+    /// <exception cref="ExperimentSetupException">A convention is given for an experiment without a spatial prior.</exception>
+    public ExperimentSpec ApplyTo(ExperimentSpec spec)
+    {
+        if (Convention is not { } convention) return spec;
+        if (spec.Prior is not SpatialPrior spatial)
+            throw new ExperimentSetupException($"--convention sets the spatial prior's coordinates, but experiment '{spec.Name}' uses the {spec.Prior.Description}; drop --convention for it.");
+        return spec with { Prior = spatial with { Convention = convention } };
+    }
 
     /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
     public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;
@@ -83,6 +105,12 @@ public sealed record ExperimentResult
     /// <summary>The --data-dir the digits came from; null when the run used the embedded or generated data.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Where each split came from and what was done to the images (MNIST datasets); null when the dataset does not say.</summary>
+    public DataProvenance? DataSource { get; init; }
+
+    /// <summary>What training minimised and what the analysis differentiated; null in records written before it was stored.</summary>
+    public OutputProtocol? Outputs { get; init; }
+
     public required TrainingResult Training { get; init; }
 
     public required SymmetryResult Symmetry { get; init; }
@@ -98,6 +126,23 @@ public sealed record ExperimentResult
     public required RunTimings Timings { get; init; }
 }
 
+/// <summary>What a run trained on and what it analysed, in words (e.g. raw logits for training, L2-normalised logits for the analysis).</summary>
+public sealed record OutputProtocol(string Trained, string Analysed)
+{
+    public static OutputProtocol Of(nn.Module<Tensor, Tensor> model, TaskKind task, Loss loss, OutputTransform transform)
+    {
+        string outputs = model is L2NormalizedOutput ? "L2-normalised logits (the network normalises them, so training sees them too)" : task == TaskKind.Classification ? "raw logits" : "raw outputs";
+        string analysed = transform switch
+        {
+            OutputTransform.L2Normalize => "L2-normalised outputs F/‖F‖",
+            OutputTransform.Softmax => "softmax probabilities",
+            OutputTransform.LogSoftmax => "log-softmax",
+            _ => "raw outputs",
+        };
+        return new OutputProtocol($"{(loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error")} on {outputs}", analysed);
+    }
+}
+
 /// <summary>One input image (row-major), as the model saw it.</summary>
 public sealed record ExampleImage(int Height, int Width, float[] Pixels);
 
@@ -107,7 +152,7 @@ public static class ExperimentRunner
     public static IDataset LoadData(ExperimentSpec spec, ExperimentRunOptions? options = null)
     {
         options ??= new ExperimentRunOptions();
-        return spec.Dataset.Load(new DatasetContext(options.Seed ?? spec.Training.Seed, options.DataDirectory, options.Quick));
+        return spec.Dataset.Load(new DatasetContext(options.Seed ?? spec.Training.Seed, options.DataDirectory, options.Quick, options.Prerotated, options.PoolSplits));
     }
 
     public static nn.Module<Tensor, Tensor> CreateModel(ExperimentSpec spec, IDataset data, int? seed = null)
@@ -119,6 +164,7 @@ public static class ExperimentRunner
     public static ExperimentResult Run(ExperimentSpec spec, ExperimentRunOptions? options = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new ExperimentRunOptions();
+        spec = options.ApplyTo(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         int seed = options.Seed ?? spec.Training.Seed;
         var training = spec.Training with
@@ -176,6 +222,8 @@ public static class ExperimentRunner
             Prior = prior.Description,
             Epochs = training.Epochs,
             DataDirectory = options.DataDirectoryFor(spec.Dataset),
+            DataSource = (data as TensorDataset)?.Provenance,
+            Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), polarizationOptions.Transform),
             Training = trained,
             Symmetry = symmetry,
             Layers = layers,

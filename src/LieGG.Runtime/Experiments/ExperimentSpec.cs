@@ -93,23 +93,48 @@ public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount 
 
 /// <summary>MNIST digits, optionally rotated (rotated MNIST), blurred and normalised.</summary>
 /// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
-public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int ValidationCount = 1000, int TestCount = 1000, double Blur = 0, bool Normalize = true) : DatasetSpec
+/// <param name="Digits">Which digits, and how they are split (see <see cref="DigitSet"/>); a --data-dir replaces the digits.</param>
+/// <param name="Prerotated">The --data-dir IDX files hold rotated digits: use them as they are.</param>
+public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int ValidationCount = 1000, int TestCount = 1000, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
+    bool Normalize = true, DigitSet Digits = DigitSet.Embedded10k, bool Prerotated = false) : DatasetSpec
 {
+    /// <summary>Split sizes of the classic rotated-MNIST protocol (Larochelle et al., 2007).</summary>
+    public static readonly (int Train, int Validation, int Test) ClassicSizes = (10_000, 2_000, 50_000);
+
     public override TaskKind Task => TaskKind.Classification;
+
+    /// <summary>The split sizes this declaration asks for before --quick: the classic protocol fixes them.</summary>
+    /// <remarks>A method, so records' printed settings do not repeat the counts.</remarks>
+    public (int Train, int Validation, int Test) DeclaredSizes() => Digits == DigitSet.ClassicRotation ? ClassicSizes : (TrainCount, ValidationCount, TestCount);
 
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        bool prerotated = Prerotated || context.Prerotated;
+        if (prerotated && !Rotate)
+            throw new ArgumentException("--prerotated (Prerotated) says the files hold rotated digits, but the declaration is [Mnist] (plain digits); use [RotatedMnist], or drop --prerotated.");
+        if (prerotated && context.DataDirectory is null)
+            throw new ArgumentException($"Prerotated: the {(Digits == DigitSet.Embedded10k ? "embedded 10k" : "embedded 70k")} digits are not rotated; give --data-dir with the rotated IDX files, or drop Prerotated / --prerotated.");
+        var declared = DeclaredSizes();
+        var (train, validation, test) = QuickSizes(declared.Train, declared.Validation, declared.Test, context.Quick);
         var options = new RotatedMnistOptions
         {
-            Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, Normalize = Normalize,
+            Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, BlurEdge = BlurEdge, Normalize = Normalize,
         };
+        var source = OpenSource(context, prerotated);
+        // The embedded 10k are one pool; the classic protocol pools by definition; files keep their own split unless asked.
+        bool pool = Digits == DigitSet.ClassicRotation || context.PoolSplits || (context.DataDirectory is null && Digits == DigitSet.Embedded10k);
+        var splits = pool ? DigitSplits.Pooled(source, context.Seed, train, validation, test) : DigitSplits.FromFileSplit(source, context.Seed, train, validation, test);
+        return RotatedMnist.Build(source, splits, options, Rotate);
+    }
+
+    private DigitSource OpenSource(DatasetContext context, bool prerotated)
+    {
+        if (context.DataDirectory is not { } directory)
+            return Digits == DigitSet.Embedded10k ? DigitSource.Embedded10k() : DigitSource.Embedded70k();
         // Classic rot-MNIST .amat files are already rotated: used as they are.
-        var amat = context.DataDirectory is null ? [] : Directory.GetFiles(context.DataDirectory, "*.amat").Order(StringComparer.Ordinal).ToArray();
-        if (Rotate && amat.Length > 0)
-            return RotatedMnist.FromRotatedImages(LabelledImages.Concat(amat.Select(path => AmatFile.Read(path)).ToList()), options);
-        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
-        return Rotate ? RotatedMnist.Create(digits, options) : RotatedMnist.CreateUnrotated(digits, options);
+        var amat = Directory.GetFiles(directory, "*.amat").Order(StringComparer.Ordinal).ToArray();
+        if (Rotate && amat.Length > 0) return DigitSource.FromAmatFiles(amat);
+        return DigitSource.FromDirectory(MnistDirectory.Find(directory), prerotated);
     }
 }
 
@@ -121,6 +146,8 @@ public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask
     public override IDataset Load(DatasetContext context)
     {
         var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        if (context.DataDirectory is not null && !context.PoolSplits)
+            throw new ArgumentException("[QuadrantMnist] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
         var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
         return QuadrantMnist.Create(digits, new QuadrantMnistOptions
         {
@@ -151,23 +178,23 @@ public abstract record ArchitectureSpec
     public abstract nn.Module<Tensor, Tensor> Create(ModelContext context);
 }
 
-/// <summary>An MLP of fixed width; <paramref name="NormalizeOutput"/> L2-normalises its outputs (logits).</summary>
-public sealed record MlpSpec(int Hidden = 2, int Width = 32, Activation Activation = Activation.Swish, bool Bias = false, bool NormalizeOutput = false) : ArchitectureSpec
+/// <summary>An MLP of fixed width; <paramref name="TrainOnNormalizedLogits"/> puts L2 normalisation of the logits into the network, so training sees it too.</summary>
+public sealed record MlpSpec(int Hidden = 2, int Width = 32, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
         var mlp = Mlp.Create(new MlpOptions(context.InputSize, context.OutputSize, Hidden, Width, Activation, Bias), context.Seed);
-        return NormalizeOutput ? new L2NormalizedOutput(mlp) : mlp;
+        return TrainOnNormalizedLogits ? new L2NormalizedOutput(mlp) : mlp;
     }
 }
 
 /// <summary>An MLP whose width is the largest that fits a parameter budget at the given depth (paper §5.3).</summary>
-public sealed record MlpBudgetSpec(long Parameters = 100_000, int Hidden = 2, Activation Activation = Activation.Swish, bool Bias = false, bool NormalizeOutput = false) : ArchitectureSpec
+public sealed record MlpBudgetSpec(long Parameters = 100_000, int Hidden = 2, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
         int width = Mlp.WidthForBudget(Parameters, context.InputSize, context.OutputSize, Hidden, Bias);
-        return new MlpSpec(Hidden, width, Activation, Bias, NormalizeOutput).Create(context);
+        return new MlpSpec(Hidden, width, Activation, Bias, TrainOnNormalizedLogits).Create(context);
     }
 }
 

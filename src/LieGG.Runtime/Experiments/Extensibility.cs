@@ -8,7 +8,9 @@ namespace LieGG.Runtime.Experiments;
 /// <param name="Seed">The run's seed (splits, generated data).</param>
 /// <param name="DataDirectory">A directory the user named with --data-dir, or null.</param>
 /// <param name="Quick">A smoke-size run: keep the data small.</param>
-public sealed record DatasetContext(int Seed, string? DataDirectory, bool Quick);
+/// <param name="Prerotated">--prerotated: the data directory's images are rotated digits, to be used as they are.</param>
+/// <param name="PoolSplits">--pool-splits: pool the data directory's train/validation/test files and split them by the seed.</param>
+public sealed record DatasetContext(int Seed, string? DataDirectory, bool Quick, bool Prerotated = false, bool PoolSplits = false);
 
 /// <summary>A user dataset for <c>[Dataset(typeof(T))]</c>: T implements this and has a public parameterless constructor.</summary>
 public interface IDatasetSource

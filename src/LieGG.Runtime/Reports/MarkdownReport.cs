@@ -48,7 +48,26 @@ public static class MarkdownReport
         Row(md, "prior", record.Settings.Prior);
         Row(md, "ground truth", record.Settings.GroundTruth ?? "none");
         Row(md, "analysis", record.Settings.Analysis);
+        if (result.Outputs is { } outputs)
+        {
+            Row(md, "trained", outputs.Trained);
+            Row(md, "analysed", outputs.Analysed);
+        }
         md.Append('\n');
+
+        if (result.DataSource is { } data)
+        {
+            md.Append("## Data\n\n| | |\n|---|---|\n");
+            Row(md, "source", data.Source);
+            Row(md, "files", string.Join("<br>", data.Files.Select(f => format.IncludeMachineFacts ? f : Path.GetFileName(f))));
+            Row(md, $"train ({data.Train.Count})", data.Train.Origin);
+            Row(md, $"validation ({data.Validation.Count})", data.Validation.Origin);
+            Row(md, $"test ({data.Test.Count})", data.Test.Origin);
+            Row(md, "rotation", data.Rotation);
+            Row(md, "blur", data.Blur);
+            Row(md, "normalisation", data.Normalization);
+            md.Append('\n');
+        }
 
         md.Append("## Spectrum\n\n");
         Image(md, images, "spectrum.png", "spectrum");

@@ -88,9 +88,10 @@ public static class StudyRunner
             }
             var started = DateTimeOffset.UtcNow;
             var runProgress = progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1);
-            var result = ExperimentRunner.Run(trial.Spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
-            var record = RunRecord.Create(trial.Spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
-            ReportWriter.WriteInto(record, folders[i], trial.Spec.Prior as SpatialPrior);
+            var spec = options.Run.ApplyTo(trial.Spec);
+            var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
+            var record = RunRecord.Create(spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
+            ReportWriter.WriteInto(record, folders[i], spec.Prior as SpatialPrior);
             ran++;
         }
         return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
@@ -130,7 +131,7 @@ public static class StudyRunner
     /// <summary>Why a finished trial's record does not stand for <paramref name="trial"/> run with <paramref name="run"/>; null when it does.</summary>
     public static string? Mismatch(StudyTrial trial, RunRecord record, ExperimentRunOptions run)
     {
-        var spec = trial.Spec;
+        var spec = run.ApplyTo(trial.Spec);
         var result = record.Result;
         if (record.Trial?.Label != trial.Info.Label) return $"it holds trial {record.Trial?.Label ?? "(none)"}, not {trial.Info.Label}";
         if (result.Quick != run.Quick) return result.Quick ? "it is a --quick result, this run is full size" : "it is a full-size result, this run is --quick";

@@ -1,3 +1,4 @@
+using LieGG.Dsl;
 using LieGG.Runtime.Data;
 
 namespace LieGG.Runtime.Tests.Data;
@@ -147,5 +148,45 @@ public sealed class ImageTransformTests
         var image = Enumerable.Repeat(0.25f, 12 * 12).ToArray();
         var blurred = ImageTransforms.GaussianBlur(image, 12, 12, 2.0);
         Assert.All(blurred, v => Assert.Equal(0.25, v, 6));
+    }
+
+    // A separable image u ⊗ v blurs to blur(u) ⊗ blur(v); each 1-D blur is written out here on the signal padded by
+    // hand (σ = 0.5: radius 2), so the border rule under test is not the one that computes the expectation.
+    [Theory]
+    [InlineData(BlurEdge.Nearest, new double[] { 1, 1, 1, 2, 3, 4, 4, 4 }, new double[] { 5, 5, 5, 0, 2, 2, 2 })]
+    [InlineData(BlurEdge.Reflect, new double[] { 2, 1, 1, 2, 3, 4, 4, 3 }, new double[] { 0, 5, 5, 0, 2, 2, 0 })]
+    public void Blur_extends_the_border_as_asked(BlurEdge edge, double[] paddedRows, double[] paddedColumns)
+    {
+        double[] rows = [1, 2, 3, 4], columns = [5, 0, 2];
+        double[] weights = [Math.Exp(-8), Math.Exp(-2), 1, Math.Exp(-2), Math.Exp(-8)];
+        double total = weights.Sum();
+        double[] Blur1D(double[] padded, int length) => Enumerable.Range(0, length).Select(i => Enumerable.Range(0, 5).Sum(k => weights[k] * padded[i + k]) / total).ToArray();
+        var expectedRows = Blur1D(paddedRows, rows.Length);
+        var expectedColumns = Blur1D(paddedColumns, columns.Length);
+        var image = new float[rows.Length * columns.Length];
+        for (int r = 0; r < rows.Length; r++)
+        for (int c = 0; c < columns.Length; c++) image[r * columns.Length + c] = (float)(rows[r] * columns[c]);
+
+        var blurred = ImageTransforms.GaussianBlur(image, rows.Length, columns.Length, 0.5, edge);
+
+        for (int r = 0; r < rows.Length; r++)
+        for (int c = 0; c < columns.Length; c++) Assert.Equal(expectedRows[r] * expectedColumns[c], blurred[r * columns.Length + c], 5);
+    }
+
+    [Fact]
+    public void Nearest_and_reflect_differ_only_near_the_border()
+    {
+        var random = new Random(3);
+        var image = Enumerable.Range(0, 28 * 28).Select(_ => (float)random.NextDouble()).ToArray();
+        var nearest = ImageTransforms.GaussianBlur(image, 28, 28, 1.5, BlurEdge.Nearest);
+        var reflect = ImageTransforms.GaussianBlur(image, 28, 28, 1.5, BlurEdge.Reflect);
+        // Radius ⌊4·1.5 + ½⌋ = 6; the modes extend the image differently from two pixels beyond the border on, which the kernel reaches from 4 pixels inside.
+        for (int r = 0; r < 28; r++)
+        for (int c = 0; c < 28; c++)
+        {
+            int depth = Math.Min(Math.Min(r, 27 - r), Math.Min(c, 27 - c));
+            if (depth >= 5) Assert.Equal(nearest[r * 28 + c], reflect[r * 28 + c], 6);
+        }
+        Assert.NotEqual(nearest[0], reflect[0]);
     }
 }

@@ -1,48 +1,160 @@
 using System.Globalization;
+using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Experiments;
 
 namespace LieGG.Runtime.Tests.Experiments;
 
-/// <summary>--data-dir: IDX digits are rotated like the embedded ones; rot-MNIST .amat images are used as they are.</summary>
+/// <summary>
+/// --data-dir: the files' own split is kept (validation carved from train only when there are no validation files),
+/// IDX digits are rotated unless declared prerotated, rot-MNIST .amat images are used as they are, and the run
+/// records where every split came from.
+/// </summary>
 public sealed class DataDirectoryTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("liegg-data-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static float[] Image(int index) => Enumerable.Range(0, 784).Select(p => (p * 7 + index * 13) % 17 == 0 ? 1f : 0f).ToArray();
+    /// <summary>A distinct image per index (pixel 0 encodes it).</summary>
+    private static float[] Image(int index) => Enumerable.Range(0, 784).Select(p => p == 0 ? (index + 1) / 256f : (p * 7 + index * 13) % 17 == 0 ? 1f : 0f).ToArray();
 
-    [Fact]
-    public void Amat_images_are_used_without_a_second_rotation()
+    private static string Key(float[] pixels) => string.Join(",", pixels.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+    private static HashSet<string> Rows(TorchSharp.torch.Tensor images)
     {
-        var lines = Enumerable.Range(0, 50).Select(i =>
+        var flat = images.reshape(images.shape[0], -1);
+        return Enumerable.Range(0, (int)flat.shape[0]).Select(i => Key(flat[i].data<float>().ToArray())).ToHashSet();
+    }
+
+    private void WriteAmat(string name, int first, int count)
+    {
+        var lines = Enumerable.Range(first, count).Select(i =>
             string.Join(' ', Image(i).Select(v => v.ToString(CultureInfo.InvariantCulture))) + " " + (i % 10).ToString(CultureInfo.InvariantCulture));
-        File.WriteAllLines(Path.Combine(directory, "mnist_all_rotation_normalized_float_test.amat"), lines);
+        File.WriteAllLines(Path.Combine(directory, name), lines);
+    }
 
-        var spec = new MnistDatasetSpec(Rotate: true, TrainCount: 30, ValidationCount: 10, TestCount: 10, Normalize: false);
-        using var data = spec.Load(new DatasetContext(Seed: 1, DataDirectory: directory, Quick: false));
+    /// <summary>Writes embedded digits first … first+count−1 as one IDX pair with the given prefix.</summary>
+    private void WriteIdx(string prefix, int first, int count)
+    {
+        var digits = MnistDigits.Embedded();
+        IdxFile.WriteImages(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), new IdxImages(count, 28, 28, digits.Images.Pixels.AsSpan(first * 784, count * 784).ToArray()));
+        IdxFile.WriteLabels(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), digits.Labels.AsSpan(first, count).ToArray());
+    }
 
-        var originals = Enumerable.Range(0, 50).Select(i => string.Join(",", Image(i))).ToHashSet();
-        var train = data.Train.Inputs.reshape(30, 784);
-        for (int i = 0; i < 30; i++)
-            Assert.Contains(string.Join(",", train[i].data<float>().ToArray()), originals);
+    private static HashSet<string> UnitImages(int first, int count)
+    {
+        var digits = MnistDigits.Embedded();
+        return Enumerable.Range(first, count).Select(i => Key(digits.Images.Pixels.AsSpan(i * 784, 784).ToArray().Select(b => b / 255f).ToArray())).ToHashSet();
     }
 
     [Fact]
-    public void Idx_digits_in_a_directory_are_rotated()
+    public void Amat_images_are_used_as_given_and_keep_their_train_test_files()
     {
-        var digits = MnistDigits.Embedded();
-        var pixels = digits.Images.Pixels.AsSpan(0, 60 * 784).ToArray();
-        IdxFile.WriteImages(Path.Combine(directory, "train-images-idx3-ubyte.gz"), new IdxImages(60, 28, 28, pixels));
-        IdxFile.WriteLabels(Path.Combine(directory, "train-labels-idx1-ubyte.gz"), digits.Labels.AsSpan(0, 60).ToArray());
+        WriteAmat("mnist_all_rotation_normalized_float_train_valid.amat", 0, 40);
+        WriteAmat("mnist_all_rotation_normalized_float_test.amat", 100, 30);
 
-        var rotated = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 10, Normalize: false);
+        var spec = new MnistDatasetSpec(Rotate: true, TrainCount: 30, ValidationCount: 10, TestCount: 20, Normalize: false);
+        using var data = (TensorDataset)spec.Load(new DatasetContext(Seed: 1, DataDirectory: directory, Quick: false));
+
+        var trainFile = Enumerable.Range(0, 40).Select(i => Key(Image(i))).ToHashSet();
+        var testFile = Enumerable.Range(100, 30).Select(i => Key(Image(i))).ToHashSet();
+        Assert.Subset(trainFile, Rows(data.Train.Inputs));
+        Assert.Subset(trainFile, Rows(data.Validation.Inputs));
+        Assert.Subset(testFile, Rows(data.Test.Inputs));
+        Assert.Empty(Rows(data.Train.Inputs).Intersect(Rows(data.Validation.Inputs)));
+        Assert.StartsWith("given rotated", data.Provenance!.Rotation);
+    }
+
+    [Fact]
+    public void A_directory_keeps_its_train_and_test_files_apart_and_rotates_idx_digits()
+    {
+        WriteIdx("train", 0, 60);
+        WriteIdx("t10k", 60, 20);
+
+        var rotated = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 20, Normalize: false);
         var plain = rotated with { Rotate = false };
-        using var a = rotated.Load(new DatasetContext(2, directory, false));
-        using var b = plain.Load(new DatasetContext(2, directory, false));
+        using var a = (TensorDataset)rotated.Load(new DatasetContext(2, directory, false));
+        using var b = (TensorDataset)plain.Load(new DatasetContext(2, directory, false));
 
+        Assert.Subset(UnitImages(0, 60), Rows(b.Train.Inputs));
+        Assert.Subset(UnitImages(0, 60), Rows(b.Validation.Inputs));
+        Assert.Equal(UnitImages(60, 20), Rows(b.Test.Inputs));
         Assert.Equal(a.Train.Targets.data<long>().ToArray(), b.Train.Targets.data<long>().ToArray());
         Assert.False(TensorComparison.SameValues(a.Train.Inputs, b.Train.Inputs));
+        Assert.StartsWith("rotated here", a.Provenance!.Rotation);
+        Assert.Equal("not rotated", b.Provenance!.Rotation);
+        Assert.Contains("train-images-idx3-ubyte.gz", a.Provenance.Train.Origin);
+        Assert.Contains("no validation files", a.Provenance.Validation.Origin);
+        Assert.Equal("all 20 of t10k-images-idx3-ubyte.gz + t10k-labels-idx1-ubyte.gz", a.Provenance.Test.Origin);
+        Assert.Equal(4, a.Provenance.Files.Count);
+    }
+
+    [Fact]
+    public void Validation_files_are_used_when_present()
+    {
+        WriteIdx("train", 0, 30);
+        WriteIdx("val", 30, 10);
+        WriteIdx("test", 40, 10);
+
+        var spec = new MnistDatasetSpec(Rotate: false, TrainCount: 30, ValidationCount: 10, TestCount: 10, Normalize: false);
+        using var data = (TensorDataset)spec.Load(new DatasetContext(3, directory, false));
+
+        Assert.Equal(UnitImages(0, 30), Rows(data.Train.Inputs));
+        Assert.Equal(UnitImages(30, 10), Rows(data.Validation.Inputs));
+        Assert.Equal(UnitImages(40, 10), Rows(data.Test.Inputs));
+    }
+
+    [Fact]
+    public void Prerotated_idx_digits_are_used_as_they_are()
+    {
+        WriteIdx("train", 0, 50);
+        WriteIdx("t10k", 50, 10);
+
+        var spec = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 10, Normalize: false);
+        using var byOption = (TensorDataset)spec.Load(new DatasetContext(4, directory, false, Prerotated: true));
+        using var byDeclaration = (TensorDataset)(spec with { Prerotated = true }).Load(new DatasetContext(4, directory, false));
+
+        Assert.Subset(UnitImages(0, 50), Rows(byOption.Train.Inputs));
+        Assert.Equal(UnitImages(50, 10), Rows(byOption.Test.Inputs));
+        Assert.True(TensorComparison.SameValues(byOption.Train.Inputs, byDeclaration.Train.Inputs));
+        Assert.StartsWith("given rotated", byOption.Provenance!.Rotation);
+    }
+
+    [Fact]
+    public void A_directory_without_test_files_is_an_error_unless_pooling_is_asked_for()
+    {
+        WriteIdx("train", 0, 60);
+        var spec = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 10, Normalize: false);
+
+        var error = Assert.Throws<ArgumentException>(() => spec.Load(new DatasetContext(2, directory, false)));
+        Assert.Contains("no test files", error.Message);
+        Assert.Contains("--pool-splits", error.Message);
+
+        using var pooled = (TensorDataset)spec.Load(new DatasetContext(2, directory, false, PoolSplits: true));
+        Assert.Equal(10, pooled.Test.Count);
+        Assert.Contains("pooled", pooled.Provenance!.Test.Origin);
+    }
+
+    [Fact]
+    public void Prerotated_contradicting_the_declaration_or_without_files_is_an_error()
+    {
+        WriteIdx("train", 0, 60);
+        WriteIdx("t10k", 60, 20);
+        var plain = new MnistDatasetSpec(Rotate: false, TrainCount: 40, ValidationCount: 10, TestCount: 10);
+        Assert.Contains("[Mnist]", Assert.Throws<ArgumentException>(() => plain.Load(new DatasetContext(2, directory, false, Prerotated: true))).Message);
+        var rotated = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 10, Prerotated: true);
+        Assert.Contains("--data-dir", Assert.Throws<ArgumentException>(() => rotated.Load(new DatasetContext(2, null, false))).Message);
+    }
+
+    [Fact]
+    public void Asking_a_file_for_more_digits_than_it_holds_names_the_file()
+    {
+        WriteIdx("train", 0, 60);
+        WriteIdx("t10k", 60, 20);
+        var spec = new MnistDatasetSpec(Rotate: false, TrainCount: 40, ValidationCount: 10, TestCount: 30);
+        var error = Assert.Throws<ArgumentException>(() => spec.Load(new DatasetContext(2, directory, false)));
+        Assert.Contains("t10k-images-idx3-ubyte.gz", error.Message);
+        Assert.Contains("TestCount", error.Message);
     }
 }
