@@ -14,7 +14,8 @@ namespace LieGG.Cli;
 /// </summary>
 public static class LieGGCommandLine
 {
-    public const int Success = 0, RunFailed = 1, UsageError = 2;
+    /// <summary>Exit codes; <see cref="Interrupted"/> is the shell's 128 + SIGINT.</summary>
+    public const int Success = 0, RunFailed = 1, UsageError = 2, Interrupted = 130;
 
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole? console = null)
         => Run(args, experiments, [], console);

@@ -19,8 +19,13 @@ internal static class StudyCommands
         var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n), e.g. one shard per Slurm array task." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
+        var jobs = new Option<int?>("--jobs") { Description = "Train N trials at a time, each in its own worker process (threads per worker: --threads, default cores / N)." };
+        var trialIndex = new Option<int?>("--trial") { Description = "Run only the trial with this grid index (0-based), and do not merge." };
         var (prerotated, poolSplits, convention) = LieGGCommandLine.DataAndAnalysisOptions();
-        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.") { name, output, quick, shard, threads, dataDirectory, prerotated, poolSplits, convention };
+        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.")
+        {
+            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention,
+        };
         command.SetAction(parse =>
         {
             if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
@@ -43,6 +48,10 @@ internal static class StudyCommands
                 return UsageError;
             }
             var problems = new List<string>();
+            if (parse.GetValue(jobs) is < 1) problems.Add($"--jobs must be at least 1, not {parse.GetValue(jobs)}.");
+            if (parse.GetValue(jobs) is > 1 && parse.GetValue(trialIndex) is not null) problems.Add("--trial runs one trial; it cannot be combined with --jobs.");
+            if (parse.GetValue(trialIndex) is { } index && (index < 0 || index >= study.Trials.Count))
+                problems.Add($"--trial {index} does not exist; '{study.Name}' has trials 0 … {study.Trials.Count - 1}.");
             if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem) problems.Add(problem);
             problems.AddRange(LieGGCommandLine.DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             if (problems.Count > 0)
@@ -52,17 +61,21 @@ internal static class StudyCommands
             }
             if (parse.GetValue(dataDirectory) is { } given && study.Trials.All(t => !t.Spec.Dataset.ReadsDataDirectory()))
                 errors.MarkupLine(LieGGCommandLine.UnusedDataDirectoryWarning(study.Name, given));
+            int workers = parse.GetValue(jobs) ?? 1;
+            int? threadsPerTrial = parse.GetValue(threads) ?? (workers > 1 ? Math.Max(1, Environment.ProcessorCount / workers) : null);
             var options = new StudyRunOptions
             {
                 Output = parse.GetValue(output)!,
                 Shard = selected,
+                Trial = parse.GetValue(trialIndex),
                 Run = new ExperimentRunOptions
                 {
-                    Quick = parse.GetValue(quick), Threads = parse.GetValue(threads), DataDirectory = parse.GetValue(dataDirectory),
+                    Quick = parse.GetValue(quick), Threads = threadsPerTrial, DataDirectory = parse.GetValue(dataDirectory),
                     Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits), Convention = LieGGCommandLine.ParseConvention(parse.GetValue(convention)),
                 },
             };
             var writer = console.Profile.Out.Writer;
+            if (workers > 1) return RunInWorkers(study, options, workers, parse.GetValue(convention), console, errors);
             try
             {
                 var summary = StudyRunner.Run(study.Trials, options, new Progress(writer));
@@ -73,6 +86,7 @@ internal static class StudyCommands
                     return Success;
                 }
                 writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
+                if (options.Trial is not null) return Success;
             }
             catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
             {
@@ -87,6 +101,44 @@ internal static class StudyCommands
             return MergeAndReport(study, options.Output, console, errors);
         });
         return command;
+    }
+
+    /// <summary><c>study --jobs N</c>: the pending trials in N worker processes, then the merge.</summary>
+    private static int RunInWorkers(StudyDescriptor study, StudyRunOptions options, int workers, string? convention, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var writer = console.Profile.Out.Writer;
+        IReadOnlyList<StudyTrial> pending;
+        try
+        {
+            pending = StudyRunner.Pending(study.Trials, options);
+        }
+        catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
+        {
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
+        var run = options.Run;
+        var shared = new List<string> { "--out", options.Output, "--threads", (run.Threads ?? 1).ToString(CultureInfo.InvariantCulture) };
+        if (run.Quick) shared.Add("--quick");
+        if (run.DataDirectory is { } directory) shared.AddRange(["--data-dir", Path.GetFullPath(directory)]);
+        if (run.Prerotated) shared.Add("--prerotated");
+        if (run.PoolSplits) shared.Add("--pool-splits");
+        if (convention is not null) shared.AddRange(["--convention", convention]);
+        writer.WriteLine($"{study.Name}: {pending.Count} trial(s) to run in {Math.Min(workers, Math.Max(pending.Count, 1))} worker process(es) of {run.Threads} thread(s) each.");
+        var outcome = new StudyWorkers(study.Name, shared, writer).Run(pending, workers, options.Output);
+        if (outcome.Interrupted)
+        {
+            errors.MarkupLine($"[yellow]{Markup.Escape(study.Name)} interrupted:[/] {outcome.Ran} trial(s) finished in this run and are kept; unfinished trials were removed. Run the same command again to resume.");
+            return Interrupted;
+        }
+        writer.WriteLine($"{study.Name}: {outcome.Ran} trials run, {study.Trials.Count(t => options.Shard?.Includes(t.Info.Index) ?? true) - pending.Count} already finished.");
+        if (outcome.Failed.Count > 0)
+        {
+            foreach (var (trial, exitCode, lastErrors) in outcome.Failed)
+                errors.MarkupLine($"[red]{Markup.Escape(trial.Key)} ({Markup.Escape(trial.Label)}) failed[/] (exit {exitCode}): {Markup.Escape(lastErrors)}");
+            return outcome.Failed.Any(f => f.ExitCode == UsageError) ? UsageError : RunFailed;
+        }
+        return MergeAndReport(study, options.Output, console, errors);
     }
 
     public static Command Merge(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)

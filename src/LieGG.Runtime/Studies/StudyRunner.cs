@@ -46,6 +46,9 @@ public sealed record StudyRunOptions
 
     public Shard? Shard { get; init; }
 
+    /// <summary>Run only the trial with this grid index (a <c>study --jobs</c> worker, or one array-job task).</summary>
+    public int? Trial { get; init; }
+
     /// <summary>Applied to every trial (Quick, Threads, Device, DataDirectory; the trial's own seed wins).</summary>
     public ExperimentRunOptions Run { get; init; } = new();
 }
@@ -70,11 +73,7 @@ public static class StudyRunner
 
     public static StudyRunSummary Run(IReadOnlyList<StudyTrial> trials, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
-        var selected = trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
-        var folders = selected.Select(t => TrialFolder(options.Output, t.Info)).ToList();
-        var finished = folders.Select(TryLoad).ToList();
-        RequireNoStaleTrials(selected, folders, finished, options);
+        var (selected, folders, finished) = Select(trials, options);
         int ran = 0, skipped = 0, toRun = finished.Count(r => r is null);
         for (int i = 0; i < selected.Count; i++)
         {
@@ -95,6 +94,28 @@ public static class StudyRunner
             ran++;
         }
         return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
+    }
+
+    /// <summary>
+    /// The trials this invocation would train (its shard or single trial, minus finished ones), after the same stale-trial
+    /// check as <see cref="Run"/>: what a parallel runner hands to its workers.
+    /// </summary>
+    public static IReadOnlyList<StudyTrial> Pending(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
+    {
+        var (selected, _, finished) = Select(trials, options);
+        return selected.Where((_, i) => finished[i] is null).ToList();
+    }
+
+    private static (List<StudyTrial> Selected, List<string> Folders, List<RunRecord?> Finished) Select(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
+    {
+        if (trials.Count == 0) throw new ArgumentException("The study has no trials.", nameof(trials));
+        if (options.Trial is { } only && (only < 0 || only >= trials.Count))
+            throw new ArgumentOutOfRangeException(nameof(options), only, $"Trial {only} does not exist; the study has trials 0 … {trials.Count - 1}.");
+        var selected = trials.Where(t => (options.Shard?.Includes(t.Info.Index) ?? true) && (options.Trial is not { } one || t.Info.Index == one)).ToList();
+        var folders = selected.Select(t => TrialFolder(options.Output, t.Info)).ToList();
+        var finished = folders.Select(TryLoad).ToList();
+        RequireNoStaleTrials(selected, folders, finished, options);
+        return (selected, folders, finished);
     }
 
     /// <summary>The finished trials of a study folder, in grid order.</summary>

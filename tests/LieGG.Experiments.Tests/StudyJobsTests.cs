@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary>
+/// <c>study --jobs</c> runs the experiments program itself as its workers, so these tests start that program as a
+/// process (the one built beside the tests), as a user's shell would.
+/// </summary>
+public sealed class StudyJobsTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-jobs-").FullName;
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private static ProcessStartInfo Program(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LieGG.Experiments.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    private static (int ExitCode, string Output) RunToEnd(params string[] arguments)
+    {
+        using var process = Process.Start(Program(arguments))!;
+        var standardError = process.StandardError.ReadToEndAsync();
+        string standardOutput = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, standardOutput + standardError.Result);
+    }
+
+    /// <summary>Training loss and validation metric per epoch (the history's timings differ, of course).</summary>
+    private static List<(double, double)> Losses(JsonElement result) => result.GetProperty("training").GetProperty("history").EnumerateArray()
+        .Select(e => (e.GetProperty("trainLoss").GetDouble(), e.GetProperty("validationMetric").GetDouble())).ToList();
+
+    private static JsonElement Result(string file) => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("result");
+
+    [Fact]
+    public void Trials_run_in_workers_give_the_results_of_a_sequential_run()
+    {
+        string sequential = Path.Combine(output, "sequential"), parallel = Path.Combine(output, "parallel");
+        var (sequentialExit, sequentialLog) = RunToEnd("study", "shallow-vs-deep", "--quick", "--threads", "1", "--out", sequential);
+        Assert.True(sequentialExit == 0, sequentialLog);
+        var (parallelExit, parallelLog) = RunToEnd("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", parallel);
+        Assert.True(parallelExit == 0, parallelLog);
+        Assert.Contains("6 trial(s) to run in 2 worker process(es)", parallelLog);
+        Assert.Contains("[trial-0005]", parallelLog);
+
+        var trials = Directory.GetDirectories(Path.Combine(sequential, "shallow-vs-deep", "trials")).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(6, trials.Count);
+        foreach (var trial in trials)
+        {
+            var a = Result(Path.Combine(sequential, "shallow-vs-deep", "trials", trial!, "result.json"));
+            var b = Result(Path.Combine(parallel, "shallow-vs-deep", "trials", trial!, "result.json"));
+            Assert.Equal(a.GetProperty("testMetric").GetDouble(), b.GetProperty("testMetric").GetDouble());
+            Assert.Equal(a.GetProperty("symmetry").GetProperty("spectrum").GetRawText(), b.GetProperty("symmetry").GetProperty("spectrum").GetRawText());
+            Assert.Equal(Losses(a), Losses(b));
+        }
+        Assert.True(File.Exists(Path.Combine(parallel, "shallow-vs-deep", "study.md")));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_every_worker_and_leaves_no_partial_trial()
+    {
+        using var process = Process.Start(Program("study", "o5-train-size", "--jobs", "2", "--out", output))!;
+        var standardError = process.StandardError.ReadToEndAsync();
+        var seen = new List<string>();
+        // Wait until both workers are training, then interrupt as a terminal's Ctrl-C does.
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            seen.Add(line);
+            if (seen.Any(l => l.StartsWith("[trial-0000]", StringComparison.Ordinal) && l.Contains("epoch 2/"))
+                && seen.Any(l => l.StartsWith("[trial-0001]", StringComparison.Ordinal) && l.Contains("epoch 2/")))
+                break;
+        }
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var rest = await process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "the study stopped");
+        var errors = await standardError;
+
+        Assert.True(process.ExitCode == 130, string.Join("\n", seen) + rest + errors);
+        Assert.Contains("interrupted", rest + errors);
+        var trials = Path.Combine(output, "o5-train-size", "trials");
+        if (Directory.Exists(trials))
+            foreach (var folder in Directory.GetDirectories(trials))
+                Assert.True(File.Exists(Path.Combine(folder, "result.json")), $"{folder} is a complete trial or gone");
+        Assert.False(File.Exists(Path.Combine(output, "o5-train-size", "study.md")), "an interrupted study is not merged");
+        Assert.DoesNotContain(Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "cmdline")), WorkerOfThisTest);
+    }
+
+    private bool WorkerOfThisTest(string cmdline)
+    {
+        try
+        {
+            return File.ReadAllText(cmdline).Contains(output, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
