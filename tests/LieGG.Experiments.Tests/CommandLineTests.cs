@@ -13,7 +13,7 @@ public sealed class CommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, AnsiConsole.Create(new AnsiConsoleSettings
+    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(console),
         Interactive = InteractionSupport.No,
@@ -145,6 +145,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("--pool-splits pools the --data-dir files, but no --data-dir is given", Flat(console.ToString()));
         Assert.Equal(2, Run("run", "rotmnist-deep", "--quick", "--convention", "polar", "--out", output));
         Assert.Equal(2, Run("study", "width-depth", "--quick", "--prerotated", "--out", output));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(Flat(console.ToString()), "--prerotated says the --data-dir files are rotated digits"));
+        Assert.Equal(2, Run("study", "o5-seeds", "--quick", "--jobs", "0", "--trial", "3", "--out", output));
+        Assert.Contains("--jobs must be at least 1, not 0", Flat(console.ToString()));
+        Assert.Contains("--trial 3 does not exist; 'o5-seeds' has trials 0 … 2", Flat(console.ToString()));
+        Assert.Equal(2, Run("study", "o5-seeds", "--quick", "--jobs", "2", "--trial", "1", "--out", output));
+        Assert.Contains("--trial runs one trial; it cannot be combined with --jobs", Flat(console.ToString()));
+        Assert.False(Directory.Exists(Path.Combine(output, "o5-seeds")), "nothing was written");
         Assert.False(Directory.Exists(Path.Combine(output, "o5-regression")), "nothing was written");
         Assert.False(Directory.Exists(Path.Combine(output, "rotmnist-deep")), "nothing was written");
         Assert.False(Directory.Exists(Path.Combine(output, "width-depth")), "nothing was written");

@@ -105,6 +105,12 @@ public sealed record ExperimentResult
     /// <summary>The --data-dir the digits came from; null when the run used the embedded or generated data.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>--prerotated: the data directory's images were used as rotated digits.</summary>
+    public bool Prerotated { get; init; }
+
+    /// <summary>--pool-splits: the data directory's files were pooled and split by the seed.</summary>
+    public bool PoolSplits { get; init; }
+
     /// <summary>Where each split came from and what was done to the images (MNIST datasets); null when the dataset does not say.</summary>
     public DataProvenance? DataSource { get; init; }
 
@@ -222,6 +228,8 @@ public static class ExperimentRunner
             Prior = prior.Description,
             Epochs = training.Epochs,
             DataDirectory = options.DataDirectoryFor(spec.Dataset),
+            Prerotated = options.Prerotated && options.DataDirectoryFor(spec.Dataset) is not null,
+            PoolSplits = options.PoolSplits && options.DataDirectoryFor(spec.Dataset) is not null,
             DataSource = (data as TensorDataset)?.Provenance,
             Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), polarizationOptions.Transform),
             Training = trained,

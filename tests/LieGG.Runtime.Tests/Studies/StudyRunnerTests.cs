@@ -80,6 +80,18 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void One_trial_runs_alone_and_pending_lists_the_unfinished_rest()
+    {
+        var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Trial = 2 });
+
+        Assert.Equal((1, 1, 0), (summary.Selected, summary.Ran, summary.Skipped));
+        Assert.Equal([2], StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")).Select(r => r.Trial!.Index));
+        Assert.Equal([0, 1, 3], StudyRunner.Pending(Grid(), new StudyRunOptions { Output = output }).Select(t => t.Info.Index));
+        Assert.Equal([1, 3], StudyRunner.Pending(Grid(), new StudyRunOptions { Output = output, Shard = new Shard(1, 2) }).Select(t => t.Info.Index));
+        Assert.Throws<ArgumentOutOfRangeException>(() => StudyRunner.Pending(Grid(), new StudyRunOptions { Output = output, Trial = 4 }));
+    }
+
+    [Fact]
     public void A_quick_result_is_never_taken_for_a_full_size_trial()
     {
         StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Quick = true } });
