@@ -31,6 +31,7 @@ public static class LieGGCommandLine
             ListCommand(experiments, studies, console),
             RunCommand(experiments, console, errors),
             ReportCommand(console, errors),
+            AnalyzeCommand.Create(experiments, console, errors),
             StudyCommands.Run(studies, console, errors),
             StudyCommands.Merge(studies, console, errors),
         };
@@ -207,7 +208,7 @@ public static class LieGGCommandLine
         }
         try
         {
-            var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(spec.Training.Epochs), progress => ExperimentRunner.Run(spec, options, progress));
+            var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(spec.Training.Epochs), progress => ExperimentRunner.Run(spec, options with { WeightsFile = Path.Combine(claimed.Path, TrainedNetwork.FileName) }, progress));
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
             Summarize(console, record, folder);

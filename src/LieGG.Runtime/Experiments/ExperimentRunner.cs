@@ -43,6 +43,12 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared spatial prior's coordinate convention.</summary>
     public SpatialConvention? Convention { get; init; }
 
+    /// <summary>Which split's inputs the polarization matrix is built from (the paper: training inputs).</summary>
+    public SplitName AnalysisSplit { get; init; } = SplitName.Train;
+
+    /// <summary>Where the trained network's state dict is written (safetensors); null = not saved.</summary>
+    public string? WeightsFile { get; init; }
+
     public int? Threads { get; init; }
 
     public string Device { get; init; } = "cpu";
@@ -65,6 +71,14 @@ public sealed record ExperimentRunOptions
 
     /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
     public int EpochsFor(int declared) => Epochs ?? (Quick ? Math.Min(declared, 2) : declared);
+}
+
+/// <summary>A dataset split by name.</summary>
+public enum SplitName
+{
+    Train,
+    Validation,
+    Test,
 }
 
 /// <summary>Where a run is.</summary>
@@ -110,6 +124,20 @@ public sealed record ExperimentResult
 
     /// <summary>--pool-splits: the data directory's files were pooled and split by the seed.</summary>
     public bool PoolSplits { get; init; }
+
+    /// <summary>Shape of one input and the number of outputs, as the network was built for them.</summary>
+    public int[]? InputShape { get; init; }
+
+    public int OutputSize { get; init; }
+
+    /// <summary>The split whose inputs the polarization matrix was built from.</summary>
+    public SplitName AnalysedSplit { get; init; } = SplitName.Train;
+
+    /// <summary>The trained network's state dict in the run folder (safetensors), or null when it was not saved.</summary>
+    public string? ModelFile { get; init; }
+
+    /// <summary>Set when this result analyses a network trained elsewhere (a run folder or a model file) instead of training one.</summary>
+    public string? AnalysisOf { get; init; }
 
     /// <summary>Where each split came from and what was done to the images (MNIST datasets); null when the dataset does not say.</summary>
     public DataProvenance? DataSource { get; init; }
@@ -197,10 +225,52 @@ public static class ExperimentRunner
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
         var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken);
         using var model = trainedModel;
-        double testMetric = Evaluation.Metric(model, data.Test, data.Task);
+        if (options.WeightsFile is { } weightsFile)
+            StateDict.Save(model, weightsFile, new Dictionary<string, string> { ["experiment"] = spec.Name, ["architecture"] = spec.Architecture.ToString(), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
         progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
+        var result = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken) with
+        {
+            Epochs = training.Epochs,
+            Training = trained,
+            Laplace = laplace,
+            Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), spec.Analysis.ResolveTransform(data.Task, data.OutputSize)),
+            ModelFile = options.WeightsFile is { } file ? Path.GetFileName(file) : null,
+        };
+        total.Stop();
+        progress?.Report(new ExperimentProgress(spec.Name, "done", null));
+        return result with { Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds) };
+    }
+
+    /// <summary>
+    /// The LieGG analysis of an already trained network on the declared data (nothing is trained): the data are loaded
+    /// as <see cref="Run"/> loads them (seed, directory, quick sizes), the test metric is measured and the polarization
+    /// analysed on <see cref="ExperimentRunOptions.AnalysisSplit"/>. The result's training fields are empty.
+    /// </summary>
+    public static ExperimentResult Analyze(ExperimentSpec spec, nn.Module<Tensor, Tensor> model, ExperimentRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ExperimentRunOptions();
+        spec = options.ApplyTo(spec);
+        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        int seed = options.Seed ?? spec.Training.Seed;
+        var total = Stopwatch.StartNew();
+        var (data, algebra, inputs) = Prepare(spec, options);
+        using var _ = data;
+        using var __ = inputs;
+        double dataSeconds = total.Elapsed.TotalSeconds;
+        RequireFits(model, data, "The given network");
+        var result = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken);
+        return result with { Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds) };
+    }
+
+    private static ExperimentResult Analyze(ExperimentSpec spec, nn.Module<Tensor, Tensor> model, IDataset data, ILieAlgebra? algebra, PolarizationInputs inputs,
+        ExperimentRunOptions options, int seed, CancellationToken cancellationToken)
+    {
+        var prior = spec.Prior;
+        var analysis = spec.Analysis;
+        model.eval();
+        double testMetric = Evaluation.Metric(model, data.Test, data.Task);
         var polarizationOptions = new PolarizationOptions
         {
             Reduction = analysis.Outputs,
@@ -212,32 +282,32 @@ public static class ExperimentRunner
         var layers = analysis.LayerWise
             ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
             : null;
-        total.Stop();
-        progress?.Report(new ExperimentProgress(spec.Name, "done", null));
-
+        bool readsDirectory = options.DataDirectoryFor(spec.Dataset) is not null;
         return new ExperimentResult
         {
             Experiment = spec.Name,
             Seed = seed,
             Quick = options.Quick,
             Task = data.Task,
-            TestMetricName = trained.ValidationMetricName,
+            TestMetricName = data.Task == TaskKind.Classification ? "accuracy" : "mse",
             TestMetric = testMetric,
             Data = new DatasetSizes(data.Train.Count, data.Validation.Count, data.Test.Count),
+            InputShape = data.InputShape.ToArray(),
+            OutputSize = data.OutputSize,
+            AnalysedSplit = options.AnalysisSplit,
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
-            Epochs = training.Epochs,
+            Epochs = 0,
             DataDirectory = options.DataDirectoryFor(spec.Dataset),
-            Prerotated = options.Prerotated && options.DataDirectoryFor(spec.Dataset) is not null,
-            PoolSplits = options.PoolSplits && options.DataDirectoryFor(spec.Dataset) is not null,
+            Prerotated = options.Prerotated && readsDirectory,
+            PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
-            Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), polarizationOptions.Transform),
-            Training = trained,
+            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, data.Task, Loss.CrossEntropy, polarizationOptions.Transform).Analysed),
+            Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,
-            Laplace = laplace,
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
-            Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
+            Timings = new RunTimings(0, 0, 0, 0),
         };
     }
 
@@ -256,9 +326,15 @@ public static class ExperimentRunner
                 }
             var algebra = spec.GroundTruth?.Resolve(spec.Prior);
             RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
-            int samples = spec.Analysis.Samples > 0 ? spec.Analysis.Samples : data.Train.Count;
+            var analysed = options.AnalysisSplit switch
+            {
+                SplitName.Validation => data.Validation,
+                SplitName.Test => data.Test,
+                _ => data.Train,
+            };
+            int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, analysed.Count) : analysed.Count;
             if (options.Quick) samples = Math.Min(samples, 500);
-            return (data, algebra, PolarizationInputs.Prepare(data.Train.Inputs, spec.Prior, samples));
+            return (data, algebra, PolarizationInputs.Prepare(analysed.Inputs, spec.Prior, samples));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
@@ -272,6 +348,12 @@ public static class ExperimentRunner
     {
         if (data.Train.Count == 0) return;
         using var model = CreateModel(spec, data, seed);
+        RequireFits(model, data, "The declared architecture");
+    }
+
+    private static void RequireFits(nn.Module<Tensor, Tensor> model, IDataset data, string what)
+    {
+        if (data.Train.Count == 0) return;
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         model.eval();
@@ -280,12 +362,12 @@ public static class ExperimentRunner
         {
             output = model.forward(data.Train.Inputs.narrow(0, 0, 1));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or InvalidDataException)
         {
-            throw new InvalidOperationException($"The declared architecture cannot take inputs of shape [{string.Join(", ", data.InputShape)}]: {e.Message}", e);
+            throw new ExperimentSetupException($"{what} cannot take inputs of shape [{string.Join(", ", data.InputShape)}]: {e.Message.Split('\n', 2)[0]}", e);
         }
         if (!output.shape.SequenceEqual(new long[] { 1, data.OutputSize }))
-            throw new InvalidOperationException($"The declared architecture gives outputs of shape [{string.Join(", ", output.shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
+            throw new ExperimentSetupException($"{what} gives outputs of shape [{string.Join(", ", output.shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
     }
 
     /// <summary>

@@ -27,8 +27,8 @@ public static class ReportPlots
         {
             ["spectrum.png"] = Spectrum(symmetry, result.Experiment),
             ["generators.png"] = Generators(symmetry),
-            ["training.png"] = Training(result.Training, result.Experiment),
         };
+        if (result.Training.History.Count > 0) images["training.png"] = Training(result.Training, result.Experiment);
         if (symmetry.Bias is { } bias) images["bias.png"] = Bias(bias, symmetry.Algebra ?? "ground truth");
         if (prior is not null && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
         if (result.Laplace is { } laplace)

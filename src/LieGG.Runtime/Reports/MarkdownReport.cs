@@ -20,6 +20,8 @@ public static class MarkdownReport
         var symmetry = result.Symmetry;
         var md = new StringBuilder();
         md.Append("# ").Append(result.Experiment).Append('\n').Append('\n');
+        if (result.AnalysisOf is { } analysed)
+            md.Append("**Analysis** of the trained network in `").Append(format.IncludeMachineFacts ? analysed : Path.GetFileName(analysed)).Append("` (nothing was trained by this run).\n\n");
         if (format.IncludeMachineFacts)
             md.Append("Run `").Append(record.RunId).Append("`, started ").Append(record.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).Append(" UTC.");
         if (result.Quick) md.Append(format.IncludeMachineFacts ? " " : "").Append("**Quick run** (smoke size: few epochs and samples; not a result).");
@@ -106,9 +108,18 @@ public static class MarkdownReport
         if (result.Laplace is { } laplace) Laplace(md, laplace, format, images);
 
         md.Append("## Training\n\n");
-        Image(md, images, "training.png", "training curves");
-        md.Append($"Best epoch {result.Training.BestEpoch} of {result.Epochs} (validation {result.Training.ValidationMetricName} {format.Number(result.Training.BestValidationMetric)}).");
-        md.Append(result.Training.StoppedEarly ? " Stopped early." : "").Append(" Per-epoch figures: `training.csv`.\n\n");
+        if (result.AnalysisOf is { } source)
+        {
+            md.Append("Not trained here: this is an analysis of the network in `").Append(format.IncludeMachineFacts ? source : Path.GetFileName(source)).Append("`.\n\n");
+        }
+        else
+        {
+            Image(md, images, "training.png", "training curves");
+            md.Append($"Best epoch {result.Training.BestEpoch} of {result.Epochs} (validation {result.Training.ValidationMetricName} {format.Number(result.Training.BestValidationMetric)}).");
+            md.Append(result.Training.StoppedEarly ? " Stopped early." : "").Append(" Per-epoch figures: `training.csv`.");
+            if (result.ModelFile is { } model) md.Append(" Trained weights: `").Append(model).Append("` (safetensors).");
+            md.Append("\n\n");
+        }
 
         if (format.IncludeMachineFacts)
         {

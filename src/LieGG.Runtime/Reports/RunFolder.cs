@@ -65,7 +65,12 @@ public sealed class RunFolder
         try
         {
             if (Directory.EnumerateFileSystemEntries(Path).All(entry => System.IO.Path.GetFileName(entry) == ClaimFile))
+            {
                 Directory.Delete(Path, recursive: true);
+                // The experiment's folder too, when this claim created it and nothing else is there.
+                if (System.IO.Path.GetDirectoryName(Path) is { } experiment && !Directory.EnumerateFileSystemEntries(experiment).Any())
+                    Directory.Delete(experiment);
+            }
         }
         catch (IOException)
         {

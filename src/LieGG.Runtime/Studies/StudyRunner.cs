@@ -88,7 +88,8 @@ public static class StudyRunner
             var started = DateTimeOffset.UtcNow;
             var runProgress = progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1);
             var spec = options.Run.ApplyTo(trial.Spec);
-            var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed }, runProgress, cancellationToken);
+            Directory.CreateDirectory(folders[i]);
+            var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed, WeightsFile = Path.Combine(folders[i], TrainedNetwork.FileName) }, runProgress, cancellationToken);
             var record = RunRecord.Create(spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
             ReportWriter.WriteInto(record, folders[i], spec.Prior as SpatialPrior);
             ran++;

@@ -26,7 +26,11 @@ public sealed record TrainingResult(
     double BestValidationMetric,
     string ValidationMetricName,
     bool StoppedEarly,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>No training (an analysis of a network trained elsewhere).</summary>
+    public static TrainingResult None { get; } = new([], 0, double.NaN, "", false, TimeSpan.Zero);
+}
 
 /// <summary>Training produced a non-finite or exploding loss; the message names the epoch and batch.</summary>
 public sealed class TrainingDivergedException(int epoch, int batch, double loss, double initialLoss = double.NaN)

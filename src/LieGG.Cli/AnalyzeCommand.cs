@@ -1,0 +1,200 @@
+using System.CommandLine;
+using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Models;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Symmetry;
+using Spectre.Console;
+using TorchSharp;
+using static LieGG.Cli.LieGGCommandLine;
+using static TorchSharp.torch;
+
+namespace LieGG.Cli;
+
+/// <summary>
+/// <c>analyze &lt;run-folder | model-file&gt;</c>: the LieGG analysis of a network that is already trained — a previous run
+/// (its saved weights, data and declaration), a safetensors state dict or a TorchScript module — written as a new run
+/// folder marked as an analysis. Nothing is trained.
+/// </summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var source = new Argument<string>("source") { Description = "A run folder (holding result.json and model.safetensors), a safetensors state dict, or a TorchScript file (.pt)." };
+        var experimentOption = new Option<string?>("--experiment") { Description = "The declared experiment whose data, prior, ground truth (and, for a state dict, architecture) to use; a run folder names its own." };
+        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
+        var convention = new Option<string?>("--convention") { Description = "Spatial prior coordinates: reference or centered." };
+        convention.AcceptOnlyFromAmong("reference", "centered");
+        var affine = new Option<bool?>("--affine") { Description = "Spatial prior with translations (true) or without (false)." };
+        var groundTruth = new Option<string?>("--ground-truth") { Description = "Compare with so, sl, scaling, translations, se2, lorentz, or none." };
+        groundTruth.AcceptOnlyFromAmong("so", "sl", "scaling", "translations", "se2", "lorentz", "none");
+        var outputs = new Option<string?>("--outputs") { Description = "sum (one row per sample) or per-output." };
+        outputs.AcceptOnlyFromAmong("sum", "per-output");
+        var transform = new Option<string?>("--transform") { Description = "Output transform: l2, none, softmax or log-softmax." };
+        transform.AcceptOnlyFromAmong("l2", "none", "softmax", "log-softmax");
+        var split = new Option<string?>("--split") { Description = "Inputs of the polarization matrix: train (default), val or test." };
+        split.AcceptOnlyFromAmong("train", "val", "test");
+        var samples = new Option<int?>("--samples") { Description = "Samples in the polarization matrix (0 = all)." };
+        var bootstrap = new Option<int?>("--bootstrap") { Description = "Bootstrap resamples for the intervals (0 = none)." };
+        var layerWise = new Option<bool?>("--layer-wise") { Description = "Also analyse every hidden layer (MLPs)." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own)." };
+        var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
+        var quick = new Option<bool>("--quick") { Description = "Smoke-size data (model files only; a run folder uses its own)." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
+        var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
+        {
+            source, experimentOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise, dataDirectory, prerotated, poolSplits, quick, threads,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(source)!;
+            var problems = new List<string>();
+            if (parse.GetValue(samples) is < 0) problems.Add($"--samples must be 0 (all) or more, not {parse.GetValue(samples)}.");
+            if (parse.GetValue(bootstrap) is < 0) problems.Add($"--bootstrap must be 0 or more, not {parse.GetValue(bootstrap)}.");
+            if (parse.GetValue(threads) is <= 0) problems.Add($"--threads must be at least 1, not {parse.GetValue(threads)}.");
+            if (DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } directoryProblem) problems.Add(directoryProblem);
+            problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
+            bool isRun = Directory.Exists(path);
+            if (!isRun && !File.Exists(path)) problems.Add($"'{path}' is neither a run folder nor a model file.");
+            if (isRun && !File.Exists(Path.Combine(path, "result.json"))) problems.Add($"{path} is a folder without result.json; name a run folder (results/<experiment>/<run-id>) or a model file.");
+            if (isRun && (parse.GetValue(dataDirectory) is not null || parse.GetValue(quick) || parse.GetValue(prerotated) || parse.GetValue(poolSplits)))
+                problems.Add("--data-dir, --quick, --prerotated and --pool-splits apply to model files; a run folder is analysed on the data it was trained with.");
+            if (!isRun && parse.GetValue(experimentOption) is null && File.Exists(path))
+                problems.Add($"{path} is a model file: name the declared experiment whose data, prior and ground truth to use with --experiment NAME (see 'list').");
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+                return UsageError;
+            }
+
+            RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, "result.json")) : null;
+            string experimentName = parse.GetValue(experimentOption) ?? sourceRecord!.Result.Experiment;
+            var experiment = experiments.FirstOrDefault(e => e.Name == experimentName);
+            if (experiment is null)
+            {
+                var suggestions = NameMatcher.Suggest(experimentName, experiments.Select(e => e.Name));
+                errors.MarkupLine($"[red]error:[/] no declared experiment '{Markup.Escape(experimentName)}'." +
+                    (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
+                return UsageError;
+            }
+            var options = sourceRecord is { Result: var trained }
+                ? new ExperimentRunOptions { Seed = trained.Seed, Quick = trained.Quick, DataDirectory = trained.DataDirectory, Prerotated = trained.Prerotated, PoolSplits = trained.PoolSplits }
+                : new ExperimentRunOptions { Quick = parse.GetValue(quick), DataDirectory = parse.GetValue(dataDirectory), Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits) };
+            options = options with
+            {
+                Convention = ParseConvention(parse.GetValue(convention)),
+                Threads = parse.GetValue(threads),
+                AnalysisSplit = parse.GetValue(split) switch { "val" => SplitName.Validation, "test" => SplitName.Test, _ => SplitName.Train },
+            };
+            ExperimentSpec spec;
+            try
+            {
+                spec = Override(options.ApplyTo(experiment.Spec), parse.GetValue(affine), parse.GetValue(groundTruth), parse.GetValue(outputs), parse.GetValue(transform),
+                    parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise));
+            }
+            catch (ExperimentSetupException e)
+            {
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return UsageError;
+            }
+            return Analyze(spec, experiment.Name, path, sourceRecord, options, parse.GetValue(output)!, console, errors);
+        });
+        return command;
+    }
+
+    /// <summary>The declaration with the command line's analysis settings in place of the declared ones.</summary>
+    private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise)
+    {
+        if (affine is { } withTranslations)
+        {
+            if (spec.Prior is not SpatialPrior spatial)
+                throw new ExperimentSetupException($"--affine adds translations to the spatial prior, but experiment '{spec.Name}' uses the {spec.Prior.Description}.");
+            spec = spec with { Prior = spatial with { Affine = withTranslations } };
+        }
+        if (groundTruth is not null)
+        {
+            GroundTruthSpec? truth = groundTruth switch
+            {
+                "none" => null,
+                "so" => new BuiltInGroundTruth(Group.SO),
+                "sl" => new BuiltInGroundTruth(Group.SL),
+                "scaling" => new BuiltInGroundTruth(Group.Scaling),
+                "translations" => new BuiltInGroundTruth(Group.Translations),
+                "se2" => new BuiltInGroundTruth(Group.SE2),
+                _ => new BuiltInGroundTruth(Group.Lorentz),
+            };
+            spec = spec with { GroundTruth = truth };
+        }
+        var analysis = spec.Analysis;
+        if (outputs is not null) analysis = analysis with { Outputs = outputs == "sum" ? OutputReduction.Sum : OutputReduction.PerOutput };
+        if (transform is not null)
+            analysis = analysis with
+            {
+                Transform = transform switch { "l2" => OutputTransform.L2Normalize, "softmax" => OutputTransform.Softmax, "log-softmax" => OutputTransform.LogSoftmax, _ => OutputTransform.None },
+            };
+        if (samples is { } count) analysis = analysis with { Samples = count };
+        if (bootstrap is { } resamples) analysis = analysis with { Bootstrap = resamples };
+        if (layerWise is { } layers) analysis = analysis with { LayerWise = layers };
+        return spec with { Analysis = analysis };
+    }
+
+    private static int Analyze(ExperimentSpec spec, string experiment, string source, RunRecord? sourceRecord, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var started = DateTimeOffset.UtcNow;
+        RunFolder claimed;
+        try
+        {
+            claimed = RunFolder.Claim(output, experiment, RunRecord.RunIdFor(started, options.Seed ?? spec.Training.Seed, options.Quick) + "-analysis");
+        }
+        catch (IOException e)
+        {
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
+        try
+        {
+            using var model = LoadModel(spec, source, sourceRecord, options);
+            var result = ExperimentRunner.Analyze(spec, model, options) with { AnalysisOf = Path.GetFullPath(source) };
+            if (sourceRecord is not null) result = result with { Epochs = sourceRecord.Result.Epochs, Outputs = sourceRecord.Result.Outputs is { } trained ? result.Outputs! with { Trained = trained.Trained } : result.Outputs };
+            var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
+            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
+            console.Profile.Out.Writer.WriteLine($"{experiment}: analysed {source}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
+            return Success;
+        }
+        catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or NotSupportedException)
+        {
+            claimed.Release();
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            claimed.Release();
+            errors.MarkupLine($"[red]analysis of {Markup.Escape(source)} failed:[/] {Markup.Escape(e.Message)}");
+            return RunFailed;
+        }
+    }
+
+    /// <summary>A run folder's network, a state dict in the declared architecture, or a TorchScript module.</summary>
+    private static nn.Module<Tensor, Tensor> LoadModel(ExperimentSpec spec, string source, RunRecord? sourceRecord, ExperimentRunOptions options)
+    {
+        if (sourceRecord is not null) return TrainedNetwork.Load(source, sourceRecord, spec);
+        if (source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            using var data = ExperimentRunner.LoadData(spec, options);
+            var model = ExperimentRunner.CreateModel(spec, data, options.Seed);
+            try
+            {
+                StateDict.Load(model, source);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            return model;
+        }
+        return TorchScriptModel.Load(source);
+    }
+}

@@ -1,0 +1,39 @@
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Reports;
+
+/// <summary>The network a run trained, rebuilt from its folder: the declared architecture with the saved weights.</summary>
+public static class TrainedNetwork
+{
+    /// <summary>The name every run gives its state dict (safetensors) inside its folder.</summary>
+    public const string FileName = "model.safetensors";
+
+    /// <summary>
+    /// Builds <paramref name="spec"/>'s architecture for the data the run used and loads the run's weights into it. The
+    /// caller owns the module. Fails with <see cref="InvalidDataException"/> when the folder has no weights or they do
+    /// not fit the architecture.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Load(string runFolder, RunRecord record, ExperimentSpec spec)
+    {
+        var result = record.Result;
+        if (result.ModelFile is not { } file)
+            throw new InvalidDataException($"{runFolder}: this run kept no trained weights ({FileName}; runs made before they were saved lack it); run it again to analyse it.");
+        if (result.InputShape is not { } shape)
+            throw new InvalidDataException($"{runFolder}/result.json does not record the input shape the network was built for; run it again.");
+        var model = spec.Architecture.Create(new ModelContext(shape, result.OutputSize, result.Task, result.Seed));
+        try
+        {
+            StateDict.Load(model, Path.Combine(runFolder, file));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
+}

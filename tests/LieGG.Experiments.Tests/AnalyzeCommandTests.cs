@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary><c>analyze</c>: a run's saved network, a PyTorch state dict and a TorchScript module, analysed without training.</summary>
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-analyze-").FullName;
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch", name);
+
+    /// <summary>Runs the experiments program in its own process, as a user would.</summary>
+    private static (int ExitCode, string Output) Program(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LieGG.Experiments.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        string text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, text + errors.Result);
+    }
+
+    private JsonElement Result(string folder) => JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json"))).RootElement.GetProperty("result");
+
+    private string[] RunFolders(string experiment) => Directory.GetDirectories(Path.Combine(output, experiment)).Order().ToArray();
+
+    [Fact]
+    public void A_run_reloaded_in_a_new_process_analyses_bit_for_bit_as_it_did_and_another_ground_truth_changes_only_the_bias()
+    {
+        var (trainExit, trainLog) = Program("run", "o5-regression", "--quick", "--out", output);
+        Assert.True(trainExit == 0, trainLog);
+        var run = RunFolders("o5-regression").Single();
+        Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+
+        var (analyzeExit, analyzeLog) = Program("analyze", run, "--out", output);
+        Assert.True(analyzeExit == 0, analyzeLog);
+        var (otherExit, otherLog) = Program("analyze", run, "--ground-truth", "sl", "--out", output);
+        Assert.True(otherExit == 0, otherLog);
+
+        var folders = RunFolders("o5-regression");
+        Assert.Equal(3, folders.Length);
+        var original = Result(folders[0]).GetProperty("symmetry");
+        var again = Result(folders[1]);
+        var sl = Result(folders[2]).GetProperty("symmetry");
+        Assert.EndsWith("-analysis", folders[1]);
+        Assert.Equal(Path.GetFullPath(run), again.GetProperty("analysisOf").GetString()!.TrimEnd('/'));
+        Assert.Equal(Result(folders[0]).GetProperty("testMetric").GetDouble(), again.GetProperty("testMetric").GetDouble());
+        foreach (var field in new[] { "spectrum", "singularValues", "variance", "generators", "bias", "principalAngles" })
+            Assert.Equal(original.GetProperty(field).GetRawText(), again.GetProperty("symmetry").GetProperty(field).GetRawText());
+        foreach (var field in new[] { "spectrum", "singularValues", "variance", "relativeVariance", "generators" })
+            Assert.Equal(original.GetProperty(field).GetRawText(), sl.GetProperty(field).GetRawText());
+        Assert.Equal("sl(5)", sl.GetProperty("algebra").GetString());
+        Assert.NotEqual(original.GetProperty("bias").GetRawText(), sl.GetProperty("bias").GetRawText());
+        Assert.Contains("**Analysis** of the trained network", File.ReadAllText(Path.Combine(folders[1], "report.md")));
+    }
+
+    [Fact]
+    public void Pytorch_models_are_analysed_on_a_declared_experiments_data()
+    {
+        var (scriptExit, scriptLog) = Program("analyze", Fixture("o5-invariant.pt"), "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.True(scriptExit == 0, scriptLog);
+        var script = Result(RunFolders("o5-regression").Single());
+        var spectrum = script.GetProperty("symmetry").GetProperty("spectrum").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(spectrum[9] < 1e-10 * spectrum[^1], $"the O(5)-invariant function: λ10 = {spectrum[9]}, λmax = {spectrum[^1]}");
+
+        var (stateExit, stateLog) = Program("analyze", Fixture("o5-mlp.safetensors"), "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.True(stateExit == 0, stateLog);
+        Assert.Contains("analysed", stateLog);
+    }
+
+    [Fact]
+    public void Bad_sources_are_usage_errors_that_name_the_file_and_the_fix()
+    {
+        var (noExperiment, noExperimentLog) = Program("analyze", Fixture("o5-mlp.pt"), "--out", output);
+        Assert.Equal(2, noExperiment);
+        Assert.Contains("--experiment NAME", noExperimentLog);
+
+        var (otherArchitecture, otherArchitectureLog) = Program("analyze", Fixture("o5-mlp.safetensors"), "--experiment", "rotmnist-shallow", "--quick", "--out", output);
+        Assert.Equal(2, otherArchitecture);
+        Assert.Contains("does not fit this Mlp", otherArchitectureLog);
+
+        var (wrongShape, wrongShapeLog) = Program("analyze", Fixture("o5-mlp.pt"), "--experiment", "rotmnist-shallow", "--quick", "--out", output);
+        Assert.Equal(2, wrongShape);
+        Assert.Contains("The given network cannot take inputs of shape [28, 28]", wrongShapeLog);
+
+        var (notTensor, notTensorLog) = Program("analyze", Fixture("tuple-output.pt"), "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.Equal(2, notTensor);
+        Assert.Contains("does not return one tensor", notTensorLog);
+
+        Assert.False(Directory.Exists(Path.Combine(output, "rotmnist-shallow")), "no folder is left by a refused analysis");
+    }
+}
