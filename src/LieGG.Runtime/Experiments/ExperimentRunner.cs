@@ -302,7 +302,7 @@ public static class ExperimentRunner
             Prerotated = options.Prerotated && readsDirectory,
             PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
-            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, data.Task, Loss.CrossEntropy, polarizationOptions.Transform).Analysed),
+            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, data.Task, Loss.CrossEntropy, polarizationOptions.TransformFor(data.OutputSize)).Analysed),
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,

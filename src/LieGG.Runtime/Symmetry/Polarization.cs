@@ -21,7 +21,14 @@ public sealed record PolarizationOptions
 {
     public OutputReduction Reduction { get; init; } = OutputReduction.Sum;
 
-    public OutputTransform Transform { get; init; } = OutputTransform.L2Normalize;
+    /// <summary>
+    /// What is differentiated: the outputs themselves or a transform of them. Null (the default) chooses by the output
+    /// count: L2 normalisation for several outputs (classifier logits, as LieGG does), none for a single output.
+    /// </summary>
+    public OutputTransform? Transform { get; init; }
+
+    /// <summary>The transform applied to a network with <paramref name="outputs"/> outputs.</summary>
+    public OutputTransform TransformFor(long outputs) => Transform ?? (outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
 
     public int BatchSize { get; init; } = 512;
 
@@ -202,7 +209,8 @@ public static class Polarization
     private static Tensor ReverseRows(Func<Tensor, Tensor> function, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)
     {
         var x = batch.detach().requires_grad_(true);
-        var y = ApplyTransform(function(x), options.Transform);
+        var raw = function(x);
+        var y = ApplyTransform(raw, options.TransformFor(raw.shape.Length > 1 ? raw.shape[1] : 1));
         if (options.Reduction == OutputReduction.Sum)
             return contraction.Rows(torch.autograd.grad(new[] { y.sum() }, new[] { x })[0], start);
 
@@ -221,14 +229,15 @@ public static class Polarization
         using var _ = torch.no_grad();
         var tangents = contraction.Tangents(start, batch.shape[0]).to(batch.device).to_type(batch.dtype);
         var z = AsMatrix(model.ForwardWithTangents(batch, tangents, out var dz));
-        RequireTransformFits(options.Transform, z.shape[1]);
-        Tensor dy = options.Transform switch
+        var transform = options.TransformFor(z.shape[1]);
+        RequireTransformFits(transform, z.shape[1]);
+        Tensor dy = transform switch
         {
             OutputTransform.None => dz,
             OutputTransform.L2Normalize => Apply(OutputTangents.L2Normalize, z, dz),
             OutputTransform.Softmax => Apply(OutputTangents.Softmax, z, dz),
             OutputTransform.LogSoftmax => Apply(OutputTangents.LogSoftmax, z, dz),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Transform, "Unknown output transform."),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), transform, "Unknown output transform."),
         };
         // dy[b, c, o] is row (b, o), column c.
         return options.Reduction == OutputReduction.Sum ? dy.sum(2) : dy.transpose(1, 2);

@@ -14,8 +14,8 @@ public sealed record SymmetryOptions
     /// </summary>
     public double? RankTolerance { get; init; }
 
-    /// <summary>Bootstrap resamples (of samples, with replacement) for the confidence intervals; 0 = none.</summary>
-    public int BootstrapResamples { get; init; } = 200;
+    /// <summary>Bootstrap resamples (of samples, with replacement) for the confidence intervals; 0 (the default) = none. Declared experiments ask for 200.</summary>
+    public int BootstrapResamples { get; init; }
 
     public double ConfidenceLevel { get; init; } = 0.95;
 

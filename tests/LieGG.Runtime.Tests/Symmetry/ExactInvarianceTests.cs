@@ -107,10 +107,16 @@ public sealed class ExactInvarianceTests
     }
 
     [Fact]
-    public void L2_normalising_a_single_output_is_rejected()
+    public void L2_normalising_a_single_output_is_rejected_and_is_not_the_default_for_one()
     {
-        var error = Assert.Throws<ArgumentException>(() => Polarization.Compute(O5Synthetic.Target, Gaussian(4, 10, 1), new GenericPrior(5, 2)));
+        var normalized = new PolarizationOptions { Transform = OutputTransform.L2Normalize };
+        var error = Assert.Throws<ArgumentException>(() => Polarization.Compute(O5Synthetic.Target, Gaussian(4, 10, 1), new GenericPrior(5, 2), normalized));
         Assert.Contains("OutputTransform.None", error.Message);
+
+        var byDefault = Polarization.Compute(O5Synthetic.Target, Gaussian(4, 10, 1), new GenericPrior(5, 2));
+        var explicitNone = Polarization.Compute(O5Synthetic.Target, Gaussian(4, 10, 1), new GenericPrior(5, 2), Scalar);
+        Assert.Equal(explicitNone.Values, byDefault.Values);
+        Assert.Equal(OutputTransform.L2Normalize, new PolarizationOptions().TransformFor(10));
     }
 
     [Fact]
