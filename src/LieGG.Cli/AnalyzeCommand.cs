@@ -41,9 +41,11 @@ internal static class AnalyzeCommand
         var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
         var quick = new Option<bool>("--quick") { Description = "Smoke-size data (model files only; a run folder uses its own)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
+        var inputsOption = new Option<string?>("--inputs") { Description = "Analyse a TorchScript module on these inputs alone (.npy array, or IDX images) instead of an experiment's data; needs --prior." };
+        var priorOption = new Option<string?>("--prior") { Description = "With --inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine." };
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
-            source, experimentOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise, dataDirectory, prerotated, poolSplits, quick, threads,
+            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise, dataDirectory, prerotated, poolSplits, quick, threads,
         };
         command.SetAction(parse =>
         {
@@ -59,13 +61,32 @@ internal static class AnalyzeCommand
             if (isRun && !File.Exists(Path.Combine(path, "result.json"))) problems.Add($"{path} is a folder without result.json; name a run folder (results/<experiment>/<run-id>) or a model file.");
             if (isRun && (parse.GetValue(dataDirectory) is not null || parse.GetValue(quick) || parse.GetValue(prerotated) || parse.GetValue(poolSplits)))
                 problems.Add("--data-dir, --quick, --prerotated and --pool-splits apply to model files; a run folder is analysed on the data it was trained with.");
-            if (!isRun && parse.GetValue(experimentOption) is null && File.Exists(path))
-                problems.Add($"{path} is a model file: name the declared experiment whose data, prior and ground truth to use with --experiment NAME (see 'list').");
+            string? inputsFile = parse.GetValue(inputsOption);
+            if (inputsFile is not null)
+            {
+                if (parse.GetValue(experimentOption) is not null) problems.Add("--inputs analyses on a file's inputs, --experiment on a declared experiment's data: give one of them.");
+                if (isRun) problems.Add("--inputs is for model files; a run folder is analysed on the data it was trained with.");
+                if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) problems.Add($"{path} is a state dict: its architecture comes from a declared experiment, so use --experiment NAME instead of --inputs.");
+                if (!File.Exists(inputsFile)) problems.Add($"--inputs '{inputsFile}' does not exist.");
+                if (parse.GetValue(priorOption) is null) problems.Add("--inputs needs --prior (generic:N, generic:NxC, spatial or spatial-affine): how the group acts on the inputs.");
+                else if (ParsePrior(parse.GetValue(priorOption)!) is null) problems.Add($"--prior '{parse.GetValue(priorOption)}' is not generic:N, generic:NxC, spatial or spatial-affine.");
+                if (parse.GetValue(split) is not null || parse.GetValue(dataDirectory) is not null || parse.GetValue(quick)) problems.Add("--split, --data-dir and --quick choose an experiment's data; with --inputs the file is the data.");
+            }
+            else if (parse.GetValue(priorOption) is not null)
+            {
+                problems.Add("--prior goes with --inputs; an experiment's prior is declared (--convention and --affine adjust a spatial one).");
+            }
+            if (!isRun && inputsFile is null && parse.GetValue(experimentOption) is null && File.Exists(path))
+                problems.Add($"{path} is a model file: name the declared experiment whose data, prior and ground truth to use with --experiment NAME (see 'list'), or analyse it on --inputs FILE with --prior.");
             if (problems.Count > 0)
             {
                 foreach (var problem in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
                 return UsageError;
             }
+
+            if (inputsFile is not null)
+                return AnalyzeInputs(path, inputsFile, ParsePrior(parse.GetValue(priorOption)!)!, parse.GetValue(convention), parse.GetValue(affine), parse.GetValue(groundTruth),
+                    parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(threads), parse.GetValue(output)!, console, errors);
 
             RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, "result.json")) : null;
             string experimentName = parse.GetValue(experimentOption) ?? sourceRecord!.Result.Experiment;
@@ -173,6 +194,54 @@ internal static class AnalyzeCommand
             claimed.Release();
             errors.MarkupLine($"[red]analysis of {Markup.Escape(source)} failed:[/] {Markup.Escape(e.Message)}");
             return RunFailed;
+        }
+    }
+
+    /// <summary>"generic:N", "generic:NxC", "spatial" or "spatial-affine"; null when it is none of them.</summary>
+    internal static ISymmetryPrior? ParsePrior(string text)
+    {
+        if (text == "spatial") return new SpatialPrior();
+        if (text == "spatial-affine") return new SpatialPrior(Affine: true);
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^generic:(?<n>[1-9][0-9]*)(x(?<c>[1-9][0-9]*))?$");
+        if (!match.Success) return null;
+        int copies = match.Groups["c"].Success ? int.Parse(match.Groups["c"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        return new GenericPrior(int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), copies);
+    }
+
+    private static int AnalyzeInputs(string modelFile, string inputsFile, ISymmetryPrior prior, string? convention, bool? affine, string? groundTruth, string? outputs, string? transform,
+        int? samples, int? bootstrap, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
+    {
+        string name = Path.GetFileNameWithoutExtension(modelFile);
+        var options = new ExperimentRunOptions { Convention = ParseConvention(convention), Threads = threads };
+        var started = DateTimeOffset.UtcNow;
+        RunFolder? claimed = null;
+        try
+        {
+            var declared = new ExperimentSpec
+            {
+                Name = name,
+                Dataset = new InputFileDatasetSpec(Path.GetFullPath(inputsFile)),
+                Architecture = new CustomModelSpec($"TorchScript {Path.GetFullPath(modelFile)}", _ => TorchScriptModel.Load(modelFile)),
+                Training = new LieGG.Runtime.Training.TrainingOptions(),
+                Prior = prior,
+                Analysis = new AnalysisSpec(Bootstrap: 0),
+            };
+            var spec = Override(options.ApplyTo(declared), affine, groundTruth, outputs, transform, samples, bootstrap, layerWise: null);
+            using var inputs = LieGG.Runtime.Data.InputFiles.Read(inputsFile);
+            using var model = TorchScriptModel.Load(modelFile);
+            claimed = RunFolder.Claim(output, name, RunRecord.RunIdFor(started, spec.Training.Seed, quick: false) + "-analysis");
+            var result = ExperimentRunner.AnalyzeInputs(spec, model, inputs, options) with { AnalysisOf = Path.GetFullPath(modelFile) };
+            var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
+            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
+            console.Profile.Out.Writer.WriteLine($"{name}: analysed {modelFile} on {inputsFile}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
+            return Success;
+        }
+        catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or IOException or ArgumentException)
+        {
+            claimed?.Release();
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return UsageError;
         }
     }
 

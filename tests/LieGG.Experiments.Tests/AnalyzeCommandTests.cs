@@ -79,6 +79,29 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_torchscript_module_is_analysed_on_inputs_from_a_numpy_file()
+    {
+        var (exit, log) = Program("analyze", Fixture("o5-invariant.pt"), "--inputs", Fixture("o5-inputs.npy"), "--prior", "generic:5x2", "--ground-truth", "so", "--out", output);
+        Assert.True(exit == 0, log);
+        var folder = RunFolders("o5-invariant").Single();
+        var result = Result(folder);
+        var spectrum = result.GetProperty("symmetry").GetProperty("spectrum").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(25, spectrum.Length);
+        Assert.True(spectrum[9] < 1e-10 * spectrum[^1], $"λ10 = {spectrum[9]}, λmax = {spectrum[^1]}");
+        Assert.Equal("so(5)", result.GetProperty("symmetry").GetProperty("algebra").GetString());
+        var report = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.DoesNotContain("test MSE", report);
+        Assert.Contains("InputFileDatasetSpec", report);
+
+        var (noPrior, noPriorLog) = Program("analyze", Fixture("o5-invariant.pt"), "--inputs", Fixture("o5-inputs.npy"), "--out", output);
+        Assert.Equal(2, noPrior);
+        Assert.Contains("--inputs needs --prior", noPriorLog);
+        var (wrongPrior, wrongPriorLog) = Program("analyze", Fixture("o5-invariant.pt"), "--inputs", Fixture("o5-inputs.npy"), "--prior", "generic:3x2", "--out", output);
+        Assert.Equal(2, wrongPrior);
+        Assert.Contains("GenericPrior(Dimension = 3, Copies = 2)", wrongPriorLog);
+    }
+
+    [Fact]
     public void Bad_sources_are_usage_errors_that_name_the_file_and_the_fix()
     {
         var (noExperiment, noExperimentLog) = Program("analyze", Fixture("o5-mlp.pt"), "--out", output);

@@ -9,6 +9,8 @@ Needs PyTorch only (Debian 12: apt-get install python3-torch). Writes, determini
                             rows E [8, 25] (E[k*5 + j] = sum_v dF/dx_v[k] * x_v[j], float64 autograd)
   o5-invariant.pt           TorchScript: the exactly O(5)-invariant target function of the O(5) task
   tuple-output.pt           TorchScript whose forward returns a tuple (for the error path)
+  o5-inputs.npy             200 inputs of the O(5) task, float64 [200, 10] (numpy.save)
+  small-f32.npy             float32 [2, 3] = [[0, 1, 2], [3, 4, 5]] / 4 (numpy.save), and small-fortran.npy the same in Fortran order
 The safetensors files are written by the small writer below (the format: 8-byte little-endian header length,
 a JSON header, raw little-endian data), so no other Python package is needed.
 """
@@ -81,6 +83,11 @@ def main(out):
 
     torch.jit.save(torch.jit.script(O5Invariant()), os.path.join(out, "o5-invariant.pt"))
     torch.jit.save(torch.jit.script(TupleOutput()), os.path.join(out, "tuple-output.pt"))
+    import numpy
+    numpy.save(os.path.join(out, "o5-inputs.npy"), torch.randn(200, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(1)).numpy())
+    small = (numpy.arange(6, dtype=numpy.float32) / 4).reshape(2, 3)
+    numpy.save(os.path.join(out, "small-f32.npy"), small)
+    numpy.save(os.path.join(out, "small-fortran.npy"), numpy.asfortranarray(small))
     print(f"wrote fixtures to {out} with PyTorch {torch.__version__}")
 
 

@@ -264,6 +264,76 @@ public static class ExperimentRunner
         return result with { Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds) };
     }
 
+    /// <summary>
+    /// The LieGG analysis of a network on inputs alone (no labels, so no test metric): the polarization matrix of
+    /// <paramref name="inputs"/> under the spec's prior, analysed against its ground truth.
+    /// </summary>
+    public static ExperimentResult AnalyzeInputs(ExperimentSpec spec, nn.Module<Tensor, Tensor> model, Tensor inputs, ExperimentRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ExperimentRunOptions();
+        spec = options.ApplyTo(spec);
+        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        var total = Stopwatch.StartNew();
+        if (inputs.shape.Length < 2 || inputs.shape[0] == 0)
+            throw new ExperimentSetupException($"The inputs have shape [{string.Join(", ", inputs.shape)}]; give at least one sample, as [N, …].");
+        TensorDataset.RequireFinite(inputs, "The inputs", "input");
+        long outputs;
+        model.eval();
+        using (torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            try
+            {
+                var output = model.forward(inputs.narrow(0, 0, 1));
+                if (output.shape.Length != 2 || output.shape[0] != 1)
+                    throw new ExperimentSetupException($"The given network gives outputs of shape [{string.Join(", ", output.shape)}] for one input; it must give [1, outputs].");
+                outputs = output.shape[1];
+            }
+            catch (Exception e) when (e is ArgumentException or ExternalException or InvalidDataException || e is InvalidOperationException and not ExperimentSetupException)
+            {
+                throw new ExperimentSetupException($"The given network cannot take inputs of shape [{string.Join(", ", inputs.shape.Skip(1))}]: {e.Message.Split('\n', 2)[0]}", e);
+            }
+        }
+        ILieAlgebra? algebra;
+        PolarizationInputs prepared;
+        int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, (int)inputs.shape[0]) : (int)inputs.shape[0];
+        try
+        {
+            algebra = spec.GroundTruth?.Resolve(spec.Prior);
+            prepared = PolarizationInputs.Prepare(inputs, spec.Prior, samples);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ExperimentSetupException(e.Message, e);
+        }
+        using var _ = prepared;
+        double dataSeconds = total.Elapsed.TotalSeconds;
+        var transform = spec.Analysis.Transform ?? (outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
+        var matrix = Polarization.Compute(model, prepared, new PolarizationOptions { Reduction = spec.Analysis.Outputs, Transform = transform }, cancellationToken);
+        var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, new SymmetryOptions { BootstrapResamples = spec.Analysis.Bootstrap, BootstrapSeed = options.Seed ?? spec.Training.Seed });
+        total.Stop();
+        return new ExperimentResult
+        {
+            Experiment = spec.Name,
+            Seed = options.Seed ?? spec.Training.Seed,
+            Quick = false,
+            Task = outputs > 1 ? TaskKind.Classification : TaskKind.Regression,
+            TestMetricName = "none",
+            TestMetric = double.NaN,
+            Data = new DatasetSizes(samples, 0, 0),
+            InputShape = inputs.shape.Skip(1).Select(s => (int)s).ToArray(),
+            OutputSize = (int)outputs,
+            Parameters = model.parameters().Sum(p => p.numel()),
+            Prior = spec.Prior.Description,
+            Epochs = 0,
+            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, TaskKind.Regression, Loss.Mse, transform).Analysed),
+            Training = TrainingResult.None,
+            Symmetry = symmetry,
+            Example = spec.Prior is SpatialPrior ? ExampleOf(inputs) : null,
+            Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds),
+        };
+    }
+
     private static ExperimentResult Analyze(ExperimentSpec spec, nn.Module<Tensor, Tensor> model, IDataset data, ILieAlgebra? algebra, PolarizationInputs inputs,
         ExperimentRunOptions options, int seed, CancellationToken cancellationToken)
     {

@@ -156,6 +156,17 @@ public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask
     }
 }
 
+/// <summary>Inputs read from a file (<c>analyze --inputs</c>): without targets, they can be analysed but not trained or evaluated on.</summary>
+public sealed record InputFileDatasetSpec(string Path) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory() => false;
+
+    public override IDataset Load(DatasetContext context)
+        => throw new InvalidOperationException($"{Path} holds inputs only, without targets: it can be analysed (analyze --inputs), not trained or evaluated on.");
+}
+
 /// <summary>A user dataset type (<c>[Dataset(typeof(T))]</c>).</summary>
 public sealed record CustomDatasetSpec(string TypeName, TaskKind DeclaredTask, Func<IDatasetSource> Factory) : DatasetSpec
 {

@@ -28,7 +28,8 @@ public static class MarkdownReport
         if (format.IncludeMachineFacts || result.Quick) md.Append("\n\n");
 
         md.Append("## Summary\n\n| | |\n|---|---|\n");
-        Row(md, result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
+        if (result.TestMetricName != "none")
+            Row(md, result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
         Row(md, "symmetry variance λ_min", symmetry.Degenerate ? SymmetryResult.DegenerateVerdict : format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format));
         if (symmetry.Bias is not null)
             Row(md, $"min symmetry bias vs {symmetry.Algebra}", format.Number(symmetry.MinBias) + Interval(symmetry.MinBiasInterval, format));
