@@ -42,7 +42,7 @@ internal static class AnalyzeCommand
         var quick = new Option<bool>("--quick") { Description = "Smoke-size data (model files only; a run folder uses its own)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var inputsOption = new Option<string?>("--inputs") { Description = "Analyse a TorchScript module on these inputs alone (.npy array, or IDX images) instead of an experiment's data; needs --prior." };
-        var priorOption = new Option<string?>("--prior") { Description = "With --inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine." };
+        var priorOption = new Option<string?>("--prior") { Description = "How the group acts on the inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine; replaces an experiment's declared prior, and is required with --inputs." };
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
             source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise, dataDirectory, prerotated, poolSplits, quick, threads,
@@ -66,16 +66,14 @@ internal static class AnalyzeCommand
             {
                 if (parse.GetValue(experimentOption) is not null) problems.Add("--inputs analyses on a file's inputs, --experiment on a declared experiment's data: give one of them.");
                 if (isRun) problems.Add("--inputs is for model files; a run folder is analysed on the data it was trained with.");
-                if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) problems.Add($"{path} is a state dict: its architecture comes from a declared experiment, so use --experiment NAME instead of --inputs.");
+                if (File.Exists(path) && ModelFile.KindOf(path) is ModelFileKind.Safetensors or ModelFileKind.PickledStateDict)
+                    problems.Add($"{path} is a state dict: its architecture comes from a declared experiment, so use --experiment NAME instead of --inputs.");
                 if (!File.Exists(inputsFile)) problems.Add($"--inputs '{inputsFile}' does not exist.");
                 if (parse.GetValue(priorOption) is null) problems.Add("--inputs needs --prior (generic:N, generic:NxC, spatial or spatial-affine): how the group acts on the inputs.");
-                else if (ParsePrior(parse.GetValue(priorOption)!) is null) problems.Add($"--prior '{parse.GetValue(priorOption)}' is not generic:N, generic:NxC, spatial or spatial-affine.");
                 if (parse.GetValue(split) is not null || parse.GetValue(dataDirectory) is not null || parse.GetValue(quick)) problems.Add("--split, --data-dir and --quick choose an experiment's data; with --inputs the file is the data.");
             }
-            else if (parse.GetValue(priorOption) is not null)
-            {
-                problems.Add("--prior goes with --inputs; an experiment's prior is declared (--convention and --affine adjust a spatial one).");
-            }
+            if (parse.GetValue(priorOption) is { } priorText && ParsePrior(priorText) is null)
+                problems.Add($"--prior '{priorText}' is not generic:N, generic:NxC, spatial or spatial-affine.");
             if (!isRun && inputsFile is null && parse.GetValue(experimentOption) is null && File.Exists(path))
                 problems.Add($"{path} is a model file: name the declared experiment whose data, prior and ground truth to use with --experiment NAME (see 'list'), or analyse it on --inputs FILE with --prior.");
             if (problems.Count > 0)
@@ -110,7 +108,8 @@ internal static class AnalyzeCommand
             ExperimentSpec spec;
             try
             {
-                spec = Override(options.ApplyTo(experiment.Spec), parse.GetValue(affine), parse.GetValue(groundTruth), parse.GetValue(outputs), parse.GetValue(transform),
+                var declared = parse.GetValue(priorOption) is { } replaced ? experiment.Spec with { Prior = ParsePrior(replaced)! } : experiment.Spec;
+                spec = Override(options.ApplyTo(declared), parse.GetValue(affine), parse.GetValue(groundTruth), parse.GetValue(outputs), parse.GetValue(transform),
                     parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise));
             }
             catch (ExperimentSetupException e)
@@ -249,7 +248,8 @@ internal static class AnalyzeCommand
     private static nn.Module<Tensor, Tensor> LoadModel(ExperimentSpec spec, string source, RunRecord? sourceRecord, ExperimentRunOptions options)
     {
         if (sourceRecord is not null) return TrainedNetwork.Load(source, sourceRecord, spec);
-        if (source.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        var kind = ModelFile.KindOf(source);
+        if (kind is ModelFileKind.Safetensors or ModelFileKind.PickledStateDict)
         {
             using var data = ExperimentRunner.LoadData(spec, options);
             var model = ExperimentRunner.CreateModel(spec, data, options.Seed);
@@ -264,6 +264,7 @@ internal static class AnalyzeCommand
             }
             return model;
         }
-        return TorchScriptModel.Load(source);
+        if (kind == ModelFileKind.TorchScript) return TorchScriptModel.Load(source);
+        throw new InvalidDataException($"{source} is neither a TorchScript module, nor a state dict (safetensors, or torch.save of a state_dict()); save the model with torch.jit.save or its state dict with safetensors.torch.save_file.");
     }
 }

@@ -62,6 +62,12 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal("sl(5)", sl.GetProperty("algebra").GetString());
         Assert.NotEqual(original.GetProperty("bias").GetRawText(), sl.GetProperty("bias").GetRawText());
         Assert.Contains("**Analysis** of the trained network", File.ReadAllText(Path.Combine(folders[1], "report.md")));
+
+        var (priorExit, priorLog) = Program("analyze", run, "--prior", "generic:10", "--ground-truth", "none", "--out", output);
+        Assert.True(priorExit == 0, priorLog);
+        var generic = Result(RunFolders("o5-regression")[3]);
+        Assert.Equal("generic prior (n = 10, copies = 1)", generic.GetProperty("prior").GetString());
+        Assert.Equal(100, generic.GetProperty("symmetry").GetProperty("spectrum").GetArrayLength());
     }
 
     [Fact]
@@ -75,7 +81,11 @@ public sealed class AnalyzeCommandTests : IDisposable
 
         var (stateExit, stateLog) = Program("analyze", Fixture("o5-mlp.safetensors"), "--experiment", "o5-regression", "--quick", "--out", output);
         Assert.True(stateExit == 0, stateLog);
-        Assert.Contains("analysed", stateLog);
+        var (pickledExit, pickledLog) = Program("analyze", Fixture("o5-mlp-state.pt"), "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.True(pickledExit == 0, pickledLog);
+        var twins = RunFolders("o5-regression").Skip(1).Select(f => Result(f).GetProperty("symmetry").GetProperty("spectrum").GetRawText()).ToList();
+        Assert.Equal(2, twins.Count);
+        Assert.Equal(twins[0], twins[1]);
     }
 
     [Fact]

@@ -5,6 +5,7 @@
 Needs PyTorch only (Debian 12: apt-get install python3-torch). Writes, deterministically (seed 0):
   o5-mlp.pt                 TorchScript: the o5-regression MLP (10 -> 32 -> 32 -> 1, SiLU, no bias)
   o5-mlp.safetensors        its state dict, with the names of LieGG's Mlp (linears.0.weight, ...)
+  o5-mlp-state.pt           the same state dict pickled by torch.save
   o5-mlp-expected.safetensors  inputs x [8, 10], PyTorch's outputs F(x) [8, 1] and generic-prior polarization
                             rows E [8, 25] (E[k*5 + j] = sum_v dF/dx_v[k] * x_v[j], float64 autograd)
   o5-invariant.pt           TorchScript: the exactly O(5)-invariant target function of the O(5) task
@@ -71,6 +72,7 @@ def main(out):
     mlp = Mlp().eval()
     torch.jit.save(torch.jit.script(mlp), os.path.join(out, "o5-mlp.pt"))
     save_safetensors(mlp.state_dict(), os.path.join(out, "o5-mlp.safetensors"))
+    torch.save(mlp.state_dict(), os.path.join(out, "o5-mlp-state.pt"))
 
     x = torch.randn(8, 10, dtype=torch.float64, requires_grad=True)
     mlp64 = Mlp().double()

@@ -42,10 +42,10 @@ public static class StateDict
         }
     }
 
-    /// <summary>Loads a safetensors file into the module (see <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string)"/>).</summary>
+    /// <summary>Loads a state dict file — safetensors, or pickled by <c>torch.save</c> — into the module (see <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string)"/>).</summary>
     public static void Load(nn.Module module, string path)
     {
-        var tensors = Safetensors.Load(path);
+        var tensors = ModelFile.ReadStateDict(path);
         try
         {
             Load(module, tensors, path);

@@ -11,6 +11,10 @@ public static class TrainedNetwork
     /// <summary>The name every run gives its state dict (safetensors) inside its folder.</summary>
     public const string FileName = "model.safetensors";
 
+    /// <summary>The network of the run in <paramref name="runFolder"/>, declared by <paramref name="spec"/> (e.g. a generated <c>MyExperiment.Spec</c>).</summary>
+    public static nn.Module<Tensor, Tensor> Load(string runFolder, ExperimentSpec spec)
+        => Load(runFolder, RunRecord.Load(Path.Combine(runFolder, "result.json")), spec);
+
     /// <summary>
     /// Builds <paramref name="spec"/>'s architecture for the data the run used and loads the run's weights into it. The
     /// caller owns the module. Fails with <see cref="InvalidDataException"/> when the folder has no weights or they do

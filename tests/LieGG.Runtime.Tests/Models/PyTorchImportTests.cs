@@ -31,6 +31,24 @@ public sealed class PyTorchImportTests
     }
 
     [Fact]
+    public void A_state_dict_pickled_by_torch_save_loads_like_its_safetensors_twin()
+    {
+        using var mlp = O5Mlp();
+        StateDict.Load(mlp, Fixture("o5-mlp-state.pt"));
+        var expected = Expected();
+        using var _ = no_grad();
+        var outputs = mlp.forward(expected["inputs"].to_type(ScalarType.Float32)).to_type(ScalarType.Float64);
+        Assert.True(outputs.allclose(expected["outputs"], rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData("o5-mlp.safetensors", ModelFileKind.Safetensors)]
+    [InlineData("o5-mlp-state.pt", ModelFileKind.PickledStateDict)]
+    [InlineData("o5-mlp.pt", ModelFileKind.TorchScript)]
+    [InlineData("o5-inputs.npy", ModelFileKind.Unknown)]
+    public void Model_files_are_told_apart_by_content(string file, ModelFileKind kind) => Assert.Equal(kind, ModelFile.KindOf(Fixture(file)));
+
+    [Fact]
     public void A_torchscript_mlp_gives_pytorchs_outputs_and_polarization_rows()
     {
         using var model = TorchScriptModel.Load(Fixture("o5-mlp.pt"));

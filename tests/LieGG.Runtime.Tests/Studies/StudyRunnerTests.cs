@@ -92,6 +92,22 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_trials_saved_network_comes_back_and_analyses_to_the_same_spectrum()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Trial = 1 });
+        var trial = Grid()[1];
+        var folder = StudyRunner.TrialFolder(output, trial.Info);
+        var record = RunRecord.Load(Path.Combine(folder, "result.json"));
+
+        using var network = TrainedNetwork.Load(folder, trial.Spec);
+        var again = ExperimentRunner.Analyze(trial.Spec, network, new ExperimentRunOptions { Seed = trial.Info.Seed });
+
+        Assert.Equal(TrainedNetwork.FileName, record.Result.ModelFile);
+        Assert.Equal(record.Result.Symmetry.Spectrum, again.Symmetry.Spectrum);
+        Assert.Equal(record.Result.TestMetric, again.TestMetric);
+    }
+
+    [Fact]
     public void A_quick_result_is_never_taken_for_a_full_size_trial()
     {
         StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Quick = true } });
