@@ -130,6 +130,11 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(2, notTensor);
         Assert.Contains("does not return one tensor", notTensorLog);
 
+        var (notModel, notModelLog) = Program("analyze", Fixture("o5-inputs.npy"), "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.Equal(2, notModel);
+        Assert.Contains("o5-inputs.npy is neither a TorchScript module, nor a state dict", notModelLog.Replace("\n", ""));
+
         Assert.False(Directory.Exists(Path.Combine(output, "rotmnist-shallow")), "no folder is left by a refused analysis");
+        Assert.False(Directory.Exists(Path.Combine(output, "o5-regression")), "no folder is left by a refused analysis");
     }
 }
