@@ -268,10 +268,11 @@ public static class LieGGCommandLine
                 var path = parse.GetValue(files)![0];
                 var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
                 var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!, ReportWriter.SpatialPriorOf(records[0]));
-                console.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
+                // Markdown goes to the raw writer: the console would wrap its table rows at the terminal's width.
+                console.Profile.Out.Writer.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
                 return Success;
             }
-            console.WriteLine(MarkdownReport.Compare(records, format));
+            console.Profile.Out.Writer.WriteLine(MarkdownReport.Compare(records, format));
             return Success;
         });
         return command;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace LieGG.Experiments.Tests;
@@ -12,23 +11,7 @@ public sealed class AnalyzeCommandTests : IDisposable
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch", name);
 
-    /// <summary>Runs the experiments program in its own process, as a user would.</summary>
-    private static (int ExitCode, string Output) Program(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LieGG.Experiments.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        string text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, text + errors.Result);
-    }
+    private static (int ExitCode, string Output) Program(params string[] arguments) => ExperimentsProgram.Run(arguments);
 
     private JsonElement Result(string folder) => JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json"))).RootElement.GetProperty("result");
 

@@ -76,6 +76,10 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("# Comparison", text);
         Assert.Contains("o5-invariant (seed 0)", text);
         Assert.Contains("o5-regression (seed 0)", text);
+        // Table rows longer than the console's 80 columns stay whole: the Markdown survives redirection.
+        var rows = text.Split('\n').Where(line => line.StartsWith('|')).ToList();
+        Assert.Contains(rows, row => row.Length > 80);
+        Assert.All(rows, row => Assert.EndsWith("|", row.TrimEnd('\r')));
     }
 
     [Fact]

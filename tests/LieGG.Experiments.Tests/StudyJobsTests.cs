@@ -13,28 +13,6 @@ public sealed class StudyJobsTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    private static ProcessStartInfo Program(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LieGG.Experiments.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return start;
-    }
-
-    private static (int ExitCode, string Output) RunToEnd(params string[] arguments)
-    {
-        using var process = Process.Start(Program(arguments))!;
-        var standardError = process.StandardError.ReadToEndAsync();
-        string standardOutput = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, standardOutput + standardError.Result);
-    }
-
     /// <summary>Training loss and validation metric per epoch (the history's timings differ, of course).</summary>
     private static List<(double, double)> Losses(JsonElement result) => result.GetProperty("training").GetProperty("history").EnumerateArray()
         .Select(e => (e.GetProperty("trainLoss").GetDouble(), e.GetProperty("validationMetric").GetDouble())).ToList();
@@ -45,9 +23,9 @@ public sealed class StudyJobsTests : IDisposable
     public void Trials_run_in_workers_give_the_results_of_a_sequential_run()
     {
         string sequential = Path.Combine(output, "sequential"), parallel = Path.Combine(output, "parallel");
-        var (sequentialExit, sequentialLog) = RunToEnd("study", "shallow-vs-deep", "--quick", "--threads", "1", "--out", sequential);
+        var (sequentialExit, sequentialLog) = ExperimentsProgram.Run("study", "shallow-vs-deep", "--quick", "--threads", "1", "--out", sequential);
         Assert.True(sequentialExit == 0, sequentialLog);
-        var (parallelExit, parallelLog) = RunToEnd("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", parallel);
+        var (parallelExit, parallelLog) = ExperimentsProgram.Run("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", parallel);
         Assert.True(parallelExit == 0, parallelLog);
         Assert.Contains("6 trial(s) to run in 2 worker process(es)", parallelLog);
         Assert.Contains("[trial-0005]", parallelLog);
@@ -68,7 +46,7 @@ public sealed class StudyJobsTests : IDisposable
     [Fact]
     public async Task Ctrl_c_stops_every_worker_and_leaves_no_partial_trial()
     {
-        using var process = Process.Start(Program("study", "o5-train-size", "--jobs", "2", "--out", output))!;
+        using var process = Process.Start(ExperimentsProgram.StartInfo("study", "o5-train-size", "--jobs", "2", "--out", output))!;
         var standardError = process.StandardError.ReadToEndAsync();
         var seen = new List<string>();
         // Wait until both workers are training, then interrupt as a terminal's Ctrl-C does.
