@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace LieGG.Runtime.Plots;
 
-/// <summary>Study figures: each declared plot (mean ± std over replicates) and a scatter per declared correlation.</summary>
+/// <summary>Study figures: each declared plot (mean ± sample std over replicates, <see cref="Studies.ReplicateStatistics"/>) and a scatter per declared correlation.</summary>
 public static class StudyPlots
 {
     public static IReadOnlyDictionary<string, byte[]> Render(StudyResult study, IReadOnlyList<StudyPlot> plots, IReadOnlyList<Reports.RunRecord>? trials = null)

@@ -26,8 +26,8 @@ public sealed record StudyPlot(string X, Metric Y, string? Series = null, bool L
                 : series.GroupBy(r => XOf(r)!.Value).OrderBy(g => g.Key).Select(g =>
                 {
                     var ys = g.Select(r => r.Value(Y)).ToList();
-                    double mean = ys.Average();
-                    return new Point(g.Key, mean, Math.Sqrt(ys.Sum(y => (y - mean) * (y - mean)) / ys.Count), ys.Count);
+                    var (mean, std) = ReplicateStatistics.MeanAndStd(ys);
+                    return new Point(g.Key, mean, std, ys.Count);
                 }).ToList())))
             .ToList();
     }

@@ -137,7 +137,7 @@ public static class StudyReport
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
                 if (list.Count == 0) return "–";
-                double mean = list.Average(), std = Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, list.Count - 1));
+                var (mean, std) = ReplicateStatistics.MeanAndStd(list);
                 return $"{format.Number(mean)} ± {format.Number(std)}";
             }
             foreach (var group in groups)

@@ -18,13 +18,14 @@ public sealed class StudyPlotTests
     ], []);
 
     [Fact]
-    public void Points_are_means_and_population_stds_per_series_and_x()
+    public void Points_are_means_and_sample_stds_per_series_and_x_as_in_the_table()
     {
         var series = new StudyPlot("Size", Metric.Variance, Series: "Depth").Points(Study);
 
         Assert.Equal(["Depth = a", "Depth = b"], series.Select(s => s.Series));
-        Assert.Equal([new StudyPlot.Point(10, 2, 1, 2), new StudyPlot.Point(20, 2, 0, 1)], series[0].Points);
-        Assert.Equal([new StudyPlot.Point(10, 5, 0, 1), new StudyPlot.Point(20, 7, 1, 2)], series[1].Points);
+        // {1, 3} and {6, 8}: sample variance ((−1)² + 1²) / (2 − 1) = 2.
+        Assert.Equal([new StudyPlot.Point(10, 2, Math.Sqrt(2), 2), new StudyPlot.Point(20, 2, 0, 1)], series[0].Points);
+        Assert.Equal([new StudyPlot.Point(10, 5, 0, 1), new StudyPlot.Point(20, 7, Math.Sqrt(2), 2)], series[1].Points);
     }
 
     [Fact]
