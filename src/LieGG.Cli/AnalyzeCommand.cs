@@ -39,7 +39,7 @@ internal static class AnalyzeCommand
         var layerWise = new Option<bool?>("--layer-wise") { Description = "Also analyse every hidden layer (MLPs)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own)." };
         var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
-        var quick = new Option<bool>("--quick") { Description = "Smoke-size data (model files only; a run folder uses its own)." };
+        var quick = new Option<bool>("--quick") { Description = $"Smoke-size data as for run --quick (model files only; a run folder uses its own): {QuickRun.Description}." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var inputsOption = new Option<string?>("--inputs") { Description = "Analyse a TorchScript module on these inputs alone (.npy array, or IDX images) instead of an experiment's data; needs --prior." };
         var priorOption = new Option<string?>("--prior") { Description = "How the group acts on the inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine; replaces an experiment's declared prior, and is required with --inputs." };

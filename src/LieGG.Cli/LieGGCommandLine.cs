@@ -42,7 +42,8 @@ public static class LieGGCommandLine
             errors.WriteLine("Run with --help for usage.");
             return UsageError;
         }
-        return parsed.Invoke();
+        // Help and System.CommandLine's own messages go where ours go (a test's console, or the terminal).
+        return parsed.Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = errors.Profile.Out.Writer });
     }
 
     /// <summary>Parse errors with .NET type names ("System.Nullable`1[System.Int32]") said in words.</summary>
@@ -84,7 +85,7 @@ public static class LieGGCommandLine
         var name = new Argument<string>("name") { Description = "Experiment name or glob (e.g. rotmnist-*)." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
         var epochs = new Option<int?>("--epochs") { Description = "Replace the declared number of epochs." };
-        var quick = new Option<bool>("--quick") { Description = "Smoke-size run (seconds): ≤ 2 epochs (an explicit --epochs wins), small data, few bootstrap resamples." };
+        var quick = new Option<bool>("--quick") { Description = $"Smoke-size run (seconds), not a result: {QuickRun.Description}." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
         var seed = new Option<int?>("--seed") { Description = "Replace the declared seed." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };

@@ -15,7 +15,7 @@ internal static class StudyCommands
     {
         var name = new Argument<string>("name") { Description = "Study name." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
-        var quick = new Option<bool>("--quick") { Description = "Smoke-size trials (≤ 2 epochs, ≤ 1000/200/200 samples, ≤ 20 bootstrap resamples); the report says so." };
+        var quick = new Option<bool>("--quick") { Description = $"Smoke-size trials, not results: {QuickRun.Description}." };
         var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n), e.g. one shard per Slurm array task." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };

@@ -1,3 +1,4 @@
+using LieGG.Runtime.Experiments;
 using LieGG.Cli;
 using LieGG.Generated;
 using LieGG.Runtime.Reports;
@@ -162,6 +163,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_quick_policy_is_said_one_way_in_the_help_and_the_readme()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryFolder(), "README.md"));
+        Assert.Contains(QuickRun.Description, readme);
+        foreach (var command in new[] { "run", "study", "analyze" })
+        {
+            Assert.Equal(0, Run(command, "--help"));
+            Assert.Contains(Flat(QuickRun.Description), Flat(console.ToString()));
+            console.GetStringBuilder().Clear();
+        }
+    }
+
+    [Fact]
     public void More_threads_than_cores_run_with_a_warning()
     {
         Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--threads", (Environment.ProcessorCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));
@@ -207,6 +221,8 @@ public sealed class CommandLineTests : IDisposable
             Assert.Contains(option, words);
         Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(words, "error:").Count);
     }
+
+    private static string RepositoryFolder([System.Runtime.CompilerServices.CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "..", "..");
 
     private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 }

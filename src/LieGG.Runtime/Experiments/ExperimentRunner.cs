@@ -21,11 +21,7 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared seed (data, weights, batch order).</summary>
     public int? Seed { get; init; }
 
-    /// <summary>
-    /// A smoke-size run: ≤ 2 epochs (unless <see cref="Epochs"/> is given), a tenth of the training data (≥ 100), ≤ 200 validation and test samples, ≤ 500
-    /// analysed samples, ≤ 20 bootstrap resamples; ELLA networks take a hyperparameter step after every epoch with the
-    /// Monte-Carlo Fisher.
-    /// </summary>
+    /// <summary>A smoke-size run (<see cref="QuickRun"/>).</summary>
     public bool Quick { get; init; }
 
     /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>
@@ -70,7 +66,7 @@ public sealed record ExperimentRunOptions
     public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;
 
     /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
-    public int EpochsFor(int declared) => Epochs ?? (Quick ? Math.Min(declared, 2) : declared);
+    public int EpochsFor(int declared) => Epochs ?? (Quick ? QuickRun.Epochs(declared) : declared);
 }
 
 /// <summary>A dataset split by name.</summary>
@@ -346,7 +342,7 @@ public static class ExperimentRunner
             Reduction = analysis.Outputs,
             Transform = analysis.ResolveTransform(data.Task, data.OutputSize),
         };
-        var symmetryOptions = new SymmetryOptions { BootstrapResamples = options.Quick ? Math.Min(analysis.Bootstrap, 20) : analysis.Bootstrap, BootstrapSeed = seed };
+        var symmetryOptions = new SymmetryOptions { BootstrapResamples = options.Quick ? Math.Min(analysis.Bootstrap, QuickRun.MaxBootstrap) : analysis.Bootstrap, BootstrapSeed = seed };
         var matrix = Polarization.Compute(model, inputs, polarizationOptions, cancellationToken);
         var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, symmetryOptions);
         var layers = analysis.LayerWise
@@ -403,7 +399,7 @@ public static class ExperimentRunner
                 _ => data.Train,
             };
             int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, analysed.Count) : analysed.Count;
-            if (options.Quick) samples = Math.Min(samples, 500);
+            if (options.Quick) samples = Math.Min(samples, QuickRun.MaxAnalysedSamples);
             return (data, algebra, PolarizationInputs.Prepare(analysed.Inputs, spec.Prior, samples));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)

@@ -40,8 +40,8 @@ public sealed record ExperimentSpec
 public sealed record LaplaceSpec(int BurnIn = 10, int Every = 5, int Steps = 20, double LearningRate = 0.1, FisherKind Fisher = FisherKind.Exact)
 {
     /// <summary>
-    /// The options a run uses; a quick (smoke-size) run steps after every epoch from the first and uses the Monte-Carlo
-    /// Fisher, one backward pass instead of one per class.
+    /// The options a run uses; a quick (smoke-size, <see cref="QuickRun"/>) run steps after every epoch from the first and
+    /// uses the Monte-Carlo Fisher, one backward pass instead of one per class.
     /// </summary>
     public Training.Laplace.LaplaceOptions Options(bool quick) => new()
     {
@@ -74,7 +74,7 @@ public abstract record DatasetSpec
     /// order), at most 200 validation and test samples.
     /// </summary>
     protected static (int Train, int Validation, int Test) QuickSizes(int train, int validation, int test, bool quick)
-        => quick ? (Math.Min(train, Math.Max(100, train / 10)), Math.Min(validation, 200), Math.Min(test, 200)) : (train, validation, test);
+        => quick ? QuickRun.Sizes(train, validation, test) : (train, validation, test);
 }
 
 /// <summary>The O(5) regression task (paper §5.1).</summary>

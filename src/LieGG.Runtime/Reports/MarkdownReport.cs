@@ -24,7 +24,7 @@ public static class MarkdownReport
             md.Append("**Analysis** of the trained network in `").Append(format.IncludeMachineFacts ? analysed : Path.GetFileName(analysed)).Append("` (nothing was trained by this run).\n\n");
         if (format.IncludeMachineFacts)
             md.Append("Run `").Append(record.RunId).Append("`, started ").Append(record.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).Append(" UTC.");
-        if (result.Quick) md.Append(format.IncludeMachineFacts ? " " : "").Append("**Quick run** (smoke size: few epochs and samples; not a result).");
+        if (result.Quick) md.Append(format.IncludeMachineFacts ? " " : "").Append("**Quick run** (smoke size, not a result: ").Append(Experiments.QuickRun.Description).Append(").");
         if (format.IncludeMachineFacts || result.Quick) md.Append("\n\n");
 
         md.Append("## Summary\n\n| | |\n|---|---|\n");

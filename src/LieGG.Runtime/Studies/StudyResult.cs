@@ -111,7 +111,7 @@ public static class StudyReport
         var md = new StringBuilder($"# Study {study.Study}\n\n");
         md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the missing shards, then merge again).\n\n");
         if (study.Quick)
-            md.Append("**Quick run:** every trial was smoke-size (≤ 2 epochs, a tenth of the training data, ≤ 200 validation/test samples, ≤ 500 analysed samples); not a result.\n\n");
+            md.Append("**Quick run:** every trial was smoke-size (").Append(Experiments.QuickRun.Description).Append("); not a result.\n\n");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
         string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
         md.Append("| trial | ").Append(string.Concat(parameters.Select(p => p + " | "))).Append("seed | ").Append(metric).Append(" | variance | min bias | relative variance | gap | parameters |")
