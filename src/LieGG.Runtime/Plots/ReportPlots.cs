@@ -89,6 +89,10 @@ public static class ReportPlots
         return Png(plot);
     }
 
+    /// <summary>
+    /// The smallest-variance generators as matrices side by side: square cells, one panel per generator labelled with
+    /// its index, variance λ and bias, and one colour scale symmetric about 0 that spans the largest entry shown.
+    /// </summary>
     private static byte[] Generators(SymmetryResult symmetry)
     {
         int shown = Math.Min(6, symmetry.Generators.Length);
@@ -97,19 +101,48 @@ public static class ReportPlots
         for (int r = 0; r < rows; r++)
         for (int c = 0; c < cells.GetLength(1); c++)
             cells[r, c] = double.NaN;
+        double largest = 0;
         for (int g = 0; g < shown; g++)
         for (int r = 0; r < rows; r++)
         for (int c = 0; c < columns; c++)
-            cells[r, g * (columns + 1) + c] = symmetry.Generators[g][r][c];
-        var plot = NewPlot($"generators H1…H{shown} (smallest variance first)");
+        {
+            double value = symmetry.Generators[g][r][c];
+            cells[r, g * (columns + 1) + c] = value;
+            largest = Math.Max(largest, Math.Abs(value));
+        }
+        // Round the scale up to two significant digits so the colour bar ends on a labelled value.
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(largest, 1e-300))) - 1);
+        double limit = Math.Ceiling(largest / magnitude) * magnitude;
+        var plot = NewPlot($"generators H1…H{shown}, smallest variance λ first");
         var heatmap = plot.Add.Heatmap(cells);
         heatmap.Colormap = new ScottPlot.Colormaps.Balance();
-        heatmap.ManualRange = new ScottPlot.Range(-1, 1);
+        heatmap.ManualRange = new ScottPlot.Range(-limit, limit);
         heatmap.NaNCellColor = Colors.White;
-        plot.Add.ColorBar(heatmap);
-        plot.Axes.Frameless();
-        return Png(plot, Width, Math.Max(200, 80 + 60 * rows));
+        var colorBar = plot.Add.ColorBar(heatmap);
+        colorBar.Label = "entry";
+        plot.HideGrid();
+        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Top, plot.Axes.Left })
+        {
+            axis.FrameLineStyle.Width = 0;
+            axis.MajorTickStyle.Length = 0;
+            axis.MinorTickStyle.Length = 0;
+            axis.TickLabelStyle.IsVisible = false;
+        }
+        // Each panel named under it (index, variance, bias); cells are centred on integer coordinates.
+        var centres = Enumerable.Range(0, shown).Select(g => g * (columns + 1) + (columns - 1) / 2.0).ToArray();
+        var labels = Enumerable.Range(0, shown)
+            .Select(g => $"H{g + 1}\nλ {Number(symmetry.Spectrum[g])}" + (symmetry.Bias is { } bias ? $"\nbias {Number(bias[g])}" : "")).ToArray();
+        plot.Axes.Bottom.SetTicks(centres, labels);
+        plot.Axes.Bottom.TickLabelStyle.IsVisible = true;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        // Fixed margins and an image sized to the data, so every cell is a square of `cell` pixels.
+        int cell = Math.Clamp(240 / Math.Max(rows, columns), 22, 56);
+        int left = 20, right = 130, top = 50, bottom = symmetry.Bias is null ? 60 : 80;
+        plot.Layout.Fixed(new PixelPadding(left, right, bottom, top));
+        return Png(plot, left + right + cells.GetLength(1) * cell, top + bottom + rows * cell);
     }
+
+    private static string Number(double value) => value.ToString(Math.Abs(value) is >= 1e-3 and < 1e4 or 0 ? "0.####" : "0.##e0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static byte[] Training(Training.TrainingResult training, string experiment)
     {
