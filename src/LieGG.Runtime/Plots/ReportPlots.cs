@@ -29,7 +29,7 @@ public static class ReportPlots
             ["generators.png"] = Generators(symmetry),
         };
         if (result.Training.History.Count > 0) images["training.png"] = Training(result.Training, result.Experiment);
-        if (symmetry.Bias is { } bias) images["bias.png"] = Bias(bias, symmetry.Algebra ?? "ground truth");
+        if (symmetry.Bias is not null) images["bias.png"] = Bias(symmetry);
         if (prior is not null && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
         if (result.Laplace is { } laplace)
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
@@ -49,9 +49,11 @@ public static class ReportPlots
     {
         var finite = values.Where(double.IsFinite).ToList();
         double span = finite.Count == 0 ? 0 : finite.Max() - finite.Min();
+        // One format per axis: all in scientific notation when any value needs it, never 6.31E-05 beside 0.00398.
+        bool scientific = finite.Count > 0 && (finite.Min() < -3 || finite.Max() >= 4);
         return span >= 2
             ? new() { MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true, LabelFormatter = y => $"1e{y:0}" }
-            : new() { LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+            : new() { LabelFormatter = y => Math.Pow(10, y).ToString(scientific ? "0.##e0" : "0.###", System.Globalization.CultureInfo.InvariantCulture) };
     }
 
     internal static Plot NewPlot(string title)
@@ -72,6 +74,7 @@ public static class ReportPlots
         var ys = symmetry.Spectrum.Select(l => Math.Log10(Math.Max(l, floor))).ToArray();
         var series = plot.Add.Scatter(xs, ys);
         series.MarkerSize = 7;
+        MarkSubspace(plot, symmetry, $"gap λ{symmetry.SubspaceDimension + 1}/λ{symmetry.SubspaceDimension} = {Number(symmetry.GapRatio)}");
         plot.Axes.Left.TickGenerator = LogTicks(ys);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("generator i (ascending λ)");
@@ -79,11 +82,27 @@ public static class ReportPlots
         return Png(plot);
     }
 
-    private static byte[] Bias(double[] bias, string algebra)
+    /// <summary>A dashed line between generator k = dim 𝔤 (or the numerical null dimension) and k + 1, named in the legend.</summary>
+    private static void MarkSubspace(Plot plot, SymmetryResult symmetry, string? detail = null)
     {
-        var plot = NewPlot($"symmetry bias against {algebra}");
+        int k = symmetry.SubspaceDimension;
+        if (k < 1 || k >= symmetry.Spectrum.Length) return;
+        var line = plot.Add.VerticalLine(k + 0.5);
+        line.LinePattern = LinePattern.Dashed;
+        line.LineWidth = 1.5f;
+        line.Color = Colors.Gray;
+        line.LegendText = $"k = {(symmetry.Algebra is { } algebra ? $"dim {algebra}" : "null dimension")} = {k}" + (detail is null ? "" : $"; {detail}");
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
+    private static byte[] Bias(SymmetryResult symmetry)
+    {
+        var bias = symmetry.Bias!;
+        var plot = NewPlot($"symmetry bias against {symmetry.Algebra}");
         plot.Add.Bars(Enumerable.Range(1, bias.Length).Select(i => (double)i), bias);
-        plot.Axes.SetLimitsY(0, 1.05);
+        MarkSubspace(plot, symmetry);
+        plot.Axes.SetLimitsY(0, 1.15);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("generator i (ascending λ)");
         plot.YLabel("bias ‖H − P(H)‖");
         return Png(plot);
@@ -144,20 +163,29 @@ public static class ReportPlots
 
     private static string Number(double value) => value.ToString(Math.Abs(value) is >= 1e-3 and < 1e4 or 0 ? "0.####" : "0.##e0", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Training loss (log scale, left axis) and the validation metric (right axis) per epoch, the legend outside the data.</summary>
     private static byte[] Training(Training.TrainingResult training, string experiment)
     {
         var plot = NewPlot($"{experiment}: training");
         var epochs = training.History.Select(h => (double)h.Epoch).ToArray();
-        var loss = plot.Add.Scatter(epochs, training.History.Select(h => h.TrainLoss).ToArray());
-        loss.LegendText = "training loss";
+        var losses = training.History.Select(h => Math.Log10(Math.Max(h.TrainLoss, 1e-300))).ToArray();
+        var loss = plot.Add.Scatter(epochs, losses);
+        loss.LegendText = "training loss (left, log scale)";
+        loss.MarkerSize = epochs.Length > 60 ? 0 : 4;
+        plot.Axes.Left.TickGenerator = LogTicks(losses);
+        plot.Axes.Left.Label.Text = "training loss (log scale)";
         if (training.History.Any(h => double.IsFinite(h.ValidationMetric)))
         {
             var validation = plot.Add.Scatter(epochs, training.History.Select(h => h.ValidationMetric).ToArray());
-            validation.LegendText = $"validation {training.ValidationMetricName}";
+            validation.LegendText = $"validation {training.ValidationMetricName} (right)";
+            validation.MarkerSize = epochs.Length > 60 ? 0 : 4;
+            validation.Axes.YAxis = plot.Axes.Right;
+            plot.Axes.Right.Label.Text = $"validation {training.ValidationMetricName}";
         }
-        plot.ShowLegend();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("epoch");
-        return Png(plot);
+        plot.ShowLegend(Edge.Bottom);
+        return Png(plot, Width, Height + 60);
     }
 
     private static byte[] Flow(Experiments.ExampleImage example, double[][] generator, SpatialPrior prior)
