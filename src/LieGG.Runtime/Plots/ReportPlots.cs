@@ -53,8 +53,11 @@ public static class ReportPlots
         bool scientific = finite.Count > 0 && (finite.Min() < -3 || finite.Max() >= 4);
         return span >= 2
             ? new() { MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(), IntegerTicksOnly = true, LabelFormatter = y => $"1e{y:0}" }
-            : new() { LabelFormatter = y => Math.Pow(10, y).ToString(scientific ? "0.##e0" : "0.###", System.Globalization.CultureInfo.InvariantCulture) };
+            : new() { LabelFormatter = y => Plain(Math.Pow(10, y), scientific) };
     }
+
+    private static string Plain(double value, bool scientific) => value.ToString(
+        scientific ? "0.##e0" : value >= 1000 ? "0" : "G3", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static Plot NewPlot(string title)
     {

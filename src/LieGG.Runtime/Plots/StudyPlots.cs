@@ -15,7 +15,7 @@ public static class StudyPlots
         {
             var scatter = new StudyPlot(correlation.X.ToString(), correlation.Y);
             figures[$"correlation-{correlation.X}-{correlation.Y}.png".ToLowerInvariant()] = Declared(study, scatter,
-                $"{study.Study}: {correlation.Y} vs {correlation.X}\nSpearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)} (p = {ReportFormatting(correlation.Spearman.PValue)}), Pearson r = {ReportFormatting(correlation.Pearson.Coefficient)} (p = {ReportFormatting(correlation.Pearson.PValue)})");
+                $"{study.Study}: {AxisName(study, correlation.Y.ToString())} vs {AxisName(study, correlation.X.ToString())}\nSpearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)} (p = {ReportFormatting(correlation.Spearman.PValue)}), Pearson r = {ReportFormatting(correlation.Pearson.Coefficient)} (p = {ReportFormatting(correlation.Pearson.PValue)})");
         }
         if (study.Rows.Any(r => r.LayerVariance is { Count: > 0 }))
         {
@@ -78,7 +78,7 @@ public static class StudyPlots
     private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
     {
         var plot = ReportPlots.NewPlot($"{study.Study}: {title}");
-        int index = 0;
+        int index = 0, count = study.Rows.Count(r => r.LayerVariance is { Count: > 0 });
         var plotted = new List<double>();
         foreach (var row in study.Rows.Where(r => r.LayerVariance is { Count: > 0 }))
         {
@@ -86,7 +86,9 @@ public static class StudyPlots
             if (points.Count == 0) continue;
             var ys = points.Select(p => log ? Math.Log10(p.Y!.Value) : p.Y!.Value).ToArray();
             plotted.AddRange(ys);
-            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), ys);
+            // Each trial a little to the side of the layer, so series that coincide (frozen pre-trained layers) stay visible.
+            double dodge = (index - (count - 1) / 2.0) * 0.06;
+            var line = plot.Add.Scatter(points.Select(p => p.X + dodge).ToArray(), ys);
             line.LegendText = row.Trial.Label;
             // Regimes can share layers exactly (frozen pre-trained layers): alternate patterns and sizes so none hides.
             line.LinePattern = index % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed;
@@ -102,11 +104,24 @@ public static class StudyPlots
         return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
     }
 
+    /// <summary>A metric or swept property as a reader says it ("test MSE", "min symmetry bias", "train count").</summary>
+    internal static string AxisName(StudyResult study, string name) => name switch
+    {
+        nameof(LieGG.Dsl.Metric.TestMetric) => study.Rows.FirstOrDefault()?.TestMetricName is "accuracy" ? "test accuracy" : "test MSE",
+        nameof(LieGG.Dsl.Metric.Variance) => "symmetry variance λ_min",
+        nameof(LieGG.Dsl.Metric.MinBias) => "min symmetry bias",
+        nameof(LieGG.Dsl.Metric.RelativeVariance) => "relative variance λ_min/λ_max",
+        nameof(LieGG.Dsl.Metric.GapRatio) => "spectral gap λ_k+1/λ_k",
+        nameof(LieGG.Dsl.Metric.WallSeconds) => "wall time (s)",
+        "Hidden" => "hidden layers",
+        _ => System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
+    };
+
     private static string ReportFormatting(double value) => Reports.ReportFormat.Snapshot.Number(value);
 
     private static byte[] Declared(StudyResult study, StudyPlot declared, string? title = null)
     {
-        var plot = ReportPlots.NewPlot(title ?? $"{study.Study}: {declared.Y} vs {declared.X}");
+        var plot = ReportPlots.NewPlot(title ?? $"{study.Study}: {AxisName(study, declared.Y.ToString())} vs {AxisName(study, declared.X)}");
         double Tx(double v) => declared.LogX ? Math.Log10(v) : v;
         double Ty(double v) => declared.LogY ? Math.Log10(v) : v;
         bool scatter = Enum.TryParse<LieGG.Dsl.Metric>(declared.X, out _);
@@ -133,8 +148,8 @@ public static class StudyPlots
         if (declared.LogX) plot.Axes.Bottom.TickGenerator = ReportPlots.LogTicks(plottedX);
         else if (plottedX.All(x => x == Math.Round(x))) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (declared.LogY) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(plottedY);
-        plot.XLabel(declared.X + (declared.LogX ? " (log scale)" : ""));
-        plot.YLabel(declared.Y + (declared.LogY ? " (log scale)" : ""));
+        plot.XLabel(AxisName(study, declared.X) + (declared.LogX ? " (log scale)" : ""));
+        plot.YLabel(AxisName(study, declared.Y.ToString()) + (declared.LogY ? " (log scale)" : "") + (scatter || declared.Points(study).All(s => s.Points.All(p => p.Count == 1)) ? "" : ", mean ± std"));
         if (declared.Series is null)
         {
             plot.HideLegend();
