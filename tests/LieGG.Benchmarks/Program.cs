@@ -155,7 +155,7 @@ using (var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 0))
     Trainer.Fit(model, o5.Data, new TrainingOptions { Epochs = 90, BatchSize = 500, LearningRate = 3e-3, WeightDecay = 1e-4, Seed = 0 });
     double trained = clock.Elapsed.TotalSeconds;
     var matrix = Polarization.Compute(model, o5.Data.Train.Inputs, new GenericPrior(5, 2), new PolarizationOptions { Transform = OutputTransform.None });
-    var symmetry = SymmetryAnalyzer.Analyze(matrix, LieAlgebra.SpecialOrthogonal(5));
+    var symmetry = SymmetryAnalyzer.Analyze(matrix, LieAlgebra.SpecialOrthogonal(5), new SymmetryOptions { BootstrapResamples = 200 });
     report.Line("paper_5_1_train_seconds_1t", trained);
     report.Line("paper_5_1_total_seconds_1t", clock.Elapsed.TotalSeconds);
     report.Line("paper_5_1_test_mse", Evaluation.MeanSquaredError(model, o5.Data.Test));
