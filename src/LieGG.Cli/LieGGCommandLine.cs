@@ -32,6 +32,7 @@ public static class LieGGCommandLine
             RunCommand(experiments, console, errors),
             ReportCommand(console, errors),
             AnalyzeCommand.Create(experiments, console, errors),
+            ExportCommand.Create(console, errors),
             StudyCommands.Run(studies, console, errors),
             StudyCommands.Merge(studies, console, errors),
         };

@@ -176,6 +176,48 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Export_makes_one_csv_row_per_run_with_a_column_per_setting_and_reads_schema_1_files()
+    {
+        var schema1 = Path.Combine(AppContext.BaseDirectory, "Fixtures", "schema1-ella-trial.json");
+        var old = RunRecord.Load(schema1);
+        Assert.Equal(1, old.Schema);
+        Assert.Null(old.Setup);
+        Assert.Equal("ella-quadrant-learned", old.Result.Experiment);
+
+        Assert.Equal(0, Run("run", "o5-*", "--quick", "--out", output));
+        var table = Path.Combine(output, "table.csv");
+        Assert.Equal(0, Run("export", output, schema1, "--out", table));
+
+        var lines = File.ReadAllLines(table);
+        var header = lines[0].Split(',');
+        Assert.Equal(4, lines.Length);
+        var width = Array.IndexOf(header, "architecture.Width");
+        var experiment = Array.IndexOf(header, "experiment");
+        Assert.True(width > 0 && experiment >= 0);
+        var rows = lines.Skip(1).Select(CsvFields).ToList();
+        Assert.Equal("32", rows.Single(r => r[experiment] == "o5-regression")[width]);
+        Assert.Contains("QuadrantMnistDatasetSpec", rows.Single(r => r[experiment] == "ella-quadrant-learned")[Array.IndexOf(header, "settings.dataset")]);
+    }
+
+    /// <summary>The fields of one CSV line (quoted fields may hold commas and doubled quotes).</summary>
+    private static string[] CsvFields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields.ToArray();
+    }
+
+    [Fact]
     public void More_threads_than_cores_run_with_a_warning()
     {
         Assert.Equal(0, Run("run", "o5-invariant", "--quick", "--threads", (Environment.ProcessorCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));

@@ -186,7 +186,7 @@ public sealed class ReportRenderingTests
     {
         var error = Assert.Throws<InvalidDataException>(() => RunRecord.FromJson("{\"schema\": 1, \"runId\": 3", "broken.json"));
         Assert.Contains("broken.json", error.Message);
-        var future = Assert.Throws<InvalidDataException>(() => RunRecord.FromJson(FixedRecord().ToJson().Replace("\"schema\": 1", "\"schema\": 99"), "future.json"));
+        var future = Assert.Throws<InvalidDataException>(() => RunRecord.FromJson(FixedRecord().ToJson().Replace($"\"schema\": {RunRecord.CurrentSchema}", "\"schema\": 99"), "future.json"));
         Assert.Contains("schema 99", future.Message);
     }
 

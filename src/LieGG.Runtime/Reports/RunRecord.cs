@@ -61,7 +61,8 @@ public sealed record RunVersions(string LieGG, string TorchSharp, string Dotnet,
 /// </summary>
 public sealed record RunRecord
 {
-    public const int CurrentSchema = 1;
+    /// <summary>2: <see cref="Setup"/> holds the settings as data. Schema-1 files (settings as text only) still load.</summary>
+    public const int CurrentSchema = 2;
 
     public int Schema { get; init; } = CurrentSchema;
 
@@ -70,6 +71,9 @@ public sealed record RunRecord
     public required DateTimeOffset Started { get; init; }
 
     public required ExperimentSettings Settings { get; init; }
+
+    /// <summary>The settings as data (<see cref="RunSetup"/>); null in schema-1 files.</summary>
+    public System.Text.Json.Nodes.JsonObject? Setup { get; init; }
 
     public required RunVersions Versions { get; init; }
 
@@ -86,6 +90,7 @@ public sealed record RunRecord
         RunId = RunIdFor(started, result.Seed, result.Quick),
         Started = started,
         Settings = ExperimentSettings.Of(spec, result),
+        Setup = RunSetup.Of(spec, result),
         Versions = RunVersions.Current(),
         Result = result,
     };
@@ -105,8 +110,8 @@ public sealed record RunRecord
         try
         {
             var record = JsonSerializer.Deserialize<RunRecord>(json, JsonOptions) ?? throw new JsonException("the file holds null");
-            if (record.Schema != CurrentSchema)
-                throw new InvalidDataException($"{source}: schema {record.Schema} is not the supported {CurrentSchema}; re-run the experiment with this version.");
+            if (record.Schema is < 1 or > CurrentSchema)
+                throw new InvalidDataException($"{source}: schema {record.Schema} is not one this version reads (1 … {CurrentSchema}); read it with the version that wrote it, or re-run the experiment.");
             return record;
         }
         catch (JsonException e)

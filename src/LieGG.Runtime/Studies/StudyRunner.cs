@@ -165,6 +165,8 @@ public static class StudyRunner
             return result.Prerotated ? "it used the files as rotated digits (--prerotated), this run rotates them" : "it rotated the files' digits, this run uses them as rotated digits (--prerotated)";
         if (directory is not null && result.PoolSplits != run.PoolSplits)
             return result.PoolSplits ? "it pooled the files' splits (--pool-splits), this run keeps them" : "it kept the files' splits, this run pools them (--pool-splits)";
+        if (record.Setup is { } recorded)
+            return RunSetup.FirstDifference(recorded, RunSetup.Of(spec, result)) is { } difference ? $"its {difference}" : null;
         var expected = ExperimentSettings.Of(spec, result);
         return record.Settings switch
         {

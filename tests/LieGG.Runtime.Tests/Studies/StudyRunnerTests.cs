@@ -108,6 +108,22 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Trials_are_filtered_by_a_numeric_setting_of_their_structured_settings()
+    {
+        StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+        var records = StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study"));
+
+        var larger = records.Where(r => r.Setup!["dataset"]!["TrainCount"]!.GetValue<int>() == 200).ToList();
+
+        Assert.Equal(RunRecord.CurrentSchema, records[0].Schema);
+        Assert.Equal([2, 3], larger.Select(r => r.Trial!.Index));
+        Assert.All(larger, r => Assert.Equal(200, r.Setup!["effective"]!["TrainCount"]!.GetValue<int>()));
+        Assert.Equal("MlpSpec", records[0].Setup!["architecture"]!["kind"]!.GetValue<string>());
+        Assert.Equal("SO", records[0].Setup!["groundTruth"]!["Group"]!.GetValue<string>());
+        Assert.Equal(2.0, RunRecord.FromJson(records[0].ToJson()).Setup!["training"]!["Epochs"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void A_quick_result_is_never_taken_for_a_full_size_trial()
     {
         StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Quick = true } });
@@ -133,8 +149,7 @@ public sealed class StudyRunnerTests : IDisposable
         var longer = Assert.Throws<StaleTrialException>(() => StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Run = new ExperimentRunOptions { Epochs = 3 } }));
 
         Assert.Contains("2 finished trial(s)", error.Message);
-        Assert.Contains("its architecture was MlpSpec { Hidden = 1, Width = 8", error.Message);
-        Assert.Contains("the declaration now says MlpSpec { Hidden = 1, Width = 16", error.Message);
+        Assert.Contains("its architecture.Width was 8, the declaration now says 16", error.Message);
         Assert.Contains("it trained for 2 epochs, this run trains for 3", longer.Message);
         Assert.Equal(before, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")).Select(r => r.RunId));
     }
