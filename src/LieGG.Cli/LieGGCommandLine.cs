@@ -248,7 +248,8 @@ public static class LieGGCommandLine
     {
         var files = new Argument<string[]>("results") { Description = "result.json files; two or more give a side-by-side comparison.", Arity = ArgumentArity.OneOrMore };
         var snapshot = new Option<bool>("--snapshot") { Description = "Print the snapshot form (rounded, no timings or machine facts)." };
-        var command = new Command("report", "Re-render reports from result.json files, or compare several runs.") { files, snapshot };
+        var compareOutput = new Option<string?>("--out") { Description = "With several runs: write compare.md and compare.csv into this folder instead of printing." };
+        var command = new Command("report", "Re-render reports from result.json files, or compare several runs (one row each).") { files, snapshot, compareOutput };
         command.SetAction(parse =>
         {
             var records = new List<RunRecord>();
@@ -274,7 +275,16 @@ public static class LieGGCommandLine
                 console.Profile.Out.Writer.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
                 return Success;
             }
-            console.Profile.Out.Writer.WriteLine(MarkdownReport.Compare(records, format));
+            var comparison = MarkdownReport.Compare(records, format);
+            if (parse.GetValue(compareOutput) is { } target)
+            {
+                var paths = parse.GetValue(files)!;
+                AtomicFile.WriteAllText(Path.Combine(target, "compare.md"), comparison);
+                AtomicFile.WriteAllText(Path.Combine(target, "compare.csv"), ResultTable.Csv(paths.Select((p, i) => (Path.GetFullPath(p), records[i])).ToList()));
+                console.Profile.Out.Writer.WriteLine($"comparison of {records.Count} runs: {Path.Combine(target, "compare.md")}, {Path.Combine(target, "compare.csv")}");
+                return Success;
+            }
+            console.Profile.Out.Writer.WriteLine(comparison);
             return Success;
         });
         return command;

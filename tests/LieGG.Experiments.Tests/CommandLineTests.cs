@@ -75,8 +75,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, Run("report", files[0], files[1]));
         var text = console.ToString();
         Assert.Contains("# Comparison", text);
-        Assert.Contains("o5-invariant (seed 0)", text);
-        Assert.Contains("o5-regression (seed 0)", text);
+        Assert.Contains("o5-invariant (seed 0), quick", text);
+        Assert.Contains("o5-regression (seed 0), quick", text);
+        Assert.Contains("architecture.kind", text);
+        Assert.Contains("Quick runs are smoke-size", text);
+        Assert.Equal(0, Run("report", files[0], files[1], "--out", Path.Combine(output, "cmp")));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "cmp", "compare.csv")).Length);
+        Assert.StartsWith("# Comparison", File.ReadAllText(Path.Combine(output, "cmp", "compare.md")));
         // Table rows longer than the console's 80 columns stay whole: the Markdown survives redirection.
         var rows = text.Split('\n').Where(line => line.StartsWith('|')).ToList();
         Assert.Contains(rows, row => row.Length > 80);

@@ -139,25 +139,62 @@ public static class MarkdownReport
         "so between different networks compare relative variance and bias; variance compares replicates of one network.";
 
     /// <summary>Side-by-side summary of several runs (e.g. MLP vs CNN, or two seeds).</summary>
+    /// <summary>
+    /// Several runs side by side, one row each (as BenchmarkDotNet prints them): the run, the settings in which the runs
+    /// differ (from their structured settings; the settings text for schema-1 files), then the metrics. Quick runs are marked.
+    /// </summary>
     public static string Compare(IReadOnlyList<RunRecord> records, ReportFormat? format = null)
     {
         format ??= ReportFormat.Full;
-        var md = new StringBuilder("# Comparison\n\n| | ");
-        md.Append(string.Join(" | ", records.Select(r => $"{r.Result.Experiment} (seed {r.Result.Seed})"))).Append(" |\n|---|");
-        md.Append(string.Concat(records.Select(_ => "---|"))).Append('\n');
-        void Line(string name, Func<RunRecord, string> value) => md.Append("| ").Append(name).Append(" | ").Append(string.Join(" | ", records.Select(value))).Append(" |\n");
-        Line("test metric", r => $"{r.Result.TestMetricName} {format.Number(r.Result.TestMetric)}");
-        Line("symmetry variance", r => format.Number(r.Result.Symmetry.Variance));
-        Line("relative variance", r => format.Number(r.Result.Symmetry.RelativeVariance));
-        Line("min bias", r => r.Result.Symmetry.MinBias is { } b ? $"{format.Number(b)} ({r.Result.Symmetry.Algebra})" : "–");
-        Line("spectral gap", r => format.Number(r.Result.Symmetry.GapRatio));
-        Line("closure residual", r => format.Number(r.Result.Symmetry.ClosureResidual));
-        Line("parameters", r => r.Result.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Line("epochs", r => r.Result.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Line("prior", r => r.Settings.Prior);
-        Line("architecture", r => r.Settings.Architecture);
+        var settings = records.Select(SettingsOf).ToList();
+        var differing = settings.SelectMany(s => s.Keys).Distinct()
+            .Where(key => settings.Select(s => s.GetValueOrDefault(key, "")).Distinct().Count() > 1)
+            .Order(StringComparer.Ordinal).ToList();
+        var md = new StringBuilder("# Comparison\n\n");
+        md.Append(differing.Count == 0 ? "The runs share every setting.\n\n" : $"Settings shown are those in which the runs differ ({differing.Count}).\n\n");
+        string[] metrics = ["test metric", "variance", "relative variance", "min bias", "gap", "parameters", "epochs"];
+        md.Append("| run | ").Append(string.Join(" | ", differing.Concat(metrics))).Append(" |\n|");
+        md.Append(string.Concat(Enumerable.Repeat("---|", 1 + differing.Count + metrics.Length))).Append('\n');
+        for (int i = 0; i < records.Count; i++)
+        {
+            var r = records[i].Result;
+            var symmetry = r.Symmetry;
+            var cells = new List<string> { $"{r.Experiment} (seed {r.Seed}){(r.Quick ? ", quick" : "")}" };
+            cells.AddRange(differing.Select(key => settings[i].GetValueOrDefault(key, "–")));
+            cells.Add($"{r.TestMetricName} {format.Number(r.TestMetric)}");
+            cells.Add(symmetry.Degenerate ? "degenerate" : format.Number(symmetry.Variance));
+            cells.Add(format.Number(symmetry.RelativeVariance));
+            cells.Add(symmetry.MinBias is { } bias ? $"{format.Number(bias)} ({symmetry.Algebra})" : "–");
+            cells.Add(format.Number(symmetry.GapRatio));
+            cells.Add(r.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cells.Add(r.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            md.Append("| ").Append(string.Join(" | ", cells.Select(c => c.Replace("|", "\\|")))).Append(" |\n");
+        }
+        if (records.Any(r => r.Result.Quick)) md.Append("\nQuick runs are smoke-size: not results.\n");
         if (records.Select(r => r.Settings.Architecture).Distinct().Count() > 1) md.Append('\n').Append(AcrossNetworksNote).Append('\n');
         return md.ToString();
+    }
+
+    /// <summary>A run's settings by name: the structured ones flattened (the effective values aside), or the schema-1 text.</summary>
+    private static Dictionary<string, string> SettingsOf(RunRecord record)
+    {
+        if (record.Setup is { } setup)
+            return RunSetup.Flatten(setup).Where(p => !p.Key.StartsWith("effective.", StringComparison.Ordinal) || p.Key == "effective.TrainCount")
+                .ToDictionary(p => p.Key, p => p.Value switch
+                {
+                    null => "–",
+                    System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var text) => text,
+                    var node => node.ToJsonString(),
+                });
+        return new Dictionary<string, string>
+        {
+            ["dataset"] = record.Settings.Dataset,
+            ["architecture"] = record.Settings.Architecture,
+            ["training"] = record.Settings.Training,
+            ["prior"] = record.Settings.Prior,
+            ["ground truth"] = record.Settings.GroundTruth ?? "–",
+            ["analysis"] = record.Settings.Analysis,
+        };
     }
 
     private static void Laplace(StringBuilder md, Training.Laplace.LaplaceResult laplace, ReportFormat format, IReadOnlyCollection<string> images)
