@@ -130,8 +130,11 @@ public static class LieGGCommandLine
             if (options.DataDirectory is { } unused)
                 foreach (var experiment in experiments.Where(e => selected.Contains(e.Name) && !e.Spec.Dataset.ReadsDataDirectory()))
                     errors.MarkupLine(UnusedDataDirectoryWarning(experiment.Name, unused));
+            var finished = new List<RunRecord>();
             foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
-                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors));
+                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors, finished));
+            // Several runs: one joined table of all of them at the end.
+            if (finished.Count > 1) console.Profile.Out.Writer.WriteLine(MarkdownReport.Compare(finished, ReportFormat.Full));
             return status;
         });
         return command;
@@ -184,7 +187,7 @@ public static class LieGGCommandLine
     internal static string UnusedDataDirectoryWarning(string name, string dataDirectory)
         => $"[yellow]warning:[/] {Markup.Escape(name)} generates its data; --data-dir '{Markup.Escape(dataDirectory)}' is not used (nor recorded) for it.";
 
-    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors)
+    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors, List<RunRecord> finished)
     {
         var started = DateTimeOffset.UtcNow;
         RunFolder claimed;
@@ -214,6 +217,7 @@ public static class LieGGCommandLine
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
             Summarize(console, record, folder);
+            finished.Add(record);
             return Success;
         }
         catch (ExperimentSetupException e)

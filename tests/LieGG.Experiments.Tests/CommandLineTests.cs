@@ -70,6 +70,8 @@ public sealed class CommandLineTests : IDisposable
     public void Globs_select_several_experiments_and_report_compares_them()
     {
         Assert.Equal(0, Run("run", "o5-*", "--quick", "--out", output));
+        Assert.Contains("# Comparison", console.ToString());
+        console.GetStringBuilder().Clear();
         var files = new[] { ResultFile("o5-invariant"), ResultFile("o5-regression") };
 
         Assert.Equal(0, Run("report", files[0], files[1]));
