@@ -78,9 +78,9 @@ public sealed class DatasetAttribute(Type source) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MlpAttribute : Attribute
 {
-    public int Hidden { get; set; } = 2;
+    public int Hidden { get; set; } = Defaults.MlpHidden;
 
-    public int Width { get; set; } = 32;
+    public int Width { get; set; } = Defaults.MlpWidth;
 
     public Activation Activation { get; set; } = Activation.Swish;
 
@@ -98,9 +98,9 @@ public sealed class MlpAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MlpBudgetAttribute : Attribute
 {
-    public long Parameters { get; set; } = 100_000;
+    public long Parameters { get; set; } = Defaults.MlpBudgetParameters;
 
-    public int Hidden { get; set; } = 2;
+    public int Hidden { get; set; } = Defaults.MlpHidden;
 
     public Activation Activation { get; set; } = Activation.Swish;
 
@@ -121,23 +121,23 @@ public sealed class ModelAttribute(Type factory) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TrainAttribute : Attribute
 {
-    public int Epochs { get; set; } = 90;
+    public int Epochs { get; set; } = Defaults.TrainEpochs;
 
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = Defaults.TrainBatchSize;
 
-    public double LearningRate { get; set; } = 3e-3;
+    public double LearningRate { get; set; } = Defaults.TrainLearningRate;
 
     public double WeightDecay { get; set; }
 
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
     /// <summary>SGD's momentum (ignored by Adam).</summary>
-    public double Momentum { get; set; } = 0.9;
+    public double Momentum { get; set; } = Defaults.TrainMomentum;
 
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
     /// <summary>Where <see cref="LearningRateSchedule.Cosine"/> ends after the last step.</summary>
-    public double FinalLearningRate { get; set; } = 1e-6;
+    public double FinalLearningRate { get; set; } = Defaults.TrainFinalLearningRate;
 
     /// <summary><see cref="Loss.Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
     public Loss Loss { get; set; } = Loss.Auto;
@@ -195,7 +195,7 @@ public sealed class AnalysisAttribute : Attribute
     /// <summary>Training samples in the polarization matrix; 0 = all.</summary>
     public int Samples { get; set; }
 
-    public int Bootstrap { get; set; } = 200;
+    public int Bootstrap { get; set; } = Defaults.AnalysisBootstrap;
 }
 
 /// <summary>
@@ -205,7 +205,7 @@ public sealed class AnalysisAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class PretrainAttribute : Attribute
 {
-    public int Layers { get; set; } = 3;
+    public int Layers { get; set; } = Defaults.PretrainLayers;
 
     /// <summary>Epochs of the pre-training; 0 = the same as [Train].</summary>
     public int Epochs { get; set; }
@@ -248,16 +248,16 @@ public sealed class QuadrantMnistAttribute : Attribute
     public QuadrantTask Labels { get; set; } = QuadrantTask.Digit;
 
     /// <summary>Side of the square canvas in pixels: even, and a power of two for [RelaxedCnn].</summary>
-    public int Canvas { get; set; } = 16;
+    public int Canvas { get; set; } = Defaults.QuadrantCanvas;
 
     /// <summary>Side of the resized digit; at most half the canvas.</summary>
-    public int DigitSize { get; set; } = 8;
+    public int DigitSize { get; set; } = Defaults.QuadrantDigitSize;
 
-    public int TrainCount { get; set; } = 8000;
+    public int TrainCount { get; set; } = Defaults.QuadrantTrainCount;
 
-    public int ValidationCount { get; set; } = 500;
+    public int ValidationCount { get; set; } = Defaults.QuadrantValidationCount;
 
-    public int TestCount { get; set; } = 1500;
+    public int TestCount { get; set; } = Defaults.QuadrantTestCount;
 }
 
 /// <summary>

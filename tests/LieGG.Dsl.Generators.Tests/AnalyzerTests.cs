@@ -303,6 +303,8 @@ public sealed class AnalyzerTests
         public partial class Big;
         [Experiment("odd")] [QuadrantMnist({|LGG2006:Canvas = 15|}, DigitSize = 7)] [Model(typeof(Net))] [Train] [SpatialPrior]
         public partial class Odd;
+        [Experiment("default-canvas")] [QuadrantMnist({|LGG2006:DigitSize = Defaults.QuadrantCanvas / 2 + 1|})] [RelaxedCnn] [Train] [SpatialPrior]
+        public partial class DefaultCanvas;
         public sealed class Net : IModelFactory { public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => throw new System.NotSupportedException(); }
         """);
 

@@ -98,18 +98,19 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         {
             report.Range(pretrain, "Layers");
             report.Range(pretrain, "Epochs");
-            int layers = pretrain.Named("Layers")?.Value as int? ?? 3;
-            int? hidden = architecture?.Name is "Mlp" or "MlpBudget" ? architecture.Named("Hidden")?.Value as int? ?? 2 : null;
+            int layers = pretrain.Named("Layers")?.Value as int? ?? interfaces.Defaults.Int("PretrainLayers") ?? 0;
+            int? hidden = architecture?.Name is "Mlp" or "MlpBudget" ? architecture.Named("Hidden")?.Value as int? ?? interfaces.Defaults.Int("MlpHidden") : null;
             if (architecture is not null && hidden is null)
                 report.At(pretrain.Location, OutOfRange, "Pretrain", "(architecture)", architecture.Name, "[Mlp] or [MlpBudget]: only MLP layers can be pre-trained");
             else if (hidden is { } h && layers >= h && layers >= 1)
                 report.At(pretrain.Named("Layers") is null ? pretrain.Location : pretrain.ArgumentLocation("Layers"), OutOfRange, "Pretrain", "Layers", layers.ToString(System.Globalization.CultureInfo.InvariantCulture), $"fewer layers than the MLP's {h} hidden layers");
         }
 
-        var data = dataset is null ? null : DatasetFacts.Of(dataset);
+        var data = dataset is null ? null : DatasetFacts.Of(dataset, interfaces.Defaults);
         if (dataset is not null) CheckDataset(report, dataset, interfaces);
         if (architecture is not null) CheckArchitecture(report, architecture, interfaces);
-        if (architecture?.Name is "Cnn" or "P4Cnn" && data?.Shape is { } inputShape && !(inputShape is [28, 28] or [1, 28, 28]))
+        if (architecture?.Name is "Cnn" or "P4Cnn" && data?.Shape is { } inputShape && interfaces.Defaults.Int("MnistSide") is { } side
+            && !(inputShape.Length == 2 && inputShape[0] == side && inputShape[1] == side || inputShape.Length == 3 && inputShape[0] == 1 && inputShape[1] == side && inputShape[2] == side))
             report.At(architecture.Location, CnnNeedsDigits, architecture.Name, data.Source, string.Join(", ", inputShape));
         if (architecture?.Name == "RelaxedCnn") CheckRelaxed(report, architecture, data);
         if (attributes.FirstOrDefault(a => a.Name == "Laplace") is { } laplace) CheckLaplace(report, laplace, architecture, training);
@@ -286,7 +287,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         foreach (var property in new[] { "TrainCount", "ValidationCount", "TestCount", "Blur", "Canvas", "DigitSize" }) report.Range(dataset, property);
         if (dataset.Name == "QuadrantMnist")
         {
-            int canvas = dataset.Named("Canvas")?.Value as int? ?? 16, digit = dataset.Named("DigitSize")?.Value as int? ?? 8;
+            int canvas = dataset.Named("Canvas")?.Value as int? ?? interfaces.Defaults.Int("QuadrantCanvas") ?? 0;
+            int digit = dataset.Named("DigitSize")?.Value as int? ?? interfaces.Defaults.Int("QuadrantDigitSize") ?? 0;
             if (canvas >= 2 && canvas % 2 != 0)
                 report.At(dataset.ArgumentLocation("Canvas"), QuadrantDigitDoesNotFit, canvas, digit, "an odd canvas has no four equal quadrants", "use an even Canvas");
             else if (canvas >= 2 && digit >= 1 && digit > canvas / 2)
@@ -414,13 +416,13 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     {
         public long? InputSize => Shape?.Aggregate(1L, (a, b) => a * b);
 
-        public static DatasetFacts Of(DslAttribute dataset) => dataset.Name switch
+        public static DatasetFacts Of(DslAttribute dataset, DslDefaults defaults) => dataset.Name switch
         {
             "O5Regression" => new("[O5Regression]", [10], 1, true),
-            "Mnist" or "RotatedMnist" => new($"[{dataset.Name}]", [28, 28], 10, false),
+            "Mnist" or "RotatedMnist" => new($"[{dataset.Name}]", defaults.Int("MnistSide") is { } side ? [side, side] : null, defaults.Int("MnistClasses"), false),
             "QuadrantMnist" => new("[QuadrantMnist]",
-                [dataset.Named("Canvas")?.Value as int? ?? 16, dataset.Named("Canvas")?.Value as int? ?? 16],
-                dataset.EnumName("Labels") == "DigitQuadrant" ? 40 : 10, false),
+                (dataset.Named("Canvas")?.Value as int? ?? defaults.Int("QuadrantCanvas")) is { } canvas ? [canvas, canvas] : null,
+                defaults.Int("MnistClasses") is { } classes ? (dataset.EnumName("Labels") == "DigitQuadrant" ? 4 * classes : classes) : null, false),
             _ => new(
                 $"[Dataset(typeof({(dataset.Data.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)?.Name}))]",
                 dataset.Named("InputShape") is { IsNull: false } shape ? shape.Values.Select(v => v.Value as int? ?? 0).ToArray() : null,
@@ -435,5 +437,14 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol? DatasetSource { get; } = compilation.GetTypeByMetadataName("LieGG.Runtime.Experiments.IDatasetSource");
         public INamedTypeSymbol? ModelFactory { get; } = compilation.GetTypeByMetadataName("LieGG.Runtime.Experiments.IModelFactory");
         public INamedTypeSymbol? LieAlgebra { get; } = compilation.GetTypeByMetadataName("LieGG.Runtime.Symmetry.ILieAlgebra");
+
+        /// <summary>The DSL's defaults and data shapes (LieGG.Dsl.Defaults), read from the referenced attributes so the checks and the attributes agree.</summary>
+        public DslDefaults Defaults { get; } = new(compilation.GetTypeByMetadataName("LieGG.Dsl.Defaults"));
+    }
+
+    private sealed class DslDefaults(INamedTypeSymbol? type)
+    {
+        /// <summary>The constant's value; null when the referenced LieGG.Dsl has no such default.</summary>
+        public int? Int(string name) => type?.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault()?.ConstantValue as int?;
     }
 }

@@ -55,7 +55,7 @@ public sealed record LaplaceSpec(int BurnIn = 10, int Every = 5, int Steps = 20,
 
 /// <summary>Pre-train the first <paramref name="Layers"/> hidden layers with their own head, then train by <paramref name="Regime"/>.</summary>
 /// <param name="Epochs">Pre-training epochs; 0 = the training's epoch count.</param>
-public sealed record PretrainSpec(int Layers = 3, int Epochs = 0, Regime Regime = Regime.FineTune);
+public sealed record PretrainSpec(int Layers = Defaults.PretrainLayers, int Epochs = 0, Regime Regime = Regime.FineTune);
 
 /// <summary>Where the data comes from.</summary>
 public abstract record DatasetSpec
@@ -78,7 +78,7 @@ public abstract record DatasetSpec
 }
 
 /// <summary>The O(5) regression task (paper §5.1).</summary>
-public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount = 250, int TestCount = 250) : DatasetSpec
+public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int ValidationCount = Defaults.O5ValidationCount, int TestCount = Defaults.O5TestCount) : DatasetSpec
 {
     public override TaskKind Task => TaskKind.Regression;
 
@@ -95,7 +95,7 @@ public sealed record O5DatasetSpec(int TrainCount = 10_000, int ValidationCount 
 /// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
 /// <param name="Digits">Which digits, and how they are split (see <see cref="DigitSet"/>); a --data-dir replaces the digits.</param>
 /// <param name="Prerotated">The --data-dir IDX files hold rotated digits: use them as they are.</param>
-public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int ValidationCount = 1000, int TestCount = 1000, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
+public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.MnistTrainCount, int ValidationCount = Defaults.MnistValidationCount, int TestCount = Defaults.MnistTestCount, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
     bool Normalize = true, DigitSet Digits = DigitSet.Embedded10k, bool Prerotated = false) : DatasetSpec
 {
     /// <summary>Split sizes of the classic rotated-MNIST protocol (Larochelle et al., 2007).</summary>
@@ -139,7 +139,8 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = 8000, int Va
 }
 
 /// <summary>ELLA's quadrant task (Table 1): digits in a seeded quadrant of a canvas, labelled by digit or digit + quadrant.</summary>
-public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask.Digit, int Canvas = 16, int DigitSize = 8, int TrainCount = 8000, int ValidationCount = 500, int TestCount = 1500) : DatasetSpec
+public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask.Digit, int Canvas = Defaults.QuadrantCanvas, int DigitSize = Defaults.QuadrantDigitSize,
+    int TrainCount = Defaults.QuadrantTrainCount, int ValidationCount = Defaults.QuadrantValidationCount, int TestCount = Defaults.QuadrantTestCount) : DatasetSpec
 {
     public override TaskKind Task => TaskKind.Classification;
 
@@ -190,7 +191,7 @@ public abstract record ArchitectureSpec
 }
 
 /// <summary>An MLP of fixed width; <paramref name="TrainOnNormalizedLogits"/> puts L2 normalisation of the logits into the network, so training sees it too.</summary>
-public sealed record MlpSpec(int Hidden = 2, int Width = 32, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
+public sealed record MlpSpec(int Hidden = Defaults.MlpHidden, int Width = Defaults.MlpWidth, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -200,7 +201,7 @@ public sealed record MlpSpec(int Hidden = 2, int Width = 32, Activation Activati
 }
 
 /// <summary>An MLP whose width is the largest that fits a parameter budget at the given depth (paper §5.3).</summary>
-public sealed record MlpBudgetSpec(long Parameters = 100_000, int Hidden = 2, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
+public sealed record MlpBudgetSpec(long Parameters = Defaults.MlpBudgetParameters, int Hidden = Defaults.MlpHidden, Activation Activation = Activation.Swish, bool Bias = false, bool TrainOnNormalizedLogits = false) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -300,7 +301,7 @@ public sealed record AnalysisSpec(
     OutputTransform? Transform = null,
     bool LayerWise = false,
     int Samples = 0,
-    int Bootstrap = 200)
+    int Bootstrap = Defaults.AnalysisBootstrap)
 {
     public OutputTransform ResolveTransform(TaskKind task, int outputs)
         => Transform ?? (task == TaskKind.Classification && outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);

@@ -5,11 +5,11 @@ namespace LieGG.Runtime.Training;
 /// <summary>How a model is trained. Defaults are the LieGG paper's O(5) settings where it gives one.</summary>
 public sealed record TrainingOptions
 {
-    public int Epochs { get; init; } = 90;
+    public int Epochs { get; init; } = Defaults.TrainEpochs;
 
-    public int BatchSize { get; init; } = 500;
+    public int BatchSize { get; init; } = Defaults.TrainBatchSize;
 
-    public double LearningRate { get; init; } = 3e-3;
+    public double LearningRate { get; init; } = Defaults.TrainLearningRate;
 
     /// <summary>The optimiser's (coupled, L2) weight decay, as in torch.optim.</summary>
     public double WeightDecay { get; init; }
@@ -17,12 +17,12 @@ public sealed record TrainingOptions
     public Optimizer Optimizer { get; init; } = Optimizer.Adam;
 
     /// <summary>SGD's momentum (ignored by Adam).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get; init; } = Defaults.TrainMomentum;
 
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Where the cosine schedule ends after the last step.</summary>
-    public double FinalLearningRate { get; init; } = 1e-6;
+    public double FinalLearningRate { get; init; } = Defaults.TrainFinalLearningRate;
 
     /// <summary><see cref="Loss.Auto"/>: MSE for regression, cross-entropy for classification.</summary>
     public Loss Loss { get; init; } = Loss.Auto;

@@ -1,0 +1,30 @@
+namespace LieGG.Dsl;
+
+/// <summary>
+/// The DSL's default values and fixed data shapes, in one place: the attributes initialise their properties from these
+/// constants, the runtime's spec records take them as default parameters, and the analyzers read them through the
+/// compilation. Change a default here and every layer follows.
+/// </summary>
+public static class Defaults
+{
+    public const int O5TrainCount = 10_000, O5ValidationCount = 250, O5TestCount = 250;
+
+    public const int MnistTrainCount = 8000, MnistValidationCount = 1000, MnistTestCount = 1000;
+
+    /// <summary>MNIST images are MnistSide × MnistSide pixels, MnistClasses digits.</summary>
+    public const int MnistSide = 28, MnistClasses = 10;
+
+    public const int QuadrantCanvas = 16, QuadrantDigitSize = 8, QuadrantTrainCount = 8000, QuadrantValidationCount = 500, QuadrantTestCount = 1500;
+
+    public const int MlpHidden = 2, MlpWidth = 32;
+
+    public const long MlpBudgetParameters = 100_000;
+
+    public const int TrainEpochs = 90, TrainBatchSize = 500;
+
+    public const double TrainLearningRate = 3e-3, TrainMomentum = 0.9, TrainFinalLearningRate = 1e-6;
+
+    public const int PretrainLayers = 3;
+
+    public const int AnalysisBootstrap = 200;
+}
