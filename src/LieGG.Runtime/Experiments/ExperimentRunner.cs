@@ -162,15 +162,19 @@ public sealed record OutputProtocol(string Trained, string Analysed)
     public static OutputProtocol Of(nn.Module<Tensor, Tensor> model, TaskKind task, Loss loss, OutputTransform transform)
     {
         string outputs = model is L2NormalizedOutput ? "L2-normalised logits (the network normalises them, so training sees them too)" : task == TaskKind.Classification ? "raw logits" : "raw outputs";
-        string analysed = transform switch
-        {
-            OutputTransform.L2Normalize => "L2-normalised outputs F/‖F‖",
-            OutputTransform.Softmax => "softmax probabilities",
-            OutputTransform.LogSoftmax => "log-softmax",
-            _ => "raw outputs",
-        };
-        return new OutputProtocol($"{(loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error")} on {outputs}", analysed);
+        return new OutputProtocol($"{(loss == Loss.CrossEntropy ? "cross-entropy" : "mean squared error")} on {outputs}", AnalysedOutput(transform));
     }
+
+    /// <summary>A network analysed here but trained elsewhere.</summary>
+    public static OutputProtocol NotTrainedHere(OutputTransform transform) => new("not trained here", AnalysedOutput(transform));
+
+    private static string AnalysedOutput(OutputTransform transform) => transform switch
+    {
+        OutputTransform.L2Normalize => "L2-normalised outputs F/‖F‖",
+        OutputTransform.Softmax => "softmax probabilities",
+        OutputTransform.LogSoftmax => "log-softmax",
+        _ => "raw outputs",
+    };
 }
 
 /// <summary>One input image (row-major), as the model saw it.</summary>
@@ -273,23 +277,10 @@ public static class ExperimentRunner
         if (inputs.shape.Length < 2 || inputs.shape[0] == 0)
             throw new ExperimentSetupException($"The inputs have shape [{string.Join(", ", inputs.shape)}]; give at least one sample, as [N, …].");
         TensorDataset.RequireFinite(inputs, "The inputs", "input");
-        long outputs;
-        model.eval();
-        using (torch.NewDisposeScope())
-        using (torch.no_grad())
-        {
-            try
-            {
-                var output = model.forward(inputs.narrow(0, 0, 1));
-                if (output.shape.Length != 2 || output.shape[0] != 1)
-                    throw new ExperimentSetupException($"The given network gives outputs of shape [{string.Join(", ", output.shape)}] for one input; it must give [1, outputs].");
-                outputs = output.shape[1];
-            }
-            catch (Exception e) when (e is ArgumentException or ExternalException or InvalidDataException || e is InvalidOperationException and not ExperimentSetupException)
-            {
-                throw new ExperimentSetupException($"The given network cannot take inputs of shape [{string.Join(", ", inputs.shape.Skip(1))}]: {e.Message.Split('\n', 2)[0]}", e);
-            }
-        }
+        var outputShape = OutputShapeOf(model, inputs, "The given network");
+        if (outputShape.Length != 2)
+            throw new ExperimentSetupException($"The given network gives outputs of shape [{string.Join(", ", outputShape)}] for one input; it must give [1, outputs].");
+        long outputs = outputShape[1];
         ILieAlgebra? algebra;
         PolarizationInputs prepared;
         int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, (int)inputs.shape[0]) : (int)inputs.shape[0];
@@ -304,8 +295,9 @@ public static class ExperimentRunner
         }
         using var _ = prepared;
         double dataSeconds = total.Elapsed.TotalSeconds;
-        var transform = spec.Analysis.Transform ?? (outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
-        var matrix = Polarization.Compute(model, prepared, new PolarizationOptions { Reduction = spec.Analysis.Outputs, Transform = transform }, cancellationToken);
+        var polarizationOptions = new PolarizationOptions { Reduction = spec.Analysis.Outputs, Transform = spec.Analysis.Transform };
+        var transform = polarizationOptions.TransformFor(outputs);
+        var matrix = Polarization.Compute(model, prepared, polarizationOptions, cancellationToken);
         var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, new SymmetryOptions { BootstrapResamples = spec.Analysis.Bootstrap, BootstrapSeed = options.Seed ?? spec.Training.Seed });
         total.Stop();
         return new ExperimentResult
@@ -322,7 +314,7 @@ public static class ExperimentRunner
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = spec.Prior.Description,
             Epochs = 0,
-            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, TaskKind.Regression, Loss.Mse, transform).Analysed),
+            Outputs = OutputProtocol.NotTrainedHere(transform),
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Example = spec.Prior is SpatialPrior ? ExampleOf(inputs) : null,
@@ -368,7 +360,7 @@ public static class ExperimentRunner
             Prerotated = options.Prerotated && readsDirectory,
             PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
-            Outputs = new OutputProtocol("not trained here", OutputProtocol.Of(model, data.Task, Loss.CrossEntropy, polarizationOptions.TransformFor(data.OutputSize)).Analysed),
+            Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize)),
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,
@@ -420,20 +412,25 @@ public static class ExperimentRunner
     private static void RequireFits(nn.Module<Tensor, Tensor> model, IDataset data, string what)
     {
         if (data.Train.Count == 0) return;
+        var shape = OutputShapeOf(model, data.Train.Inputs, what);
+        if (!shape.SequenceEqual(new long[] { 1, data.OutputSize }))
+            throw new ExperimentSetupException($"{what} gives outputs of shape [{string.Join(", ", shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
+    }
+
+    /// <summary>The shape of the network's output for the first of <paramref name="inputs"/>; a network that cannot take them fails naming their shape.</summary>
+    private static long[] OutputShapeOf(nn.Module<Tensor, Tensor> model, Tensor inputs, string what)
+    {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         model.eval();
-        Tensor output;
         try
         {
-            output = model.forward(data.Train.Inputs.narrow(0, 0, 1));
+            return model.forward(inputs.narrow(0, 0, 1)).shape;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or InvalidDataException)
         {
-            throw new ExperimentSetupException($"{what} cannot take inputs of shape [{string.Join(", ", data.InputShape)}]: {e.Message.Split('\n', 2)[0]}", e);
+            throw new ExperimentSetupException($"{what} cannot take inputs of shape [{string.Join(", ", inputs.shape.Skip(1))}]: {e.Message.Split('\n', 2)[0]}", e);
         }
-        if (!output.shape.SequenceEqual(new long[] { 1, data.OutputSize }))
-            throw new ExperimentSetupException($"{what} gives outputs of shape [{string.Join(", ", output.shape.Skip(1))}] per sample but dataset '{data.Name}' has {data.OutputSize} {(data.Task == TaskKind.Classification ? "classes" : "targets")}; build the network with ModelContext.OutputSize outputs.");
     }
 
     /// <summary>

@@ -164,7 +164,8 @@ public static class ReportPlots
         return Png(plot, left + right + cells.GetLength(1) * cell, top + bottom + rows * cell);
     }
 
-    private static string Number(double value) => value.ToString(Math.Abs(value) is >= 1e-3 and < 1e4 or 0 ? "0.####" : "0.##e0", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Figures round their labels as the snapshot form of the reports does: three significant digits.</summary>
+    private static string Number(double value) => ReportFormat.Snapshot.Number(value);
 
     /// <summary>Training loss (log scale, left axis) and the validation metric (right axis) per epoch, the legend outside the data.</summary>
     private static byte[] Training(Training.TrainingResult training, string experiment)
