@@ -2,7 +2,9 @@ using System.CommandLine;
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
 using Spectre.Console;
 using TorchSharp;
@@ -177,7 +179,7 @@ internal static class AnalyzeCommand
             var result = ExperimentRunner.Analyze(spec, model, options) with { AnalysisOf = Path.GetFullPath(source) };
             if (sourceRecord is not null) result = result with { Epochs = sourceRecord.Result.Epochs, Outputs = sourceRecord.Result.Outputs is { } trained ? result.Outputs! with { Trained = trained.Trained } : result.Outputs };
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
-            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
+            var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{experiment}: analysed {source}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
                 (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
             return Success;
@@ -231,7 +233,7 @@ internal static class AnalyzeCommand
             claimed = RunFolder.Claim(output, name, RunRecord.RunIdFor(started, spec.Training.Seed, quick: false) + "-analysis");
             var result = ExperimentRunner.AnalyzeInputs(spec, model, inputs, options) with { AnalysisOf = Path.GetFullPath(modelFile) };
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
-            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
+            var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{name}: analysed {modelFile} on {inputsFile}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
                 (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
             return Success;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using Spectre.Console;
 using static LieGG.Cli.LieGGCommandLine;
 

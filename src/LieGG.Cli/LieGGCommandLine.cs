@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 using LieGG.Runtime.Symmetry;
 using Spectre.Console;
@@ -215,7 +217,7 @@ public static class LieGGCommandLine
         {
             var result = ProgressDisplay.Run(console, experiment.Name, options.EpochsFor(spec.Training.Epochs), progress => ExperimentRunner.Run(spec, options with { WeightsFile = Path.Combine(claimed.Path, TrainedNetwork.FileName) }, progress));
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
-            var folder = ReportWriter.WriteInto(record, claimed.Path, spec.Prior as SpatialPrior);
+            var folder = ReportWriter.WriteInto(record, claimed.Path);
             Summarize(console, record, folder);
             finished.Add(record);
             return Success;
@@ -274,7 +276,7 @@ public static class LieGGCommandLine
             {
                 var path = parse.GetValue(files)![0];
                 var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-                var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!, ReportWriter.SpatialPriorOf(records[0]));
+                var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!);
                 // Markdown goes to the raw writer: the console would wrap its table rows at the terminal's width.
                 console.Profile.Out.Writer.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
                 return Success;

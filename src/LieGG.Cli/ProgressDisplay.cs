@@ -1,5 +1,7 @@
 using System.Globalization;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
+using LieGG.Runtime.Results;
 using Spectre.Console;
 
 namespace LieGG.Cli;

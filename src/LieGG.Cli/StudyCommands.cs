@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 using Spectre.Console;
 using static LieGG.Cli.LieGGCommandLine;
@@ -162,7 +164,7 @@ internal static class StudyCommands
                 return UsageError;
             }
             var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference);
-            StudyReport.Write(result, folder, study.Plots, trials: records);
+            StudyWriter.Write(result, folder, study.Plots, trials: records);
             console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
             return Success;
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Studies;
 
 namespace LieGG.Cli;

@@ -1,7 +1,8 @@
-using LieGG.Runtime.Experiments;
 using LieGG.Cli;
 using LieGG.Generated;
+using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using Spectre.Console;
 
 namespace LieGG.Experiments.Tests;

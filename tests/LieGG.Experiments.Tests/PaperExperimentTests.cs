@@ -1,6 +1,8 @@
 using LieGG.Dsl;
 using LieGG.Experiments;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
+using LieGG.Runtime.Results;
 
 namespace LieGG.Experiments.Tests;
 

@@ -2,6 +2,7 @@ using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Plots;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 using LieGG.Testing;
@@ -101,7 +102,7 @@ public sealed class ReportRenderingTests
         var record = FixedEllaRecord();
         Assert.Equal(record.ToJson(), RunRecord.FromJson(record.ToJson()).ToJson());
         Assert.Contains("\"pathway\": \"FactoredFC\"", record.ToJson());
-        var figures = ReportPlots.Render(record, new SpatialPrior());
+        var figures = ReportPlots.Render(record);
         Assert.Contains("shares.png", figures.Keys);
         Assert.Contains("marglik.png", figures.Keys);
         var tables = CsvExport.Tables(record);
@@ -193,8 +194,8 @@ public sealed class ReportRenderingTests
     [Fact]
     public void Figures_are_deterministic_and_include_the_flow_for_image_priors()
     {
-        var first = ReportPlots.Render(FixedRecord(), new SpatialPrior());
-        var second = ReportPlots.Render(FixedRecord(), new SpatialPrior());
+        var first = ReportPlots.Render(FixedRecord());
+        var second = ReportPlots.Render(FixedRecord());
         Assert.Equal(["bias.png", "flow.png", "generators.png", "spectrum.png", "training.png"], first.Keys.Order());
         foreach (var (name, bytes) in first)
         {

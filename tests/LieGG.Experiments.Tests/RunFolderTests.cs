@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LieGG.Cli;
 using LieGG.Generated;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using Spectre.Console;
 
 namespace LieGG.Experiments.Tests;

@@ -1,5 +1,7 @@
 using LieGG.Cli;
 using LieGG.Generated;
+using LieGG.Runtime.Orchestration;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 using Spectre.Console;
 

@@ -11,6 +11,8 @@ internal static class ExperimentEmitter
     public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"LieGG.Dsl.Generators\", \"1.0.0\")]";
     private const string Runtime = "global::LieGG.Runtime";
     private const string Experiments = Runtime + ".Experiments";
+    private const string Results = Runtime + ".Results";
+    private const string Orchestration = Runtime + ".Orchestration";
 
     public static string HintName(ExperimentModel model) => $"{model.FullTypeName}.LieGG.g.cs";
 
@@ -33,11 +35,11 @@ internal static class ExperimentEmitter
 
             w.Line("/// <summary>Loads the declared data (embedded by default; see <c>DataDirectory</c>).</summary>");
             w.Line(GeneratedCode);
-            w.Line($"public static {Runtime}.Data.IDataset LoadData({Experiments}.ExperimentRunOptions? options = null) => {Experiments}.ExperimentRunner.LoadData(Spec, options);");
+            w.Line($"public static {Runtime}.Data.IDataset LoadData({Experiments}.ExperimentRunOptions? options = null) => {Orchestration}.ExperimentRunner.LoadData(Spec, options);");
             w.Line();
             w.Line("/// <summary>Builds the declared network for <paramref name=\"data\"/> with weights drawn from the seed.</summary>");
             w.Line(GeneratedCode);
-            w.Line($"public static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateModel({Runtime}.Data.IDataset data, int? seed = null) => {Experiments}.ExperimentRunner.CreateModel(Spec, data, seed);");
+            w.Line($"public static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> CreateModel({Runtime}.Data.IDataset data, int? seed = null) => {Orchestration}.ExperimentRunner.CreateModel(Spec, data, seed);");
             w.Line();
         }
 
@@ -49,14 +51,14 @@ internal static class ExperimentEmitter
             StudyEmitter.EmitResult(w, model);
             return w.ToString();
         }
-        string parameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Experiments}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
+        string parameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Orchestration}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
         w.Line("/// <summary>Trains the declared network and runs the LieGG analysis.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"public static {model.ResultTypeName} Run({parameters}) => new({Experiments}.ExperimentRunner.Run(Spec, options, progress, cancellationToken));");
+        w.Line($"public static {model.ResultTypeName} Run({parameters}) => new({Orchestration}.ExperimentRunner.Run(Spec, options, progress, cancellationToken));");
         w.Line();
         w.Line("/// <summary>Trains the declared network and runs the LieGG analysis off the calling thread.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"public static async global::System.Threading.Tasks.Task<{model.ResultTypeName}> RunAsync({parameters}) => new(await {Experiments}.ExperimentRunner.RunAsync(Spec, options, progress, cancellationToken).ConfigureAwait(false));");
+        w.Line($"public static async global::System.Threading.Tasks.Task<{model.ResultTypeName}> RunAsync({parameters}) => new(await {Orchestration}.ExperimentRunner.RunAsync(Spec, options, progress, cancellationToken).ConfigureAwait(false));");
         w.Close();
         w.Line();
 
@@ -68,7 +70,7 @@ internal static class ExperimentEmitter
     {
         w.Line($"/// <summary>The result of <see cref=\"{model.TypeName}\"/>: its members follow the declaration.</summary>");
         w.Line(GeneratedCode);
-        w.Open($"{model.Accessibility} sealed record {model.ResultTypeName}({Experiments}.ExperimentResult Raw)");
+        w.Open($"{model.Accessibility} sealed record {model.ResultTypeName}({Results}.ExperimentResult Raw)");
         if (model.IsRegression)
         {
             w.Line("/// <summary>Mean squared error on the test split.</summary>");
@@ -111,7 +113,7 @@ internal static class ExperimentEmitter
         w.Line("public int Seed => Raw.Seed;");
         w.Line();
         w.Line("/// <summary>Loads a run's result.json back into this typed result.</summary>");
-        w.Line($"public static {model.ResultTypeName} Load(string path) => new({Runtime}.Reports.RunRecord.Load(path).Result);");
+        w.Line($"public static {model.ResultTypeName} Load(string path) => new({Results}.RunRecord.Load(path).Result);");
         w.Line();
         w.Line($"public {Runtime}.Training.TrainingResult Training => Raw.Training;");
         w.Close();

@@ -11,6 +11,8 @@ internal static class StudyEmitter
 {
     private const string Studies = "global::LieGG.Runtime.Studies";
     private const string Experiments = "global::LieGG.Runtime.Experiments";
+    private const string Results = "global::LieGG.Runtime.Results";
+    private const string Orchestration = "global::LieGG.Runtime.Orchestration";
 
     /// <summary>Trial member name of a sweep: the property, or Attribute + Property where names would clash.</summary>
     public static string MemberName(StudyModel study, SweepModel sweep)
@@ -40,26 +42,26 @@ internal static class StudyEmitter
         w.Line(ExperimentEmitter.GeneratedCode);
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Studies}.StudyTrial> StudyTrials => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Trials, static t => new {Studies}.StudyTrial(t.Info, t.Spec)));");
         w.Line();
-        string trialParameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Experiments}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
+        string trialParameters = $"{Experiments}.ExperimentRunOptions? options = null, global::System.IProgress<{Orchestration}.ExperimentProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
         w.Line("/// <summary>Trains and analyses one trial (with its own seed); writes nothing.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {Experiments}.ExperimentResult RunTrial(Trial trial, {trialParameters}) => {Experiments}.ExperimentRunner.Run(trial.Spec, (options ?? new {Experiments}.ExperimentRunOptions()) with {{ Seed = trial.Seed }}, progress, cancellationToken);");
+        w.Line($"public static {Results}.ExperimentResult RunTrial(Trial trial, {trialParameters}) => {Orchestration}.ExperimentRunner.Run(trial.Spec, (options ?? new {Experiments}.ExperimentRunOptions()) with {{ Seed = trial.Seed }}, progress, cancellationToken);");
         w.Line();
         w.Line("/// <summary>Trains and analyses one trial off the calling thread.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Threading.Tasks.Task<{Experiments}.ExperimentResult> RunTrialAsync(Trial trial, {trialParameters}) => global::System.Threading.Tasks.Task.Run(() => RunTrial(trial, options, progress, cancellationToken), cancellationToken);");
+        w.Line($"public static global::System.Threading.Tasks.Task<{Results}.ExperimentResult> RunTrialAsync(Trial trial, {trialParameters}) => global::System.Threading.Tasks.Task.Run(() => RunTrial(trial, options, progress, cancellationToken), cancellationToken);");
         w.Line();
         w.Line("/// <summary>Runs the trials (of one shard) off the calling thread, skipping those already finished.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static global::System.Threading.Tasks.Task<{Studies}.StudyRunSummary> RunAsync({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => global::System.Threading.Tasks.Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);");
+        w.Line($"public static global::System.Threading.Tasks.Task<{Orchestration}.StudyRunSummary> RunAsync({Studies}.StudyRunOptions options, global::System.IProgress<{Orchestration}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => global::System.Threading.Tasks.Task.Run(() => Run(options, progress, cancellationToken), cancellationToken);");
         w.Line();
         w.Line("/// <summary>Runs the trials (of one shard), skipping those already finished in <c>options.Output</c>.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {Studies}.StudyRunSummary Run({Studies}.StudyRunOptions options, global::System.IProgress<{Studies}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => {Studies}.StudyRunner.Run(StudyTrials, options, progress, cancellationToken);");
+        w.Line($"public static {Orchestration}.StudyRunSummary Run({Studies}.StudyRunOptions options, global::System.IProgress<{Orchestration}.StudyProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) => {Orchestration}.StudyRunner.Run(StudyTrials, options, progress, cancellationToken);");
         w.Line();
         w.Line("/// <summary>Reads every finished trial under <paramref name=\"output\"/> (all shards) into the study result.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Studies}.StudyResult.FromRecords({name}, Trials.Count, {Studies}.StudyRunner.LoadTrials({Studies}.StudyRunner.StudyFolder(output, {name})), Correlations, Reference));");
+        w.Line($"public static {model.ResultTypeName} Merge(string output) => new({Results}.StudyResult.FromRecords({name}, Trials.Count, {Orchestration}.StudyRunner.LoadTrials({Orchestration}.StudyRunner.StudyFolder(output, {name})), Correlations, Reference));");
     }
 
     private static void EmitSweepGrid(SourceWriter w, ExperimentModel model, StudyModel study, string name, List<(SweepModel Sweep, string Member)> members)
@@ -148,10 +150,10 @@ internal static class StudyEmitter
     {
         w.Line($"/// <summary>The merged result of study <see cref=\"{model.TypeName}\"/>: one row per finished trial, with its typed parameters.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
-        w.Open($"{model.Accessibility} sealed record {model.ResultTypeName}({Studies}.StudyResult Raw)");
-        w.Line($"public global::System.Collections.Generic.IReadOnlyList<({model.TypeName}.Trial Trial, {Studies}.TrialRow Row)> Rows => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Raw.Rows, static r => ({model.TypeName}.Trials[r.Trial.Index], r)));");
+        w.Open($"{model.Accessibility} sealed record {model.ResultTypeName}({Results}.StudyResult Raw)");
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<({model.TypeName}.Trial Trial, {Results}.TrialRow Row)> Rows => global::System.Linq.Enumerable.ToList(global::System.Linq.Enumerable.Select(Raw.Rows, static r => ({model.TypeName}.Trials[r.Trial.Index], r)));");
         w.Line();
-        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Studies}.CorrelationRow> Correlations => Raw.Correlations;");
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Results}.CorrelationRow> Correlations => Raw.Correlations;");
         w.Line();
         w.Line("public bool IsComplete => Raw.IsComplete;");
         w.Close();

@@ -1,4 +1,5 @@
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
 using ScottPlot;
 
@@ -18,7 +19,7 @@ public static class ReportPlots
     /// <summary>Movement along the generator, in units of t (a unit-norm rotation turns by t/√2 rad).</summary>
     public static readonly double[] FlowTimes = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
 
-    public static IReadOnlyDictionary<string, byte[]> Render(RunRecord record, SpatialPrior? prior)
+    public static IReadOnlyDictionary<string, byte[]> Render(RunRecord record)
     {
         _ = FontRegistered.Value;
         var result = record.Result;
@@ -30,7 +31,7 @@ public static class ReportPlots
         };
         if (result.Training.History.Count > 0) images["training.png"] = Training(result.Training, result.Experiment);
         if (symmetry.Bias is not null) images["bias.png"] = Bias(symmetry);
-        if (prior is not null && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
+        if (record.AnalysedSpatialPrior() is { } prior && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
         if (result.Laplace is { } laplace)
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
         return images;
@@ -192,7 +193,7 @@ public static class ReportPlots
         return Png(plot, Width, Height + 60);
     }
 
-    private static byte[] Flow(Experiments.ExampleImage example, double[][] generator, SpatialPrior prior)
+    private static byte[] Flow(ExampleImage example, double[][] generator, SpatialPrior prior)
         => FlowStrip([(example, generator, null)], prior, $"input moved along H1: t = {string.Join(", ", FlowTimes)}");
 
     /// <summary>
@@ -200,7 +201,7 @@ public static class ReportPlots
     /// each named by its label on the left when it has one.
     /// Points from outside the frame take the image's background (its minimum), not 0, which normalised images lack.
     /// </summary>
-    internal static byte[] FlowStrip(IReadOnlyList<(Experiments.ExampleImage Image, double[][] Generator, string? Label)> rows, SpatialPrior prior, string title)
+    internal static byte[] FlowStrip(IReadOnlyList<(ExampleImage Image, double[][] Generator, string? Label)> rows, SpatialPrior prior, string title)
     {
         int h = rows[0].Image.Height, w = rows[0].Image.Width, frames = FlowTimes.Length;
         var strip = new double[rows.Count * (h + 2) - 2, frames * (w + 2) - 2];

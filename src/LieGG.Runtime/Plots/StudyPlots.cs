@@ -1,12 +1,13 @@
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 using ScottPlot;
 
 namespace LieGG.Runtime.Plots;
 
-/// <summary>Study figures: each declared plot (mean ± sample std over replicates, <see cref="Studies.ReplicateStatistics"/>) and a scatter per declared correlation.</summary>
+/// <summary>Study figures: each declared plot (mean ± sample std over replicates, <see cref="ReplicateStatistics"/>) and a scatter per declared correlation.</summary>
 public static class StudyPlots
 {
-    public static IReadOnlyDictionary<string, byte[]> Render(StudyResult study, IReadOnlyList<StudyPlot> plots, IReadOnlyList<Reports.RunRecord>? trials = null)
+    public static IReadOnlyDictionary<string, byte[]> Render(StudyResult study, IReadOnlyList<StudyPlot> plots, IReadOnlyList<RunRecord>? trials = null)
     {
         ReportPlots.EnsureFont();
         var figures = new Dictionary<string, byte[]>();
@@ -25,7 +26,7 @@ public static class StudyPlots
         }
         if (study.Rows.Any(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true))
             figures["pathway-shares.png"] = PathwayShares(study);
-        if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && Reports.ReportWriter.SpatialPriorOf(trials[0]) is { } prior)
+        if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
             figures["flows.png"] = Flows(study.Study, trials, prior);
         return figures;
     }
@@ -65,7 +66,7 @@ public static class StudyPlots
     }
 
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
-    private static byte[] Flows(string studyName, IReadOnlyList<Reports.RunRecord> trials, Symmetry.SpatialPrior prior)
+    private static byte[] Flows(string studyName, IReadOnlyList<RunRecord> trials, Symmetry.SpatialPrior prior)
         => ReportPlots.FlowStrip(
             trials.Select(t => (t.Result.Example!, t.Result.Symmetry.Generators[0], (string?)(t.Trial?.Label ?? t.Result.Experiment))).ToList(),
             prior,
@@ -127,7 +128,7 @@ public static class StudyPlots
         bool scatter = Enum.TryParse<LieGG.Dsl.Metric>(declared.X, out _);
         var plottedX = new List<double>();
         var plottedY = new List<double>();
-        foreach (var (series, points) in declared.Points(study))
+        foreach (var (series, points) in study.Series(declared))
         {
             var usable = points.Where(p => (!declared.LogX || p.X > 0) && (!declared.LogY || p.Mean > 0)).ToList();
             if (usable.Count == 0) continue;
@@ -149,7 +150,7 @@ public static class StudyPlots
         else if (plottedX.All(x => x == Math.Round(x))) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (declared.LogY) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(plottedY);
         plot.XLabel(AxisName(study, declared.X) + (declared.LogX ? " (log scale)" : ""));
-        plot.YLabel(AxisName(study, declared.Y.ToString()) + (declared.LogY ? " (log scale)" : "") + (scatter || declared.Points(study).All(s => s.Points.All(p => p.Count == 1)) ? "" : ", mean ± std"));
+        plot.YLabel(AxisName(study, declared.Y.ToString()) + (declared.LogY ? " (log scale)" : "") + (scatter || study.Series(declared).All(s => s.Points.All(p => p.Count == 1)) ? "" : ", mean ± std"));
         if (declared.Series is null)
         {
             plot.HideLegend();

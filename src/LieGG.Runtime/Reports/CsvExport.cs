@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LieGG.Runtime.Results;
 
 namespace LieGG.Runtime.Reports;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
 
 namespace LieGG.Runtime.Reports;

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using LieGG.Runtime.Results;
 
 namespace LieGG.Runtime.Reports;
 

@@ -1,4 +1,5 @@
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 
 namespace LieGG.Runtime.Tests.Experiments;
 

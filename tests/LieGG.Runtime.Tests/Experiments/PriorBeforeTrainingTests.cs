@@ -1,4 +1,5 @@
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 

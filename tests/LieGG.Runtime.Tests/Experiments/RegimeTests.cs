@@ -2,6 +2,7 @@ using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 

@@ -1,5 +1,6 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 

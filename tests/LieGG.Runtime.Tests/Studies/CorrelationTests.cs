@@ -1,3 +1,4 @@
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 
 namespace LieGG.Runtime.Tests.Studies;

@@ -1,5 +1,6 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Plots;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 
 namespace LieGG.Runtime.Tests.Studies;
@@ -20,18 +21,18 @@ public sealed class StudyPlotTests
     [Fact]
     public void Points_are_means_and_sample_stds_per_series_and_x_as_in_the_table()
     {
-        var series = new StudyPlot("Size", Metric.Variance, Series: "Depth").Points(Study);
+        var series = Study.Series(new StudyPlot("Size", Metric.Variance, Series: "Depth"));
 
         Assert.Equal(["Depth = a", "Depth = b"], series.Select(s => s.Series));
         // {1, 3} and {6, 8}: sample variance ((−1)² + 1²) / (2 − 1) = 2.
-        Assert.Equal([new StudyPlot.Point(10, 2, Math.Sqrt(2), 2), new StudyPlot.Point(20, 2, 0, 1)], series[0].Points);
-        Assert.Equal([new StudyPlot.Point(10, 5, 0, 1), new StudyPlot.Point(20, 7, Math.Sqrt(2), 2)], series[1].Points);
+        Assert.Equal([new StudyPoint(10, 2, Math.Sqrt(2), 2), new StudyPoint(20, 2, 0, 1)], series[0].Points);
+        Assert.Equal([new StudyPoint(10, 5, 0, 1), new StudyPoint(20, 7, Math.Sqrt(2), 2)], series[1].Points);
     }
 
     [Fact]
     public void A_metric_on_x_gives_a_scatter_of_every_trial()
     {
-        var points = Assert.Single(new StudyPlot("Variance", Metric.TestMetric).Points(Study)).Points;
+        var points = Assert.Single(Study.Series(new StudyPlot("Variance", Metric.TestMetric))).Points;
         Assert.Equal(6, points.Count);
         Assert.Equal(Study.Rows.Select(r => r.Variance).Order(), points.Select(p => p.X));
     }

@@ -1,6 +1,8 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
@@ -210,7 +212,7 @@ public sealed class StudyRunnerTests : IDisposable
         var expected = Correlation.Pearson(study.Rows.Select(r => r.Variance).ToList(), study.Rows.Select(r => r.TestMetric).ToList());
         Assert.Equal(expected, correlation.Pearson);
 
-        StudyReport.Write(study, folder);
+        StudyWriter.Write(study, folder);
         var loaded = StudyResult.Load(Path.Combine(folder, "study.json"));
         Assert.Equal(study.ToJson(), loaded.ToJson());
         var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));

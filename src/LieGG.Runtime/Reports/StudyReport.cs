@@ -1,111 +1,12 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using LieGG.Dsl;
-using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
 
-namespace LieGG.Runtime.Studies;
+namespace LieGG.Runtime.Reports;
 
-/// <summary>One finished trial of a study.</summary>
-public sealed record TrialRow(
-    TrialInfo Trial,
-    string TestMetricName,
-    double TestMetric,
-    double Variance,
-    double? MinBias,
-    double RelativeVariance,
-    double GapRatio,
-    long Parameters,
-    double WallSeconds,
-    IReadOnlyList<double>? LayerVariance = null,
-    IReadOnlyList<double?>? LayerMinBias = null,
-    double? FcShare = null,
-    double? NegativeLogMarginalLikelihood = null,
-    IReadOnlyList<double>? LayerFcShare = null)
-{
-    public static TrialRow From(RunRecord record) => new(
-        record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
-        record.Result.TestMetricName,
-        record.Result.TestMetric,
-        record.Result.Symmetry.Variance,
-        record.Result.Symmetry.MinBias,
-        record.Result.Symmetry.RelativeVariance,
-        record.Result.Symmetry.GapRatio,
-        record.Result.Parameters,
-        record.Result.Timings.TotalSeconds,
-        record.Result.Layers?.Select(l => l.Symmetry.Variance).ToList(),
-        record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList(),
-        record.Result.Laplace?.MeanFcShare,
-        record.Result.Laplace?.Final,
-        record.Result.Laplace?.Layers.Select(l => l.FcShare).ToList());
-
-    public double Value(Metric metric) => metric switch
-    {
-        Metric.TestMetric => TestMetric,
-        Metric.Variance => Variance,
-        Metric.MinBias => MinBias ?? double.NaN,
-        Metric.RelativeVariance => RelativeVariance,
-        Metric.GapRatio => GapRatio,
-        Metric.Parameters => Parameters,
-        Metric.WallSeconds => WallSeconds,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
-    };
-}
-
-/// <summary>Correlation of two per-trial metrics across a study.</summary>
-public sealed record CorrelationRow(Metric X, Metric Y, CorrelationResult Pearson, CorrelationResult Spearman);
-
-/// <summary>A study's table: every finished trial, the declared correlations, and how complete it is.</summary>
-/// <param name="Quick">The trials were smoke-size runs (see ExperimentRunOptions.Quick): not results.</param>
-/// <param name="Reference">Published figures to print beside the results.</param>
-public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations, bool Quick = false, string? Reference = null)
-{
-    public bool IsComplete => Rows.Count == ExpectedTrials;
-
-    public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations, string? reference = null)
-    {
-        records = records.ToList();
-        var quick = records.Where(r => r.Result.Quick).ToList();
-        if (quick.Count > 0 && quick.Count < records.Count())
-            throw new InvalidDataException(
-                $"Study '{study}' mixes --quick and full-size trials ({quick.Count} quick: {string.Join(", ", quick.Take(5).Select(r => r.Trial?.Key ?? r.RunId))}{(quick.Count > 5 ? ", …" : "")}); " +
-                "a table of both would mean nothing. Delete one kind of trial folder and run the missing trials again.");
-        var rows = records.Select(TrialRow.From).OrderBy(r => r.Trial.Index).ToList();
-        var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
-            Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),
-            Correlation.Spearman(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()))).ToList();
-        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick), reference);
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(this, RunRecord.JsonOptions);
-
-    public static StudyResult Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such study file.", path);
-        try
-        {
-            return JsonSerializer.Deserialize<StudyResult>(File.ReadAllText(path), RunRecord.JsonOptions) ?? throw new JsonException("the file holds null");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a LieGG study file ({e.Message}).", e);
-        }
-    }
-}
-
-/// <summary>Writes study.json, study.md and trials.csv into a study folder (atomically, deterministic content).</summary>
+/// <summary>A study's table as Markdown (study.md) and CSV (trials.csv).</summary>
 public static class StudyReport
 {
-    /// <param name="trials">The trials' run records, for figures that need more than the table (the flow strip).</param>
-    public static void Write(StudyResult study, string folder, IReadOnlyList<StudyPlot>? plots = null, ReportFormat? format = null, IReadOnlyList<RunRecord>? trials = null)
-    {
-        var figures = Plots.StudyPlots.Render(study, plots ?? [], trials);
-        foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
-        AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), Csv(study));
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), Markdown(study, format ?? ReportFormat.Full, figures.Keys.ToList()));
-    }
-
     public static string Markdown(StudyResult study, ReportFormat format, IReadOnlyList<string>? images = null)
     {
         var md = new StringBuilder($"# Study {study.Study}\n\n");

@@ -1,64 +1,8 @@
-using System.Globalization;
-using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
-using LieGG.Runtime.Reports;
-using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Results;
+using LieGG.Runtime.Studies;
 
-namespace LieGG.Runtime.Studies;
-
-/// <summary>One swept parameter's value in a trial, as text (invariant culture) and, when numeric, as a number.</summary>
-public sealed record TrialParameter(string Name, string Value, double? Number);
-
-/// <summary>Which study a run belongs to and where in its grid.</summary>
-public sealed record TrialInfo(string Study, int Index, IReadOnlyList<TrialParameter> Parameters, int Seed)
-{
-    public string Key => $"trial-{Index.ToString("D4", CultureInfo.InvariantCulture)}";
-
-    public string Label => string.Join(", ", Parameters.Select(p => $"{p.Name}={p.Value}").Append($"seed={Seed}"));
-}
-
-/// <summary>One point of a study grid: its parameters and the experiment spec with them applied.</summary>
-public sealed record StudyTrial(TrialInfo Info, ExperimentSpec Spec);
-
-/// <summary>Every n-th trial starting at i (0 ≤ i &lt; n): independent machines or array jobs split a study this way.</summary>
-public sealed record Shard(int Index, int Count)
-{
-    public bool Includes(int trial) => trial % Count == Index;
-
-    /// <summary>Parses "i/n"; the message of a bad value names the option and the fix.</summary>
-    public static Shard Parse(string text)
-    {
-        var parts = text.Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1 || index >= count)
-            throw new FormatException($"--shard '{text}' is not i/n with 0 ≤ i < n (e.g. 0/4 … 3/4; a Slurm array job can pass $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT).");
-        return new Shard(index, count);
-    }
-}
-
-/// <summary>A study folder holds finished trials of another declaration or run mode; nothing was trained.</summary>
-public sealed class StaleTrialException(string message) : InvalidOperationException(message);
-
-/// <summary>How a study is run.</summary>
-public sealed record StudyRunOptions
-{
-    public required string Output { get; init; }
-
-    public Shard? Shard { get; init; }
-
-    /// <summary>Run only the trial with this grid index (a <c>study --jobs</c> worker, or one array-job task).</summary>
-    public int? Trial { get; init; }
-
-    /// <summary>Applied to every trial (Quick, Threads, Device, DataDirectory; the trial's own seed wins).</summary>
-    public ExperimentRunOptions Run { get; init; } = new();
-}
-
-/// <summary>Where a study is.</summary>
-/// <param name="LaterTrialsToRun">Trials after this one that this invocation will train (finished ones are skipped): what an ETA counts.</param>
-public sealed record StudyProgress(int Trial, int Trials, TrialInfo Info, bool Skipped, ExperimentProgress? Run, int LaterTrialsToRun);
-
-/// <summary>What one invocation did (a shard may run a subset; finished trials are skipped).</summary>
-public sealed record StudyRunSummary(int Selected, int Ran, int Skipped, string Folder);
+namespace LieGG.Runtime.Orchestration;
 
 /// <summary>
 /// Runs a study's trials, each into <c>&lt;output&gt;/&lt;study&gt;/trials/trial-NNNN/</c>. A trial whose folder holds a
@@ -91,7 +35,7 @@ public static class StudyRunner
             Directory.CreateDirectory(folders[i]);
             var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed, WeightsFile = Path.Combine(folders[i], TrainedNetwork.FileName) }, runProgress, cancellationToken);
             var record = RunRecord.Create(spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
-            ReportWriter.WriteInto(record, folders[i], spec.Prior as SpatialPrior);
+            ReportWriter.WriteInto(record, folders[i]);
             ran++;
         }
         return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));

@@ -1,4 +1,4 @@
-namespace LieGG.Runtime.Reports;
+namespace LieGG.Runtime.Results;
 
 /// <summary>
 /// A run's own folder, <c>&lt;output&gt;/&lt;experiment&gt;/&lt;run-id&gt;[-n]</c>, claimed before any work: a marker file

@@ -1,9 +1,9 @@
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Models;
-using TorchSharp;
+using LieGG.Runtime.Results;
 using static TorchSharp.torch;
 
-namespace LieGG.Runtime.Reports;
+namespace LieGG.Runtime.Orchestration;
 
 /// <summary>The network a run trained, rebuilt from its folder: the declared architecture with the saved weights.</summary>
 public static class TrainedNetwork

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace LieGG.Runtime.Studies;
+namespace LieGG.Runtime.Results;
 
 /// <summary>A correlation coefficient with its two-sided p-value for the null hypothesis of no correlation.</summary>
 /// <param name="N">Pairs used (pairs with a non-finite value are dropped).</param>

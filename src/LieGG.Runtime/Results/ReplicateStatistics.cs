@@ -1,4 +1,4 @@
-namespace LieGG.Runtime.Studies;
+namespace LieGG.Runtime.Results;
 
 /// <summary>
 /// The one rule for "mean ± std" over a study's replicates, in its tables and its figures alike: the sample standard

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using LieGG.Runtime.Experiments;
 
-namespace LieGG.Runtime.Reports;
+namespace LieGG.Runtime.Results;
 
 /// <summary>
 /// A run's settings as data (result.json schema 2, <c>setup</c>): one object per group — dataset, architecture, training,

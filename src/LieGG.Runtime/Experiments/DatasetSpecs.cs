@@ -1,0 +1,131 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+
+namespace LieGG.Runtime.Experiments;
+
+/// <summary>Where the data comes from.</summary>
+public abstract record DatasetSpec
+{
+    /// <summary>Regression or classification, known before loading (the result's metric depends on it).</summary>
+    public abstract TaskKind Task { get; }
+
+    public abstract IDataset Load(DatasetContext context);
+
+    /// <summary>Whether the data come from a --data-dir when one is given (digits do; generated data do not).</summary>
+    /// <remarks>A method, so records' printed settings (compared across runs) do not change.</remarks>
+    public virtual bool ReadsDataDirectory() => true;
+
+    /// <summary>
+    /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
+    /// order), at most 200 validation and test samples.
+    /// </summary>
+    protected static (int Train, int Validation, int Test) QuickSizes(int train, int validation, int test, bool quick)
+        => quick ? QuickRun.Sizes(train, validation, test) : (train, validation, test);
+}
+
+/// <summary>The O(5) regression task (paper §5.1).</summary>
+public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int ValidationCount = Defaults.O5ValidationCount, int TestCount = Defaults.O5TestCount) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory() => false;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        return O5Synthetic.Create(new O5Options { Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test }).Data;
+    }
+}
+
+/// <summary>MNIST digits, optionally rotated (rotated MNIST), blurred and normalised.</summary>
+/// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
+/// <param name="Digits">Which digits, and how they are split (see <see cref="DigitSet"/>); a --data-dir replaces the digits.</param>
+/// <param name="Prerotated">The --data-dir IDX files hold rotated digits: use them as they are.</param>
+public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.MnistTrainCount, int ValidationCount = Defaults.MnistValidationCount, int TestCount = Defaults.MnistTestCount, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
+    bool Normalize = true, DigitSet Digits = DigitSet.Embedded10k, bool Prerotated = false) : DatasetSpec
+{
+    /// <summary>Split sizes of the classic rotated-MNIST protocol (Larochelle et al., 2007).</summary>
+    public static readonly (int Train, int Validation, int Test) ClassicSizes = (10_000, 2_000, 50_000);
+
+    public override TaskKind Task => TaskKind.Classification;
+
+    /// <summary>The split sizes this declaration asks for before --quick: the classic protocol fixes them.</summary>
+    /// <remarks>A method, so records' printed settings do not repeat the counts.</remarks>
+    public (int Train, int Validation, int Test) DeclaredSizes() => Digits == DigitSet.ClassicRotation ? ClassicSizes : (TrainCount, ValidationCount, TestCount);
+
+    public override IDataset Load(DatasetContext context)
+    {
+        bool prerotated = Prerotated || context.Prerotated;
+        if (prerotated && !Rotate)
+            throw new ArgumentException("--prerotated (Prerotated) says the files hold rotated digits, but the declaration is [Mnist] (plain digits); use [RotatedMnist], or drop --prerotated.");
+        if (prerotated && context.DataDirectory is null)
+            throw new ArgumentException($"Prerotated: the {(Digits == DigitSet.Embedded10k ? "embedded 10k" : "embedded 70k")} digits are not rotated; give --data-dir with the rotated IDX files, or drop Prerotated / --prerotated.");
+        var declared = DeclaredSizes();
+        var (train, validation, test) = QuickSizes(declared.Train, declared.Validation, declared.Test, context.Quick);
+        var options = new RotatedMnistOptions
+        {
+            Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, BlurEdge = BlurEdge, Normalize = Normalize,
+        };
+        var source = OpenSource(context, prerotated);
+        // The embedded 10k are one pool; the classic protocol pools by definition; files keep their own split unless asked.
+        bool pool = Digits == DigitSet.ClassicRotation || context.PoolSplits || (context.DataDirectory is null && Digits == DigitSet.Embedded10k);
+        var splits = pool ? DigitSplits.Pooled(source, context.Seed, train, validation, test) : DigitSplits.FromFileSplit(source, context.Seed, train, validation, test);
+        return RotatedMnist.Build(source, splits, options, Rotate);
+    }
+
+    private DigitSource OpenSource(DatasetContext context, bool prerotated)
+    {
+        if (context.DataDirectory is not { } directory)
+            return Digits == DigitSet.Embedded10k ? DigitSource.Embedded10k() : DigitSource.Embedded70k();
+        // Classic rot-MNIST .amat files are already rotated: used as they are.
+        var amat = Directory.GetFiles(directory, "*.amat").Order(StringComparer.Ordinal).ToArray();
+        if (Rotate && amat.Length > 0) return DigitSource.FromAmatFiles(amat);
+        return DigitSource.FromDirectory(MnistDirectory.Find(directory), prerotated);
+    }
+}
+
+/// <summary>ELLA's quadrant task (Table 1): digits in a seeded quadrant of a canvas, labelled by digit or digit + quadrant.</summary>
+public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask.Digit, int Canvas = Defaults.QuadrantCanvas, int DigitSize = Defaults.QuadrantDigitSize,
+    int TrainCount = Defaults.QuadrantTrainCount, int ValidationCount = Defaults.QuadrantValidationCount, int TestCount = Defaults.QuadrantTestCount) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Classification;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        if (context.DataDirectory is not null && !context.PoolSplits)
+            throw new ArgumentException("[QuadrantMnist] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
+        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        return QuadrantMnist.Create(digits, new QuadrantMnistOptions
+        {
+            Seed = context.Seed, Task = Labels, Canvas = Canvas, DigitSize = DigitSize, TrainCount = train, ValidationCount = validation, TestCount = test,
+        });
+    }
+}
+
+/// <summary>Inputs read from a file (<c>analyze --inputs</c>): without targets, they can be analysed but not trained or evaluated on.</summary>
+public sealed record InputFileDatasetSpec(string Path) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory() => false;
+
+    public override IDataset Load(DatasetContext context)
+        => throw new InvalidOperationException($"{Path} holds inputs only, without targets: it can be analysed (analyze --inputs), not trained or evaluated on.");
+}
+
+/// <summary>A user dataset type (<c>[Dataset(typeof(T))]</c>).</summary>
+public sealed record CustomDatasetSpec(string TypeName, TaskKind DeclaredTask, Func<IDatasetSource> Factory) : DatasetSpec
+{
+    public override TaskKind Task => DeclaredTask;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var data = Factory().Load(context);
+        if (data.Task != DeclaredTask)
+            throw new InvalidOperationException($"{TypeName} returned a {data.Task} dataset but the experiment was built for {DeclaredTask}.");
+        return data;
+    }
+
+    public override string ToString() => $"CustomDatasetSpec {{ Type = {TypeName}, Task = {DeclaredTask} }}";
+}

@@ -1,0 +1,62 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Symmetry;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Experiments;
+
+/// <summary>Per-run settings that override the declaration (the CLI's options).</summary>
+public sealed record ExperimentRunOptions
+{
+    /// <summary>Replaces the declared epoch count.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Replaces the declared seed (data, weights, batch order).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>A smoke-size run (<see cref="QuickRun"/>).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>MNIST IDX files to use instead of the embedded digits.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary><see cref="DataDirectory"/> as an absolute path, as results record it; null for the embedded data.</summary>
+    public string? DataDirectoryFullPath => DataDirectory is { } directory ? Path.GetFullPath(directory) : null;
+
+    /// <summary>The data directory's images are rotated digits: use them as they are (rotated-MNIST declarations only).</summary>
+    public bool Prerotated { get; init; }
+
+    /// <summary>Pool the data directory's train/validation/test files and split them by the seed, instead of keeping their split.</summary>
+    public bool PoolSplits { get; init; }
+
+    /// <summary>Replaces the declared spatial prior's coordinate convention.</summary>
+    public SpatialConvention? Convention { get; init; }
+
+    /// <summary>Which split's inputs the polarization matrix is built from (the paper: training inputs).</summary>
+    public SplitName AnalysisSplit { get; init; } = SplitName.Train;
+
+    /// <summary>Where the trained network's state dict is written (safetensors); null = not saved.</summary>
+    public string? WeightsFile { get; init; }
+
+    public int? Threads { get; init; }
+
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>
+    /// The declaration as this run analyses it: <see cref="Convention"/> replaces the spatial prior's. Idempotent, so
+    /// records, stale-trial checks and the run itself all see the same spec.
+    /// </summary>
+    /// <exception cref="ExperimentSetupException">A convention is given for an experiment without a spatial prior.</exception>
+    public ExperimentSpec ApplyTo(ExperimentSpec spec)
+    {
+        if (Convention is not { } convention) return spec;
+        if (spec.Prior is not SpatialPrior spatial)
+            throw new ExperimentSetupException($"--convention sets the spatial prior's coordinates, but experiment '{spec.Name}' uses the {spec.Prior.Description}; drop --convention for it.");
+        return spec with { Prior = spatial with { Convention = convention } };
+    }
+
+    /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
+    public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;
+
+    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
+    public int EpochsFor(int declared) => Epochs ?? (Quick ? QuickRun.Epochs(declared) : declared);
+}

@@ -1,0 +1,20 @@
+using LieGG.Runtime.Plots;
+using LieGG.Runtime.Reports;
+using LieGG.Runtime.Results;
+using LieGG.Runtime.Studies;
+
+namespace LieGG.Runtime.Orchestration;
+
+/// <summary>Writes study.json, study.md, trials.csv and the study's figures into a study folder (atomically, deterministic content).</summary>
+public static class StudyWriter
+{
+    /// <param name="trials">The trials' run records, for figures that need more than the table (the flow strip).</param>
+    public static void Write(StudyResult study, string folder, IReadOnlyList<StudyPlot>? plots = null, ReportFormat? format = null, IReadOnlyList<RunRecord>? trials = null)
+    {
+        var figures = StudyPlots.Render(study, plots ?? [], trials);
+        foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), StudyReport.Csv(study));
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), StudyReport.Markdown(study, format ?? ReportFormat.Full, figures.Keys.ToList()));
+    }
+}

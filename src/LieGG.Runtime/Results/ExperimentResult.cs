@@ -1,0 +1,83 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Models;
+using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Training.Laplace;
+using LieGG.Runtime.Training;
+
+namespace LieGG.Runtime.Results;
+
+/// <summary>Train/validation/test sizes of the data a run used.</summary>
+public sealed record DatasetSizes(int Train, int Validation, int Test);
+
+/// <summary>Wall-clock seconds of a run's stages.</summary>
+public sealed record RunTimings(double DataSeconds, double TrainingSeconds, double AnalysisSeconds, double TotalSeconds);
+
+/// <summary>What one run of an experiment produced; generated result types expose it with declaration-specific names.</summary>
+public sealed record ExperimentResult
+{
+    public required string Experiment { get; init; }
+
+    public required int Seed { get; init; }
+
+    public required bool Quick { get; init; }
+
+    public required TaskKind Task { get; init; }
+
+    /// <summary>"accuracy" (classification) or "mse" (regression).</summary>
+    public required string TestMetricName { get; init; }
+
+    public required double TestMetric { get; init; }
+
+    public required DatasetSizes Data { get; init; }
+
+    public required long Parameters { get; init; }
+
+    public required string Prior { get; init; }
+
+    public required int Epochs { get; init; }
+
+    /// <summary>The --data-dir the digits came from; null when the run used the embedded or generated data.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>--prerotated: the data directory's images were used as rotated digits.</summary>
+    public bool Prerotated { get; init; }
+
+    /// <summary>--pool-splits: the data directory's files were pooled and split by the seed.</summary>
+    public bool PoolSplits { get; init; }
+
+    /// <summary>Shape of one input and the number of outputs, as the network was built for them.</summary>
+    public int[]? InputShape { get; init; }
+
+    public int OutputSize { get; init; }
+
+    /// <summary>The split whose inputs the polarization matrix was built from.</summary>
+    public SplitName AnalysedSplit { get; init; } = SplitName.Train;
+
+    /// <summary>The trained network's state dict in the run folder (safetensors), or null when it was not saved.</summary>
+    public string? ModelFile { get; init; }
+
+    /// <summary>Set when this result analyses a network trained elsewhere (a run folder or a model file) instead of training one.</summary>
+    public string? AnalysisOf { get; init; }
+
+    /// <summary>Where each split came from and what was done to the images (MNIST datasets); null when the dataset does not say.</summary>
+    public DataProvenance? DataSource { get; init; }
+
+    /// <summary>What training minimised and what the analysis differentiated; null in records written before it was stored.</summary>
+    public OutputProtocol? Outputs { get; init; }
+
+    public required TrainingResult Training { get; init; }
+
+    public required SymmetryResult Symmetry { get; init; }
+
+    public IReadOnlyList<LayerSymmetry>? Layers { get; init; }
+
+    /// <summary>ELLA networks: learned (or fixed) prior precisions, γ per tensor, pathway shares per layer, marginal likelihood.</summary>
+    public LaplaceResult? Laplace { get; init; }
+
+    /// <summary>The first analysed training input, for image priors (reports move it along the learned generators).</summary>
+    public ExampleImage? Example { get; init; }
+
+    public required RunTimings Timings { get; init; }
+}
