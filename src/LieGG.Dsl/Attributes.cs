@@ -17,11 +17,14 @@ public sealed class ExperimentAttribute(string name) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class O5RegressionAttribute : Attribute
 {
-    public int TrainCount { get; set; } = 10_000;
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TrainCount { get; set; } = Defaults.O5TrainCount;
 
-    public int ValidationCount { get; set; } = 250;
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
+    public int ValidationCount { get; set; } = Defaults.O5ValidationCount;
 
-    public int TestCount { get; set; } = 250;
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TestCount { get; set; } = Defaults.O5TestCount;
 }
 
 /// <summary>Split sizes and preprocessing shared by the MNIST-based datasets.</summary>
@@ -30,13 +33,17 @@ public abstract class MnistDataAttribute : Attribute
     /// <summary>Which digits and how they are split (the embedded 10 000, all 70 000, or the classic rotated-MNIST protocol).</summary>
     public DigitSet Digits { get; set; } = DigitSet.Embedded10k;
 
-    public int TrainCount { get; set; } = 8000;
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TrainCount { get; set; } = Defaults.MnistTrainCount;
 
-    public int ValidationCount { get; set; } = 1000;
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
+    public int ValidationCount { get; set; } = Defaults.MnistValidationCount;
 
-    public int TestCount { get; set; } = 1000;
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TestCount { get; set; } = Defaults.MnistTestCount;
 
     /// <summary>Gaussian blur σ in pixels; 0 = none.</summary>
+    [AllowedRange(0, 10, "a σ from 0 (no blur) to 10 pixels")]
     public double Blur { get; set; }
 
     /// <summary>How the blur treats the image border: repeat the edge pixel (the LieGG authors' and scikit-image's default) or reflect.</summary>
@@ -78,8 +85,10 @@ public sealed class DatasetAttribute(Type source) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MlpAttribute : Attribute
 {
+    [AllowedRange(0, 64, "0 to 64 hidden layers")]
     public int Hidden { get; set; } = Defaults.MlpHidden;
 
+    [AllowedRange(1, 65_536, "1 to 65 536 units")]
     public int Width { get; set; } = Defaults.MlpWidth;
 
     public Activation Activation { get; set; } = Activation.Swish;
@@ -98,8 +107,10 @@ public sealed class MlpAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class MlpBudgetAttribute : Attribute
 {
+    [AllowedRange(1, 1e10, "a parameter budget from 1 to 10 000 000 000")]
     public long Parameters { get; set; } = Defaults.MlpBudgetParameters;
 
+    [AllowedRange(1, 64, "1 to 64 hidden layers (a budget sets their width)")]
     public int Hidden { get; set; } = Defaults.MlpHidden;
 
     public Activation Activation { get; set; } = Activation.Swish;
@@ -121,22 +132,28 @@ public sealed class ModelAttribute(Type factory) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TrainAttribute : Attribute
 {
+    [AllowedRange(1, 1_000_000, "1 to 1 000 000 epochs")]
     public int Epochs { get; set; } = Defaults.TrainEpochs;
 
+    [AllowedRange(1, 10_000_000, "a batch of 1 to 10 000 000 samples")]
     public int BatchSize { get; set; } = Defaults.TrainBatchSize;
 
+    [AllowedRange(0, 10, "a learning rate in (0, 10]", ExclusiveMinimum = true)]
     public double LearningRate { get; set; } = Defaults.TrainLearningRate;
 
+    [AllowedRange(0, 10, "a weight decay from 0 to 10")]
     public double WeightDecay { get; set; }
 
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
     /// <summary>SGD's momentum (ignored by Adam).</summary>
+    [AllowedRange(0, 0.9999, "a momentum from 0 to 0.9999 (below 1)")]
     public double Momentum { get; set; } = Defaults.TrainMomentum;
 
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
     /// <summary>Where <see cref="LearningRateSchedule.Cosine"/> ends after the last step.</summary>
+    [AllowedRange(0, 10, "a final learning rate from 0 to 10")]
     public double FinalLearningRate { get; set; } = Defaults.TrainFinalLearningRate;
 
     /// <summary><see cref="Loss.Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
@@ -151,8 +168,10 @@ public sealed class TrainAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class GenericPriorAttribute : Attribute
 {
-    public int Dimension { get; set; } = 2;
+    [AllowedRange(1, 1_000_000, "a vector dimension of at least 1")]
+    public int Dimension { get; set; } = Defaults.GenericPriorDimension;
 
+    [AllowedRange(1, 1_000_000, "at least one copy")]
     public int Copies { get; set; } = 1;
 }
 
@@ -193,8 +212,10 @@ public sealed class AnalysisAttribute : Attribute
     public bool LayerWise { get; set; }
 
     /// <summary>Training samples in the polarization matrix; 0 = all.</summary>
+    [AllowedRange(0, int.MaxValue, "0 (all training samples) or a positive count")]
     public int Samples { get; set; }
 
+    [AllowedRange(0, 100_000, "0 (no intervals) to 100 000 resamples")]
     public int Bootstrap { get; set; } = Defaults.AnalysisBootstrap;
 }
 
@@ -205,9 +226,11 @@ public sealed class AnalysisAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class PretrainAttribute : Attribute
 {
+    [AllowedRange(1, 63, "1 to 63 pre-trained layers (fewer than the MLP's hidden layers)")]
     public int Layers { get; set; } = Defaults.PretrainLayers;
 
     /// <summary>Epochs of the pre-training; 0 = the same as [Train].</summary>
+    [AllowedRange(0, 1_000_000, "0 (as [Train]) to 1 000 000 epochs")]
     public int Epochs { get; set; }
 
     public Regime Regime { get; set; } = Regime.FineTune;
@@ -217,9 +240,11 @@ public sealed class PretrainAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class CnnAttribute : Attribute
 {
-    public int Channels { get; set; } = 20;
+    [AllowedRange(1, 1024, "1 to 1024 channels")]
+    public int Channels { get; set; } = Defaults.CnnChannels;
 
-    public double Dropout { get; set; } = 0.3;
+    [AllowedRange(0, 0.95, "a dropout rate from 0 to 0.95")]
+    public double Dropout { get; set; } = Defaults.CnnDropout;
 }
 
 /// <summary>
@@ -229,12 +254,14 @@ public sealed class CnnAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class P4CnnAttribute : Attribute
 {
-    public int Channels { get; set; } = 10;
+    [AllowedRange(1, 1024, "1 to 1024 channels")]
+    public int Channels { get; set; } = Defaults.P4CnnChannels;
 
     /// <summary><see cref="RotationPooling.Final"/> (P4CNN) or <see cref="RotationPooling.EveryLayer"/> (P4CNNRotationPooling).</summary>
     public RotationPooling RotationPooling { get; set; } = RotationPooling.Final;
 
-    public double Dropout { get; set; } = 0.3;
+    [AllowedRange(0, 0.95, "a dropout rate from 0 to 0.95")]
+    public double Dropout { get; set; } = Defaults.CnnDropout;
 }
 
 /// <summary>
@@ -248,15 +275,20 @@ public sealed class QuadrantMnistAttribute : Attribute
     public QuadrantTask Labels { get; set; } = QuadrantTask.Digit;
 
     /// <summary>Side of the square canvas in pixels: even, and a power of two for [RelaxedCnn].</summary>
+    [AllowedRange(2, 1024, "a canvas of 2 to 1024 pixels")]
     public int Canvas { get; set; } = Defaults.QuadrantCanvas;
 
     /// <summary>Side of the resized digit; at most half the canvas.</summary>
+    [AllowedRange(1, 512, "a digit size of 1 to 512 pixels")]
     public int DigitSize { get; set; } = Defaults.QuadrantDigitSize;
 
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
     public int TrainCount { get; set; } = Defaults.QuadrantTrainCount;
 
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
     public int ValidationCount { get; set; } = Defaults.QuadrantValidationCount;
 
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
     public int TestCount { get; set; } = Defaults.QuadrantTestCount;
 }
 
@@ -269,17 +301,20 @@ public sealed class QuadrantMnistAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class RelaxedCnnAttribute : Attribute
 {
-    public int Width { get; set; } = 4;
+    [AllowedRange(1, 256, "a width α from 1 to 256 (channels of the first block)")]
+    public int Width { get; set; } = Defaults.RelaxedCnnWidth;
 
     public Pathways Pathways { get; set; } = Pathways.FactoredFC | Pathways.Conv;
 
     /// <summary>The prior precision δ every tensor starts with (MAP: keeps); δ = 1 is weight decay 1/N.</summary>
-    public double PriorPrecision { get; set; } = 1.0;
+    [AllowedRange(0, 1e12, "a prior precision in (0, 1e12]", ExclusiveMinimum = true)]
+    public double PriorPrecision { get; set; } = Defaults.RelaxedCnnPriorPrecision;
 
     /// <summary>
     /// Scales the FC pathway's initial weights (dense, or each of the factored U and V); 1 = ELLA's initialisation.
     /// Below 1 the network starts nearly convolutional and keeps FC weight only where the data ask for it.
     /// </summary>
+    [AllowedRange(0, 100, "a scale in (0, 100]", ExclusiveMinimum = true)]
     public double FcInitScale { get; set; } = 1.0;
 }
 
@@ -291,13 +326,17 @@ public sealed class RelaxedCnnAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class LaplaceAttribute : Attribute
 {
-    public int BurnIn { get; set; } = 10;
+    [AllowedRange(0, 1_000_000, "0 to 1 000 000 epochs")]
+    public int BurnIn { get; set; } = Defaults.LaplaceBurnIn;
 
-    public int Every { get; set; } = 5;
+    [AllowedRange(1, 1_000_000, "1 to 1 000 000 epochs between hyperparameter steps")]
+    public int Every { get; set; } = Defaults.LaplaceEvery;
 
-    public int Steps { get; set; } = 20;
+    [AllowedRange(1, 1_000_000, "1 to 1 000 000 Adam steps")]
+    public int Steps { get; set; } = Defaults.LaplaceSteps;
 
-    public double LearningRate { get; set; } = 0.1;
+    [AllowedRange(0, 10, "a learning rate in (0, 10]", ExclusiveMinimum = true)]
+    public double LearningRate { get; set; } = Defaults.LaplaceLearningRate;
 
     /// <summary><see cref="FisherKind.Exact"/> (one backward pass per class) or <see cref="FisherKind.MonteCarlo"/> (one).</summary>
     public FisherKind Fisher { get; set; } = FisherKind.Exact;

@@ -27,4 +27,20 @@ public static class Defaults
     public const int PretrainLayers = 3;
 
     public const int AnalysisBootstrap = 200;
+
+    public const int GenericPriorDimension = 2;
+
+    /// <summary>Cohen &amp; Welling's Z2CNN and P4CNN: channels per layer (the P4CNN's per rotation, so both have about 25k parameters) and dropout.</summary>
+    public const int CnnChannels = 20, P4CnnChannels = 10;
+
+    public const double CnnDropout = 0.3;
+
+    public const int RelaxedCnnWidth = 4;
+
+    public const double RelaxedCnnPriorPrecision = 1.0;
+
+    /// <summary>ELLA's hyperparameter schedule: first step after BurnIn epochs, then every Every epochs, Steps Adam steps at LearningRate.</summary>
+    public const int LaplaceBurnIn = 10, LaplaceEvery = 5, LaplaceSteps = 20;
+
+    public const double LaplaceLearningRate = 0.1;
 }

@@ -13,8 +13,14 @@ public static class DiagnosticDescriptors
     private const string Symmetry = "LieGG.Symmetry";
     private const string Training = "LieGG.Training";
 
+    // No help link: the project has no public documentation site, and a path inside the repository means nothing to
+    // a package user. The message carries the fault and the fix; the description says where every rule is explained.
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity = DiagnosticSeverity.Error, params string[] tags)
-        => new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: $"docs/diagnostics.md#{id.ToLowerInvariant()}", customTags: tags);
+        => new(id, title, message, category, severity, isEnabledByDefault: true, description: Explained(id), customTags: tags);
+
+    private static string Explained(string id)
+        => $"The message names the fault and the fix. {id} is explained, with an example, in docs/diagnostics.md (section {id.ToLowerInvariant()}), " +
+           "which ships inside the LieGG.Dsl package (docs/diagnostics.md in the package folder) and in the source repository.";
 
     public static readonly DiagnosticDescriptor NotPartial = Rule("LGG1001", "Experiment type must be partial",
         "'{0}' has [Experiment] but is not partial; add the partial modifier so the generated Spec, Run and result can be added", Usage);

@@ -51,14 +51,17 @@ internal sealed class Reporter(SymbolAnalysisContextShim context, string experim
     public void At(Location location, DiagnosticDescriptor descriptor, params object[] arguments)
         => context.Report(Diagnostic.Create(descriptor, location, arguments));
 
-    /// <summary>Checks an explicitly set numeric property against its rule in <see cref="RangeRules"/>.</summary>
-    public void Range(DslAttribute attribute, string property)
+    /// <summary>Checks every explicitly set numeric property against the range its declaration states ([AllowedRange]).</summary>
+    public void Ranges(DslAttribute attribute)
     {
-        if (attribute.Named(property) is not { IsNull: false } value || RangeRules.Find(attribute.Name, property) is not { } rule) return;
-        double number = Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture);
-        if (!rule.Allows(number))
-            At(attribute.ArgumentLocation(property), DiagnosticDescriptors.OutOfRange, attribute.Name, property,
-                Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture)!, rule.Allowed);
+        foreach (var argument in attribute.Data.NamedArguments)
+        {
+            if (argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || argument.Value.IsNull || argument.Value.Value is not IConvertible value || RangeRules.Find(attribute.Data.AttributeClass, argument.Key) is not { } rule) continue;
+            double number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            if (!rule.Allows(number))
+                At(attribute.ArgumentLocation(argument.Key), DiagnosticDescriptors.OutOfRange, attribute.Name, argument.Key,
+                    Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!, rule.Allowed);
+        }
     }
 
     /// <summary>Checks that the constructor's typeof argument implements <paramref name="required"/> and can be created.</summary>
@@ -88,43 +91,21 @@ internal sealed record RangeRule(double Minimum, double Maximum, string Allowed,
     public bool Allows(double value) => (ExclusiveMinimum ? value > Minimum : value >= Minimum) && value <= Maximum;
 }
 
+/// <summary>Reads the [AllowedRange] a DSL attribute's property is declared with (LieGG.Dsl.AllowedRangeAttribute), so the analyzers and the runtime check one range.</summary>
 internal static class RangeRules
 {
-    private static readonly System.Collections.Generic.Dictionary<string, RangeRule> Rules = new()
+    public static RangeRule? Find(INamedTypeSymbol? attributeClass, string property)
     {
-        ["TrainCount"] = new(1, 10_000_000, "a count from 1 to 10 000 000"),
-        ["TestCount"] = new(1, 10_000_000, "a count from 1 to 10 000 000"),
-        ["ValidationCount"] = new(0, 10_000_000, "a count from 0 to 10 000 000"),
-        ["Blur"] = new(0, 10, "a σ from 0 (no blur) to 10 pixels"),
-        ["Mlp.Hidden"] = new(0, 64, "0 to 64 hidden layers"),
-        ["MlpBudget.Hidden"] = new(1, 64, "1 to 64 hidden layers (a budget sets their width)"),
-        ["Width"] = new(1, 65_536, "1 to 65 536 units"),
-        ["Parameters"] = new(1, 1e10, "a parameter budget from 1 to 10 000 000 000"),
-        ["Epochs"] = new(1, 1_000_000, "1 to 1 000 000 epochs"),
-        ["BatchSize"] = new(1, 10_000_000, "a batch of 1 to 10 000 000 samples"),
-        ["LearningRate"] = new(0, 10, "a learning rate in (0, 10]", ExclusiveMinimum: true),
-        ["WeightDecay"] = new(0, 10, "a weight decay from 0 to 10"),
-        ["Dimension"] = new(1, 1_000_000, "a vector dimension of at least 1"),
-        ["Copies"] = new(1, 1_000_000, "at least one copy"),
-        ["Samples"] = new(0, int.MaxValue, "0 (all training samples) or a positive count"),
-        ["Bootstrap"] = new(0, 100_000, "0 (no intervals) to 100 000 resamples"),
-        ["Channels"] = new(1, 1024, "1 to 1024 channels"),
-        ["Dropout"] = new(0, 0.95, "a dropout rate from 0 to 0.95"),
-        ["Pretrain.Layers"] = new(1, 63, "1 to 63 pre-trained layers (fewer than the MLP's hidden layers)"),
-        ["Pretrain.Epochs"] = new(0, 1_000_000, "0 (as [Train]) to 1 000 000 epochs"),
-        ["Momentum"] = new(0, 0.9999, "a momentum from 0 to 0.9999 (below 1)"),
-        ["FinalLearningRate"] = new(0, 10, "a final learning rate from 0 to 10"),
-        ["Canvas"] = new(2, 1024, "a canvas of 2 to 1024 pixels"),
-        ["DigitSize"] = new(1, 512, "a digit size of 1 to 512 pixels"),
-        ["RelaxedCnn.Width"] = new(1, 256, "a width α from 1 to 256 (channels of the first block)"),
-        ["PriorPrecision"] = new(0, 1e12, "a prior precision in (0, 1e12]", ExclusiveMinimum: true),
-        ["FcInitScale"] = new(0, 100, "a scale in (0, 100]", ExclusiveMinimum: true),
-        ["BurnIn"] = new(0, 1_000_000, "0 to 1 000 000 epochs"),
-        ["Every"] = new(1, 1_000_000, "1 to 1 000 000 epochs between hyperparameter steps"),
-        ["Steps"] = new(1, 1_000_000, "1 to 1 000 000 Adam steps"),
-    };
-
-    /// <summary>The rule for Attribute.Property, or for the property name alone.</summary>
-    public static RangeRule? Find(string attribute, string property)
-        => Rules.TryGetValue($"{attribute}.{property}", out var specific) ? specific : Rules.TryGetValue(property, out var general) ? general : null;
+        for (var type = attributeClass; type is not null; type = type.BaseType)
+        {
+            if (type.GetMembers(property).OfType<IPropertySymbol>().FirstOrDefault() is not { } symbol) continue;
+            var range = symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "LieGG.Dsl.AllowedRangeAttribute");
+            if (range is null || range.ConstructorArguments.Length != 3) return null;
+            bool exclusive = range.NamedArguments.Any(n => n.Key == "ExclusiveMinimum" && n.Value.Value is true);
+            return new RangeRule(Convert.ToDouble(range.ConstructorArguments[0].Value, System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToDouble(range.ConstructorArguments[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                range.ConstructorArguments[2].Value as string ?? "", exclusive);
+        }
+        return null;
+    }
 }

@@ -96,8 +96,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         var pretrain = attributes.FirstOrDefault(a => a.Name == "Pretrain");
         if (pretrain is not null)
         {
-            report.Range(pretrain, "Layers");
-            report.Range(pretrain, "Epochs");
+            report.Ranges(pretrain);
             int layers = pretrain.Named("Layers")?.Value as int? ?? interfaces.Defaults.Int("PretrainLayers") ?? 0;
             int? hidden = architecture?.Name is "Mlp" or "MlpBudget" ? architecture.Named("Hidden")?.Value as int? ?? interfaces.Defaults.Int("MlpHidden") : null;
             if (architecture is not null && hidden is null)
@@ -113,9 +112,9 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             && !(inputShape.Length == 2 && inputShape[0] == side && inputShape[1] == side || inputShape.Length == 3 && inputShape[0] == 1 && inputShape[1] == side && inputShape[2] == side))
             report.At(architecture.Location, CnnNeedsDigits, architecture.Name, data.Source, string.Join(", ", inputShape));
         if (architecture?.Name == "RelaxedCnn") CheckRelaxed(report, architecture, data);
-        if (attributes.FirstOrDefault(a => a.Name == "Laplace") is { } laplace) CheckLaplace(report, laplace, architecture, training);
+        if (attributes.FirstOrDefault(a => a.Name == "Laplace") is { } laplace) CheckLaplace(report, laplace, architecture, training, interfaces.Defaults);
         if (training is not null) CheckTraining(report, training, data);
-        if (prior is not null) CheckPrior(report, prior, data);
+        if (prior is not null) CheckPrior(report, prior, data, interfaces.Defaults);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
 
@@ -213,7 +212,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                     report.At(location, SweepValueType, Display(value), property.Type.ToDisplayString(), target);
                     continue;
                 }
-                if (RangeRules.Find(attributeName, propertyName) is { } rule && value.Value is IConvertible && !rule.Allows(Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+                if (RangeRules.Find(owner.Data.AttributeClass, propertyName) is { } rule && value.Kind == TypedConstantKind.Primitive && value.Value is IConvertible && !rule.Allows(Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture)))
                     report.At(location, SweepValueOutOfRange, Display(value), target, rule.Allowed);
             }
         }
@@ -284,7 +283,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckDataset(Reporter report, DslAttribute dataset, RuntimeInterfaces interfaces)
     {
-        foreach (var property in new[] { "TrainCount", "ValidationCount", "TestCount", "Blur", "Canvas", "DigitSize" }) report.Range(dataset, property);
+        report.Ranges(dataset);
         if (dataset.Name == "QuadrantMnist")
         {
             int canvas = dataset.Named("Canvas")?.Value as int? ?? interfaces.Defaults.Int("QuadrantCanvas") ?? 0;
@@ -309,8 +308,6 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckRelaxed(Reporter report, DslAttribute architecture, DatasetFacts? data)
     {
-        report.Range(architecture, "PriorPrecision");
-        report.Range(architecture, "FcInitScale");
         if (architecture.Named("Pathways") is { Kind: TypedConstantKind.Enum, Value: { } value })
         {
             int pathways = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
@@ -334,25 +331,25 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void CheckLaplace(Reporter report, DslAttribute laplace, DslAttribute? architecture, DslAttribute? training)
+    private static void CheckLaplace(Reporter report, DslAttribute laplace, DslAttribute? architecture, DslAttribute? training, DslDefaults defaults)
     {
-        foreach (var property in new[] { "BurnIn", "Every", "Steps", "LearningRate" }) report.Range(laplace, property);
+        report.Ranges(laplace);
         if (architecture is not null && architecture.Name != "RelaxedCnn")
             report.At(laplace.Location, LaplaceWithoutPriors, architecture.Name);
-        int burnIn = laplace.Named("BurnIn")?.Value as int? ?? 10, epochs = training?.Named("Epochs")?.Value as int? ?? 90;
+        int burnIn = laplace.Named("BurnIn")?.Value as int? ?? defaults.Int("LaplaceBurnIn") ?? 0, epochs = training?.Named("Epochs")?.Value as int? ?? defaults.Int("TrainEpochs") ?? 1;
         if (training is not null && burnIn >= 0 && epochs >= 1 && Math.Max(burnIn, 1) > epochs)
             report.At(laplace.Named("BurnIn") is null ? laplace.Location : laplace.ArgumentLocation("BurnIn"), LaplaceNeverSteps, burnIn, epochs);
     }
 
     private static void CheckArchitecture(Reporter report, DslAttribute architecture, RuntimeInterfaces interfaces)
     {
-        foreach (var property in new[] { "Hidden", "Width", "Parameters", "Channels", "Dropout" }) report.Range(architecture, property);
+        report.Ranges(architecture);
         if (architecture.Name == "Model") report.TypeImplements(architecture, 0, interfaces.ModelFactory, "LieGG.Runtime.Experiments.IModelFactory");
     }
 
     private static void CheckTraining(Reporter report, DslAttribute training, DatasetFacts? data)
     {
-        foreach (var property in new[] { "Epochs", "BatchSize", "LearningRate", "WeightDecay", "Momentum", "FinalLearningRate" }) report.Range(training, property);
+        report.Ranges(training);
         if (data is null) return;
         var loss = training.EnumName("Loss");
         if (loss == "CrossEntropy" && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");
@@ -361,7 +358,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private const int GenericEntriesLimit = 1024;
 
-    private static void CheckPrior(Reporter report, DslAttribute prior, DatasetFacts? data)
+    private static void CheckPrior(Reporter report, DslAttribute prior, DatasetFacts? data, DslDefaults defaults)
     {
         if (prior.Name == "SpatialPrior")
         {
@@ -369,9 +366,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
                 report.At(prior.Location, SpatialOnVectors, data.Source, vector[0]);
             return;
         }
-        report.Range(prior, "Dimension");
-        report.Range(prior, "Copies");
-        int dimension = prior.Named("Dimension")?.Value as int? ?? 2, copies = prior.Named("Copies")?.Value as int? ?? 1;
+        report.Ranges(prior);
+        int dimension = prior.Named("Dimension")?.Value as int? ?? defaults.Int("GenericPriorDimension") ?? 0, copies = prior.Named("Copies")?.Value as int? ?? 1;
         if (dimension < 1 || copies < 1) return;
         if (data?.InputSize is { } size && (long)dimension * copies != size)
             report.At(prior.ArgumentLocation("Dimension"), GenericSizeMismatch, dimension, copies, (long)dimension * copies, data.Source, size);
@@ -389,7 +385,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (prior is null || groundTruth.ConstructorEnumName(0) is not { } name) return;
         bool spatial = prior.Name == "SpatialPrior";
         bool affine = spatial && prior.Named("Affine")?.Value is true;
-        int dimension = spatial ? 2 : prior.Named("Dimension")?.Value as int? ?? 2;
+        int dimension = spatial ? 2 : prior.Named("Dimension")?.Value as int? ?? interfaces.Defaults.Int("GenericPriorDimension") ?? 0;
         string? problem = (name, spatial, affine) switch
         {
             ("Translations" or "SE2", false, _) => ("has 2×3 affine generators but the generic prior's are square", "use [SpatialPrior(Affine = true)]"),
@@ -405,8 +401,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckAnalysis(Reporter report, DslAttribute analysis, DatasetFacts? data)
     {
-        report.Range(analysis, "Samples");
-        report.Range(analysis, "Bootstrap");
+        report.Ranges(analysis);
         if (data is { Outputs: 1 } && analysis.EnumName("Transform") == "L2Normalize")
             report.At(analysis.ArgumentLocation("Transform"), TransformOfSingleOutput, data.Source);
     }

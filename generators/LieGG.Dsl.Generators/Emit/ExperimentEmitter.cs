@@ -181,7 +181,7 @@ internal static class ExperimentEmitter
     }
 
     private static string Prior(AttributeModel attribute) => attribute.Name == "GenericPrior"
-        ? Construct($"{Runtime}.Symmetry.GenericPrior", Prepend("Dimension", attribute.Find("Dimension")?.Literal ?? "2", attribute.Arguments.Where(a => a.Name != "Dimension")))
+        ? Construct($"{Runtime}.Symmetry.GenericPrior", Prepend("Dimension", attribute.Find("Dimension")?.Literal ?? "global::LieGG.Dsl.Defaults.GenericPriorDimension", attribute.Arguments.Where(a => a.Name != "Dimension")))
         : Construct($"{Runtime}.Symmetry.SpatialPrior", attribute.Arguments);
 
     private static string GroundTruth(AttributeModel attribute) => attribute.Find("algebra") is { } algebra

@@ -34,7 +34,7 @@ public sealed record MlpBudgetSpec(long Parameters = Defaults.MlpBudgetParameter
 }
 
 /// <summary>The Z2CNN of Cohen &amp; Welling for 28×28 single-channel images.</summary>
-public sealed record CnnSpec(int Channels = 20, double Dropout = 0.3) : ArchitectureSpec
+public sealed record CnnSpec(int Channels = Defaults.CnnChannels, double Dropout = Defaults.CnnDropout) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -45,7 +45,7 @@ public sealed record CnnSpec(int Channels = 20, double Dropout = 0.3) : Architec
 }
 
 /// <summary>The P4CNN of Cohen &amp; Welling for 28×28 single-channel images.</summary>
-public sealed record P4CnnSpec(int Channels = 10, RotationPooling RotationPooling = RotationPooling.Final, double Dropout = 0.3) : ArchitectureSpec
+public sealed record P4CnnSpec(int Channels = Defaults.P4CnnChannels, RotationPooling RotationPooling = RotationPooling.Final, double Dropout = Defaults.CnnDropout) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -69,7 +69,7 @@ internal static class PaperCnnInput
 /// parameter tensor carries a Gaussian prior of precision <paramref name="PriorPrecision"/> (learned with [Laplace]).
 /// </summary>
 /// <param name="FcInitScale">Scales the FC pathway's initial weights (1 = ELLA's initialisation).</param>
-public sealed record RelaxedCnnSpec(int Width = 4, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = 1.0, double FcInitScale = 1.0) : ArchitectureSpec
+public sealed record RelaxedCnnSpec(int Width = Defaults.RelaxedCnnWidth, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = Defaults.RelaxedCnnPriorPrecision, double FcInitScale = 1.0) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {

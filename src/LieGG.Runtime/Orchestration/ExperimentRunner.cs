@@ -20,6 +20,7 @@ public static class ExperimentRunner
     public static IDataset LoadData(ExperimentSpec spec, ExperimentRunOptions? options = null)
     {
         options ??= new ExperimentRunOptions();
+        SpecRanges.Check(spec);
         return spec.Dataset.Load(new DatasetContext(options.Seed ?? spec.Training.Seed, options.DataDirectory, options.Quick, options.Prerotated, options.PoolSplits));
     }
 
@@ -33,6 +34,7 @@ public static class ExperimentRunner
     {
         options ??= new ExperimentRunOptions();
         spec = options.ApplyTo(spec);
+        SpecRanges.Check(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         int seed = options.Seed ?? spec.Training.Seed;
         var training = spec.Training with
@@ -86,6 +88,7 @@ public static class ExperimentRunner
     {
         options ??= new ExperimentRunOptions();
         spec = options.ApplyTo(spec);
+        SpecRanges.Check(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         int seed = options.Seed ?? spec.Training.Seed;
         var total = Stopwatch.StartNew();
@@ -106,6 +109,7 @@ public static class ExperimentRunner
     {
         options ??= new ExperimentRunOptions();
         spec = options.ApplyTo(spec);
+        SpecRanges.Check(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         var total = Stopwatch.StartNew();
         if (inputs.shape.Length < 2 || inputs.shape[0] == 0)
