@@ -196,11 +196,18 @@ public sealed class ReportRenderingTests
     {
         var first = ReportPlots.Render(FixedRecord());
         var second = ReportPlots.Render(FixedRecord());
-        Assert.Equal(["bias.png", "flow.png", "generators.png", "spectrum.png", "training.png"], first.Keys.Order());
-        foreach (var (name, bytes) in first)
+        string[] figures = ["bias", "flow", "generators", "spectrum", "training"];
+        Assert.Equal(figures.SelectMany(f => new[] { f + ".png", f + ".svg" }), first.Keys.Order());
+        foreach (var (name, bytes) in first) Assert.Equal(second[name], bytes);
+        foreach (var figure in figures)
         {
-            Assert.Equal(second[name], bytes);
-            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4));
+            var png = first[figure + ".png"];
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+            // The SVG is the same drawing: well-formed, with the PNG's size (PNG IHDR: width and height, big-endian, at bytes 16 and 20).
+            var svg = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(first[figure + ".svg"])).Root!;
+            Assert.Equal("svg", svg.Name.LocalName);
+            Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), (int)double.Parse(svg.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)), (int)double.Parse(svg.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

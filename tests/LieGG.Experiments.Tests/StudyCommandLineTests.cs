@@ -29,7 +29,7 @@ public sealed class StudyCommandLineTests : IDisposable
         var whole = Path.Combine(output, "whole");
         Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", whole));
         var folder = StudyRunner.StudyFolder(whole, "o5-train-size");
-        foreach (var file in new[] { "study.json", "study.md", "trials.csv", "plot-variance-vs-traincount.png", "plot-minbias-vs-traincount.png", "correlation-variance-testmetric.png" })
+        foreach (var file in new[] { "study.json", "study.md", "trials.csv", "plot-variance-vs-traincount.png", "plot-minbias-vs-traincount.png", "correlation-variance-testmetric.png", "plot-variance-vs-traincount.svg", "correlation-variance-testmetric.svg" })
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
         Assert.Contains("![plot-variance-vs-traincount](plot-variance-vs-traincount.png)", File.ReadAllText(Path.Combine(folder, "study.md")));
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));

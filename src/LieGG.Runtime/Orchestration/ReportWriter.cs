@@ -18,7 +18,7 @@ public static class ReportWriter
         var figures = ReportPlots.Render(record);
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         foreach (var (name, csv) in CsvExport.Tables(record)) AtomicFile.WriteAllText(Path.Combine(folder, name), csv);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Render(record, ReportFormat.Full, figures.Keys.ToList()));
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Render(record, ReportFormat.Full, FigureFiles.Images(figures.Keys)));
         // Last, so a folder with result.json is a complete run (a resumable study can rely on it).
         AtomicFile.WriteAllText(Path.Combine(folder, "result.json"), record.ToJson());
         return folder;

@@ -15,6 +15,6 @@ public static class StudyWriter
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
         AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), StudyReport.Csv(study));
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), StudyReport.Markdown(study, format ?? ReportFormat.Full, figures.Keys.ToList()));
+        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), StudyReport.Markdown(study, format ?? ReportFormat.Full, FigureFiles.Images(figures.Keys)));
     }
 }

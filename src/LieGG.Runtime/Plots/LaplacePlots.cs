@@ -13,13 +13,13 @@ public static class LaplacePlots
     {
         ReportPlots.EnsureFont();
         var images = new Dictionary<string, byte[]>();
-        if (laplace.Layers.Count > 0) images["shares.png"] = Shares(laplace.Layers, experiment);
-        if (laplace.History.Count > 0) images["marglik.png"] = MarginalLikelihood(laplace.History, experiment);
+        if (laplace.Layers.Count > 0) images.AddFigure("shares", Shares(laplace.Layers, experiment));
+        if (laplace.History.Count > 0) images.AddFigure("marglik", MarginalLikelihood(laplace.History, experiment));
         return images;
     }
 
     /// <summary>Stacked bars per layer: the FC and CONV pathways' shares of the layer's effective number of parameters.</summary>
-    public static byte[] Shares(IReadOnlyList<LayerShare> layers, string title)
+    public static Figure Shares(IReadOnlyList<LayerShare> layers, string title)
     {
         var plot = ReportPlots.NewPlot($"{title}: share of each layer's effective parameters");
         var bars = new List<Bar>();
@@ -37,11 +37,11 @@ public static class LaplacePlots
         plot.Axes.SetLimits(0.4, layers.Count + 0.6, 0, 1.05);
         plot.XLabel("layer (input → output)");
         plot.YLabel("share of γ (relative effective parameters)");
-        return plot.GetImageBytes(760, 400, ImageFormat.Png);
+        return Figure.Of(plot, 760, 400);
     }
 
     /// <summary>M per sample after each hyperparameter step, with the training NLL per sample it contains.</summary>
-    public static byte[] MarginalLikelihood(IReadOnlyList<MarginalLikelihoodStep> history, string title)
+    public static Figure MarginalLikelihood(IReadOnlyList<MarginalLikelihoodStep> history, string title)
     {
         var plot = ReportPlots.NewPlot($"{title}: Laplace marginal likelihood");
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
@@ -51,11 +51,11 @@ public static class LaplacePlots
         var nll = plot.Add.Scatter(epochs, history.Select(h => h.NegativeLogLikelihood).ToArray());
         nll.LegendText = "training NLL / N";
         nll.MarkerSize = 7;
-        nll.LinePattern = LinePattern.Dashed;
+        nll.MarkerShape = MarkerShape.OpenSquare;
         plot.ShowLegend(Edge.Right);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("epoch of the hyperparameter step");
         plot.YLabel("nats per training sample");
-        return plot.GetImageBytes(800, 400, ImageFormat.Png);
+        return Figure.Of(plot, 800, 400);
     }
 }

@@ -6,7 +6,7 @@ using ScottPlot;
 namespace LieGG.Runtime.Plots;
 
 /// <summary>
-/// The report's figures as PNG bytes: spectrum (log axis), bias per generator, generator heat maps, training
+/// The report's figures, each as PNG and SVG (<see cref="Figure"/>): spectrum (log axis), bias per generator, generator heat maps, training
 /// curves and, for image priors, an input moved along the smallest-variance generator. Text is drawn with the
 /// embedded DejaVu Sans, so figures do not depend on the machine's fonts; rendering is deterministic.
 /// </summary>
@@ -24,14 +24,12 @@ public static class ReportPlots
         _ = FontRegistered.Value;
         var result = record.Result;
         var symmetry = result.Symmetry;
-        var images = new Dictionary<string, byte[]>
-        {
-            ["spectrum.png"] = Spectrum(symmetry, result.Experiment),
-            ["generators.png"] = Generators(symmetry),
-        };
-        if (result.Training.History.Count > 0) images["training.png"] = Training(result.Training, result.Experiment);
-        if (symmetry.Bias is not null) images["bias.png"] = Bias(symmetry);
-        if (record.AnalysedSpatialPrior() is { } prior && result.Example is { } example) images["flow.png"] = Flow(example, symmetry.Generators[0], prior);
+        var images = new Dictionary<string, byte[]>();
+        images.AddFigure("spectrum", Spectrum(symmetry, result.Experiment));
+        images.AddFigure("generators", Generators(symmetry));
+        if (result.Training.History.Count > 0) images.AddFigure("training", Training(result.Training, result.Experiment));
+        if (symmetry.Bias is not null) images.AddFigure("bias", Bias(symmetry));
+        if (record.AnalysedSpatialPrior() is { } prior && result.Example is { } example) images.AddFigure("flow", Flow(example, symmetry.Generators[0], prior));
         if (result.Laplace is { } laplace)
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
         return images;
@@ -68,9 +66,9 @@ public static class ReportPlots
         return plot;
     }
 
-    private static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+    private static Figure Png(Plot plot, int width = Width, int height = Height) => Figure.Of(plot, width, height);
 
-    private static byte[] Spectrum(SymmetryResult symmetry, string experiment)
+    private static Figure Spectrum(SymmetryResult symmetry, string experiment)
     {
         var plot = NewPlot($"{experiment}: spectrum of the polarization matrix");
         var xs = Enumerable.Range(1, symmetry.Spectrum.Length).Select(i => (double)i).ToArray();
@@ -86,20 +84,20 @@ public static class ReportPlots
         return Png(plot);
     }
 
-    /// <summary>A dashed line between generator k = dim 𝔤 (or the numerical null dimension) and k + 1, named in the legend.</summary>
+    /// <summary>A grey line between generator k = dim 𝔤 (or the numerical null dimension) and k + 1, named in the legend.</summary>
     private static void MarkSubspace(Plot plot, SymmetryResult symmetry, string? detail = null)
     {
         int k = symmetry.SubspaceDimension;
         if (k < 1 || k >= symmetry.Spectrum.Length) return;
         var line = plot.Add.VerticalLine(k + 0.5);
-        line.LinePattern = LinePattern.Dashed;
+        // Solid, not dashed: SVG output cannot draw dash patterns, and both files must show the same figure.
         line.LineWidth = 1.5f;
         line.Color = Colors.Gray;
         line.LegendText = $"k = {(symmetry.Algebra is { } algebra ? $"dim {algebra}" : "null dimension")} = {k}" + (detail is null ? "" : $"; {detail}");
         plot.ShowLegend(Alignment.UpperLeft);
     }
 
-    private static byte[] Bias(SymmetryResult symmetry)
+    private static Figure Bias(SymmetryResult symmetry)
     {
         var bias = symmetry.Bias!;
         var plot = NewPlot($"symmetry bias against {symmetry.Algebra}");
@@ -116,7 +114,7 @@ public static class ReportPlots
     /// The smallest-variance generators as matrices side by side: square cells, one panel per generator labelled with
     /// its index, variance λ and bias, and one colour scale symmetric about 0 that spans the largest entry shown.
     /// </summary>
-    private static byte[] Generators(SymmetryResult symmetry)
+    private static Figure Generators(SymmetryResult symmetry)
     {
         int shown = Math.Min(6, symmetry.Generators.Length);
         int rows = symmetry.Generators[0].Length, columns = symmetry.Generators[0][0].Length;
@@ -144,7 +142,7 @@ public static class ReportPlots
         var colorBar = plot.Add.ColorBar(heatmap);
         colorBar.Label = "entry";
         plot.HideGrid();
-        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Top, plot.Axes.Left })
+        foreach (var axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Top, plot.Axes.Left, plot.Axes.Right })
         {
             axis.FrameLineStyle.Width = 0;
             axis.MajorTickStyle.Length = 0;
@@ -162,6 +160,8 @@ public static class ReportPlots
         int cell = Math.Clamp(240 / Math.Max(rows, columns), 22, 56);
         int left = 20, right = 130, top = 50, bottom = symmetry.Bias is null ? 60 : 80;
         plot.Layout.Fixed(new PixelPadding(left, right, bottom, top));
+        // Cells are centred on integer coordinates: limits half a cell beyond them leave no margin to stretch the squares.
+        plot.Axes.SetLimits(-0.5, cells.GetLength(1) - 0.5, -0.5, rows - 0.5);
         return Png(plot, left + right + cells.GetLength(1) * cell, top + bottom + rows * cell);
     }
 
@@ -169,7 +169,7 @@ public static class ReportPlots
     private static string Number(double value) => ReportFormat.Snapshot.Number(value);
 
     /// <summary>Training loss (log scale, left axis) and the validation metric (right axis) per epoch, the legend outside the data.</summary>
-    private static byte[] Training(Training.TrainingResult training, string experiment)
+    private static Figure Training(Training.TrainingResult training, string experiment)
     {
         var plot = NewPlot($"{experiment}: training");
         var epochs = training.History.Select(h => (double)h.Epoch).ToArray();
@@ -193,7 +193,7 @@ public static class ReportPlots
         return Png(plot, Width, Height + 60);
     }
 
-    private static byte[] Flow(ExampleImage example, double[][] generator, SpatialPrior prior)
+    private static Figure Flow(ExampleImage example, double[][] generator, SpatialPrior prior)
         => FlowStrip([(example, generator, null)], prior, $"input moved along H1: t = {string.Join(", ", FlowTimes)}");
 
     /// <summary>
@@ -201,7 +201,7 @@ public static class ReportPlots
     /// each named by its label on the left when it has one.
     /// Points from outside the frame take the image's background (its minimum), not 0, which normalised images lack.
     /// </summary>
-    internal static byte[] FlowStrip(IReadOnlyList<(ExampleImage Image, double[][] Generator, string? Label)> rows, SpatialPrior prior, string title)
+    internal static Figure FlowStrip(IReadOnlyList<(ExampleImage Image, double[][] Generator, string? Label)> rows, SpatialPrior prior, string title)
     {
         int h = rows[0].Image.Height, w = rows[0].Image.Width, frames = FlowTimes.Length;
         var strip = new double[rows.Count * (h + 2) - 2, frames * (w + 2) - 2];

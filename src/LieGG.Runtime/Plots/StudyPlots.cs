@@ -11,23 +11,25 @@ public static class StudyPlots
     {
         ReportPlots.EnsureFont();
         var figures = new Dictionary<string, byte[]>();
-        foreach (var declared in plots) figures[declared.FileName] = Declared(study, declared);
+        foreach (var declared in plots) figures.AddFigure(declared.FileName, Declared(study, declared));
         foreach (var correlation in study.Correlations)
         {
-            var scatter = new StudyPlot(correlation.X.ToString(), correlation.Y);
-            figures[$"correlation-{correlation.X}-{correlation.Y}.png".ToLowerInvariant()] = Declared(study, scatter,
-                $"{study.Study}: {AxisName(study, correlation.Y.ToString())} vs {AxisName(study, correlation.X.ToString())}\nSpearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)} (p = {ReportFormatting(correlation.Spearman.PValue)}), Pearson r = {ReportFormatting(correlation.Pearson.Coefficient)} (p = {ReportFormatting(correlation.Pearson.PValue)})");
+            // Paper Fig. 4: one point per trial, coloured by the first swept parameter, log axes where a metric spans decades.
+            var swept = study.Rows.FirstOrDefault()?.Trial.Parameters.FirstOrDefault()?.Name;
+            var scatter = new StudyPlot(correlation.X.ToString(), correlation.Y, swept, SpansDecades(study, correlation.X), SpansDecades(study, correlation.Y));
+            figures.AddFigure($"correlation-{correlation.X}-{correlation.Y}".ToLowerInvariant(), Declared(study, scatter,
+                $"{study.Study}: {AxisName(study, correlation.Y.ToString())} vs {AxisName(study, correlation.X.ToString())}\nSpearman ρ = {ReportFormatting(correlation.Spearman.Coefficient)} (p = {ReportFormatting(correlation.Spearman.PValue)}), Pearson r = {ReportFormatting(correlation.Pearson.Coefficient)} (p = {ReportFormatting(correlation.Pearson.PValue)})"));
         }
         if (study.Rows.Any(r => r.LayerVariance is { Count: > 0 }))
         {
-            figures["layers-variance.png"] = Layers(study, "symmetry variance after each layer (log scale)", r => r.LayerVariance!.Select(v => (double?)v).ToList(), log: true);
+            figures.AddFigure("layers-variance", Layers(study, "symmetry variance after each layer (log scale)", r => r.LayerVariance!.Select(v => (double?)v).ToList(), log: true));
             if (study.Rows.Any(r => r.LayerMinBias?.Any(b => b is not null) == true))
-                figures["layers-bias.png"] = Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false);
+                figures.AddFigure("layers-bias", Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false));
         }
         if (study.Rows.Any(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true))
-            figures["pathway-shares.png"] = PathwayShares(study);
+            figures.AddFigure("pathway-shares", PathwayShares(study));
         if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
-            figures["flows.png"] = Flows(study.Study, trials, prior);
+            figures.AddFigure("flows", Flows(study.Study, trials, prior));
         return figures;
     }
 
@@ -35,7 +37,7 @@ public static class StudyPlots
     /// ELLA: the FC pathway's share of each layer's effective parameters, one group of bars per layer and one bar per
     /// relaxed trial group (mean over seeds), so the layers that stayed convolutional stand out.
     /// </summary>
-    private static byte[] PathwayShares(StudyResult study)
+    private static Figure PathwayShares(StudyResult study)
     {
         var plot = ReportPlots.NewPlot($"{study.Study}: which layers kept FC weight (mean over seeds)");
         var groups = study.Rows.Where(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true)
@@ -62,21 +64,23 @@ public static class StudyPlots
         plot.Axes.SetLimits(0.4, study.Rows.Max(r => r.LayerFcShare?.Count ?? 0) + 0.6, 0, 1.05);
         plot.XLabel("layer (input → output)");
         plot.YLabel("FC share of γ");
-        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
+        return Figure.Of(plot, LegendWidth, 420);
     }
 
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
-    private static byte[] Flows(string studyName, IReadOnlyList<RunRecord> trials, Symmetry.SpatialPrior prior)
+    private static Figure Flows(string studyName, IReadOnlyList<RunRecord> trials, Symmetry.SpatialPrior prior)
         => ReportPlots.FlowStrip(
             trials.Select(t => (t.Result.Example!, t.Result.Symmetry.Generators[0], (string?)(t.Trial?.Label ?? t.Result.Experiment))).ToList(),
             prior,
             $"{studyName}: each trial's input moved along its own H1\nt = {string.Join(", ", ReportPlots.FlowTimes)}");
 
+    private static readonly MarkerShape[] SeriesMarkers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
+
     // Figures with a legend beside the data area are wider by the legend's room.
     private const int LegendWidth = 900;
 
     /// <summary>Paper Fig. 5: a per-layer metric, one line per trial.</summary>
-    private static byte[] Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
+    private static Figure Layers(StudyResult study, string title, Func<TrialRow, IReadOnlyList<double?>> values, bool log)
     {
         var plot = ReportPlots.NewPlot($"{study.Study}: {title}");
         int index = 0, count = study.Rows.Count(r => r.LayerVariance is { Count: > 0 });
@@ -91,8 +95,9 @@ public static class StudyPlots
             double dodge = (index - (count - 1) / 2.0) * 0.06;
             var line = plot.Add.Scatter(points.Select(p => p.X + dodge).ToArray(), ys);
             line.LegendText = row.Trial.Label;
-            // Regimes can share layers exactly (frozen pre-trained layers): alternate patterns and sizes so none hides.
-            line.LinePattern = index % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed;
+            // Regimes can share layers exactly (frozen pre-trained layers): alternate marker shapes and sizes so none hides
+            // (not dash patterns, which SVG output cannot draw).
+            line.MarkerShape = SeriesMarkers[index % SeriesMarkers.Length];
             line.MarkerSize = 9 - 2 * (index % 3);
             line.LineWidth = 3 - index % 2;
             index++;
@@ -102,7 +107,7 @@ public static class StudyPlots
         plot.XLabel("hidden layer");
         // Beside the data, never over it.
         plot.ShowLegend(Edge.Right);
-        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
+        return Figure.Of(plot, LegendWidth, 420);
     }
 
     /// <summary>A metric or swept property as a reader says it ("test MSE", "min symmetry bias", "train count").</summary>
@@ -118,9 +123,19 @@ public static class StudyPlots
         _ => System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
     };
 
+    /// <summary>Values of a swept parameter in order, as a sequential colour scale (viridis, its pale yellow end left out).</summary>
+    private static Color SweepColor(int index, int count) => new ScottPlot.Colormaps.Viridis().GetColor(0.85 * index / Math.Max(1, count - 1));
+
+    /// <summary>A metric whose positive values span two decades or more reads better on a log axis.</summary>
+    private static bool SpansDecades(StudyResult study, LieGG.Dsl.Metric metric)
+    {
+        var values = study.Rows.Select(r => r.Value(metric)).Where(v => double.IsFinite(v)).ToList();
+        return values.Count > 1 && values.All(v => v > 0) && values.Max() / values.Min() >= 100;
+    }
+
     private static string ReportFormatting(double value) => Reports.ReportFormat.Snapshot.Number(value);
 
-    private static byte[] Declared(StudyResult study, StudyPlot declared, string? title = null)
+    private static Figure Declared(StudyResult study, StudyPlot declared, string? title = null)
     {
         var plot = ReportPlots.NewPlot(title ?? $"{study.Study}: {AxisName(study, declared.Y.ToString())} vs {AxisName(study, declared.X)}");
         double Tx(double v) => declared.LogX ? Math.Log10(v) : v;
@@ -128,7 +143,9 @@ public static class StudyPlots
         bool scatter = Enum.TryParse<LieGG.Dsl.Metric>(declared.X, out _);
         var plottedX = new List<double>();
         var plottedY = new List<double>();
-        foreach (var (series, points) in study.Series(declared))
+        var allSeries = study.Series(declared);
+        int seriesCount = allSeries.Count, seriesIndex = 0;
+        foreach (var (series, points) in allSeries)
         {
             var usable = points.Where(p => (!declared.LogX || p.X > 0) && (!declared.LogY || p.Mean > 0)).ToList();
             if (usable.Count == 0) continue;
@@ -138,11 +155,16 @@ public static class StudyPlots
             plottedY.AddRange(ys);
             var line = scatter ? plot.Add.ScatterPoints(xs, ys) : plot.Add.Scatter(xs, ys);
             line.LegendText = series;
+            if (scatter && seriesCount > 1) line.Color = SweepColor(seriesIndex, seriesCount);
+            seriesIndex++;
             if (!scatter && usable.Any(p => p.Count > 1))
             {
-                // Error bars of ±std, mapped through the axis transform (asymmetric on a log axis; drawn symmetric at the centre).
-                var errors = usable.Select(p => declared.LogY ? (Math.Log10(p.Mean + p.Std) - Math.Log10(Math.Max(p.Mean - p.Std, p.Mean * 1e-3))) / 2 : p.Std).ToArray();
-                var bars = plot.Add.ErrorBar(xs, ys, errors);
+                // Bars from mean − std to mean + std, mapped through the axis transform (so asymmetric on a log axis); where
+                // mean − std ≤ 0 a log axis cannot show it, and the bar runs to the bottom of the plot.
+                double bottom = declared.LogY ? usable.Min(p => Math.Log10(p.Mean)) - 1 : 0;
+                var bars = plot.Add.ErrorBar(xs, ys, usable.Select(p => declared.LogY ? Math.Log10(p.Mean + p.Std) - Math.Log10(p.Mean) : p.Std).ToArray());
+                if (declared.LogY)
+                    bars.YErrorNegative = usable.Select(p => Math.Log10(p.Mean) - (p.Mean - p.Std > 0 ? Math.Log10(p.Mean - p.Std) : bottom)).ToArray();
                 bars.Color = line.LineColor;
             }
         }
@@ -150,13 +172,13 @@ public static class StudyPlots
         else if (plottedX.All(x => x == Math.Round(x))) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (declared.LogY) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(plottedY);
         plot.XLabel(AxisName(study, declared.X) + (declared.LogX ? " (log scale)" : ""));
-        plot.YLabel(AxisName(study, declared.Y.ToString()) + (declared.LogY ? " (log scale)" : "") + (scatter || study.Series(declared).All(s => s.Points.All(p => p.Count == 1)) ? "" : ", mean ± std"));
+        plot.YLabel(AxisName(study, declared.Y.ToString()) + (declared.LogY ? " (log scale)" : "") + (scatter || allSeries.All(s => s.Points.All(p => p.Count == 1)) ? "" : ", mean ± std"));
         if (declared.Series is null)
         {
             plot.HideLegend();
-            return plot.GetImageBytes(640, 420, ImageFormat.Png);
+            return Figure.Of(plot, 640, 420);
         }
         plot.ShowLegend(Edge.Right);
-        return plot.GetImageBytes(LegendWidth, 420, ImageFormat.Png);
+        return Figure.Of(plot, LegendWidth, 420);
     }
 }

@@ -74,6 +74,7 @@ public static class MarkdownReport
         }
 
         md.Append("## Spectrum\n\n");
+        if (images.Count > 0) md.Append("Every figure is also saved as SVG (vector, same name) for papers.\n\n");
         Image(md, images, "spectrum.png", "spectrum");
         Image(md, images, "bias.png", "bias per generator");
         md.Append("| i | λ = σ²/N | σ |").Append(symmetry.Bias is null ? "" : " bias |").Append('\n');

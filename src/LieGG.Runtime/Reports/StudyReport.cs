@@ -65,7 +65,7 @@ public static class StudyReport
         }
         if (images is { Count: > 0 })
         {
-            md.Append("\n## Figures\n\n");
+            md.Append("\n## Figures\n\nEach also as SVG (vector, same name) for papers.\n\n");
             foreach (var image in images) md.Append("![").Append(Path.GetFileNameWithoutExtension(image)).Append("](").Append(image).Append(")\n\n");
         }
         return md.ToString();

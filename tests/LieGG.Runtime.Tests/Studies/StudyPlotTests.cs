@@ -42,8 +42,9 @@ public sealed class StudyPlotTests
     {
         var study = Study with { Correlations = [new CorrelationRow(Metric.Variance, Metric.TestMetric, Correlation.Pearson([1.0, 2, 3], [1.0, 2, 4]), Correlation.Spearman([1.0, 2, 3], [1.0, 2, 4]))] };
         var figures = StudyPlots.Render(study, [new StudyPlot("Size", Metric.Variance, "Depth", LogX: true, LogY: true)]);
-        Assert.Equal(["correlation-variance-testmetric.png", "plot-variance-vs-size-by-depth.png"], figures.Keys.Order());
-        Assert.All(figures.Values, bytes => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4)));
+        Assert.Equal(["correlation-variance-testmetric.png", "correlation-variance-testmetric.svg", "plot-variance-vs-size-by-depth.png", "plot-variance-vs-size-by-depth.svg"], figures.Keys.Order());
+        Assert.All(figures.Where(f => f.Key.EndsWith(".png", StringComparison.Ordinal)).Select(f => f.Value), bytes => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4)));
+        Assert.All(figures.Where(f => f.Key.EndsWith(".svg", StringComparison.Ordinal)).Select(f => f.Value), bytes => Assert.Equal("svg", System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes)).Root!.Name.LocalName));
     }
 
     [Fact]

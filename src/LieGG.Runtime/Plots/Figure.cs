@@ -1,0 +1,47 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ScottPlot;
+
+namespace LieGG.Runtime.Plots;
+
+/// <summary>One figure, drawn once and saved twice: PNG for reading and for Markdown, SVG (vector) for papers.</summary>
+public sealed partial record Figure(byte[] Png, byte[] Svg)
+{
+    public static Figure Of(Plot plot, int width, int height)
+        => new(plot.GetImageBytes(width, height, ImageFormat.Png), Encoding.UTF8.GetBytes(Deterministic(plot.GetSvgXml(width, height))));
+
+    // Skia numbers the SVG's clip paths and images with process-wide counters (cl_1a, img_3, …); renumbered in order
+    // of appearance, the same figure gives the same file in any process and after any number of earlier figures.
+    private static string Deterministic(string svg)
+    {
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (Match id in SvgId().Matches(svg))
+        {
+            string name = id.Groups[1].Value, prefix = id.Groups[2].Value;
+            if (renamed.ContainsKey(name)) continue;
+            counters[prefix] = counters.GetValueOrDefault(prefix) + 1;
+            renamed[name] = $"{prefix}_{counters[prefix]}";
+        }
+        return SvgReference().Replace(svg, m => renamed.TryGetValue(m.Value, out var name) ? name : m.Value);
+    }
+
+    [GeneratedRegex(@"\bid=""(([a-z]+)_[0-9a-f]+)""")]
+    private static partial Regex SvgId();
+
+    [GeneratedRegex(@"\b[a-z]+_[0-9a-f]+\b")]
+    private static partial Regex SvgReference();
+}
+
+/// <summary>A renderer's files: each figure as <c>name.png</c> and <c>name.svg</c>.</summary>
+public static class FigureFiles
+{
+    public static void AddFigure(this IDictionary<string, byte[]> files, string name, Figure figure)
+    {
+        files[name + ".png"] = figure.Png;
+        files[name + ".svg"] = figure.Svg;
+    }
+
+    /// <summary>The PNG files, in order, for Markdown to show.</summary>
+    public static IReadOnlyList<string> Images(IEnumerable<string> files) => files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).ToList();
+}
