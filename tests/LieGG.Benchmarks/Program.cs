@@ -25,7 +25,9 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     var prior = new SpatialPrior();
     int outputs = 10;
 
-    foreach (int threads in new[] { 1, 2 })
+    // --threads N measures one thread count only (e.g. to run two 1-thread benchmarks side by side against one 2-thread one).
+    int? onlyThreads = args.SkipWhile(a => a != "--threads").Skip(1).Select(a => (int?)int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault();
+    foreach (int threads in onlyThreads is { } only ? new[] { only } : new[] { 1, 2 })
     {
         torch.set_num_threads(threads);
         string suffix = $"_{threads}t";
@@ -53,6 +55,23 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
 
         foreach (var name in new[] { "epoch", "forward", "input_gradient", "prepare", "sum", "per_output", "per_output_reverse", "contraction" })
             report.Line($"rotmnist_{name}_seconds{suffix}", rounds.Median(name));
+
+        // The roofline: the library's own matrix-product rate on this network's products, and what the hot paths reach.
+        long samples = rotated.Train.Inputs.shape[0];
+        double gemm = Roofline.GemmRate(repetitions);
+        double epochRate = Roofline.EpochFlop(samples) / rounds.Median("epoch") / 1e9;
+        double polarizationRate = Roofline.PolarizationFlop(samples) / rounds.Median("sum") / 1e9;
+        report.Line($"gemm_gflops{suffix}", gemm, "float32 matrix products of one training batch (forward, input and weight gradients of every layer)");
+        report.Line($"rotmnist_epoch_gflops{suffix}", epochRate, $"{Roofline.EpochFlop(samples) / 1e9:F2} GFLOP per epoch (forward, weight gradients, input gradients after layer 1)");
+        report.Line($"rotmnist_epoch_fraction_of_gemm{suffix}", epochRate / gemm);
+        report.Line($"polarization_sum_gflops{suffix}", polarizationRate, $"{Roofline.PolarizationFlop(samples) / 1e9:F2} GFLOP of products (forward and input gradients); the spatial contraction uncounted");
+        report.Line($"polarization_sum_fraction_of_gemm{suffix}", polarizationRate / gemm);
+        foreach (var (route, name) in new (Roofline.DenseRoute, string)[] { (Roofline.Linear, "linear_mkl"), (Roofline.Convolution1x1, "linear_as_conv1x1_onednn") })
+        {
+            var (rate, difference) = Roofline.DenseRate(repetitions, route);
+            report.Line($"dense_route_{name}_gflops{suffix}", rate, $"784→128 layer, batch 512, forward + backward; max relative difference from linear {difference:E1}");
+        }
+        report.Line($"conv3x3_onednn_gflops{suffix}", Roofline.ConvolutionRate(repetitions), "Z2CNN layer 20→20, 24×24, batch 128, forward + backward");
         report.Line($"forward_over_epoch{suffix}", rounds.MedianRatio("forward", "epoch"));
         report.Line($"input_gradient_over_epoch{suffix}", rounds.MedianRatio("input_gradient", "epoch"), "forward + input-only backward: the floor of any reverse-mode pass");
         report.Line($"contraction_over_epoch{suffix}", rounds.MedianRatio("contraction", "epoch"), "the spatial prior's share: Σ g·∂I·c over the images");
@@ -60,6 +79,7 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
         report.Line($"per_output_over_sum{suffix}", rounds.MedianRatio("per_output", "sum"), $"target ≤ {0.35 * outputs:F1} (0.35 × {outputs} outputs); forward-mode tangents");
         report.Line($"per_output_reverse_over_sum{suffix}", rounds.MedianRatio("per_output_reverse", "sum"), "one backward pass per output, for comparison");
     }
+    if (args.Contains("--roofline")) return;
 }
 
 {

@@ -157,6 +157,7 @@ public static class ExperimentRunner
             Symmetry = symmetry,
             Example = spec.Prior is SpatialPrior ? ExampleOf(inputs) : null,
             Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds),
+            Threads = torch.get_num_threads(),
         };
     }
 
@@ -204,6 +205,7 @@ public static class ExperimentRunner
             Layers = layers,
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(0, 0, 0, 0),
+            Threads = torch.get_num_threads(),
         };
     }
 

@@ -128,6 +128,7 @@ public static class MarkdownReport
         {
             md.Append("## Timings and versions\n\n| | |\n|---|---|\n");
             Row(md, "data / training / analysis / total (s)", $"{format.Number(result.Timings.DataSeconds)} / {format.Number(result.Timings.TrainingSeconds)} / {format.Number(result.Timings.AnalysisSeconds)} / {format.Number(result.Timings.TotalSeconds)}");
+            if (result.Threads > 0) Row(md, "CPU threads", result.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Row(md, "LieGG / TorchSharp / .NET", $"{record.Versions.LieGG} / {record.Versions.TorchSharp} / {record.Versions.Dotnet}");
             Row(md, "OS", record.Versions.Os);
             md.Append('\n');

@@ -80,4 +80,7 @@ public sealed record ExperimentResult
     public ExampleImage? Example { get; init; }
 
     public required RunTimings Timings { get; init; }
+
+    /// <summary>CPU threads libtorch computed with. Results depend on it through float round-off (reductions split differently); 0 in records written before it was stored.</summary>
+    public int Threads { get; init; }
 }

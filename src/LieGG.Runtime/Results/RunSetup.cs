@@ -33,6 +33,7 @@ public static class RunSetup
             ["PolarizationRows"] = result.Symmetry.Rows,
             ["AnalysedSplit"] = result.AnalysedSplit.ToString(),
             ["DataDirectory"] = result.DataDirectory,
+            ["Threads"] = result.Threads,
         },
     };
 
