@@ -72,6 +72,20 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
             report.Line($"dense_route_{name}_gflops{suffix}", rate, $"784→128 layer, batch 512, forward + backward; max relative difference from linear {difference:E1}");
         }
         report.Line($"conv3x3_onednn_gflops{suffix}", Roofline.ConvolutionRate(repetitions), "Z2CNN layer 20→20, 24×24, batch 128, forward + backward");
+        if (args.Contains("--openblas-probe") && OpenBlasProbe.Available())
+        {
+            OpenBlasProbe.Threads(threads);
+            var (blasRate, blasDifference) = Roofline.DenseRate(repetitions, OpenBlasProbe.Linear);
+            report.Line($"dense_route_linear_openblas_gflops{suffix}", blasRate, $"max relative difference from linear {blasDifference:E1}");
+            using var blasModel = new OpenBlasProbe.Mlp(model);
+            var probeRounds = Benchmark.Rounds(repetitions, new (string, Action)[]
+            {
+                ("libtorch", () => Roofline.RawEpoch(model, rotated.Train.Inputs, rotated.Train.Targets, 512)),
+                ("openblas", () => Roofline.RawEpoch(blasModel, rotated.Train.Inputs, rotated.Train.Targets, 512)),
+            });
+            report.Line($"raw_epoch_libtorch_seconds{suffix}", probeRounds.Median("libtorch"));
+            report.Line($"raw_epoch_openblas_seconds{suffix}", probeRounds.Median("openblas"));
+        }
         report.Line($"forward_over_epoch{suffix}", rounds.MedianRatio("forward", "epoch"));
         report.Line($"input_gradient_over_epoch{suffix}", rounds.MedianRatio("input_gradient", "epoch"), "forward + input-only backward: the floor of any reverse-mode pass");
         report.Line($"contraction_over_epoch{suffix}", rounds.MedianRatio("contraction", "epoch"), "the spatial prior's share: Σ g·∂I·c over the images");

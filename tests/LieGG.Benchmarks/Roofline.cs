@@ -110,6 +110,23 @@ internal static class Roofline
         return flop / seconds / 1e9;
     }
 
+    /// <summary>An epoch as PyTorch's tutorial loop writes it: shuffle, forward, cross-entropy, backward, Adam step.</summary>
+    public static void RawEpoch(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, int batch)
+    {
+        model.train();
+        using var optimizer = torch.optim.Adam(model.parameters(), 1e-3);
+        long n = inputs.shape[0];
+        using var order = torch.randperm(n);
+        for (long start = 0; start < n; start += batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            var index = order.narrow(0, start, Math.Min(batch, n - start));
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(model.forward(inputs.index_select(0, index).flatten(1)), targets.index_select(0, index)).backward();
+            optimizer.step();
+        }
+    }
+
     public static double Median(int repetitions, Action action)
     {
         action();

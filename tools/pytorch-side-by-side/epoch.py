@@ -8,14 +8,21 @@ random: the time does not depend on the pixel values. Prints `name: value` lines
 
 With Debian's python3-torch, `apt-get install libopenblas0-pthread` makes OpenBLAS its BLAS; run it with
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ...`) so OpenBLAS picks
-its native kernel.
+its native kernel. The script pins OpenBLAS to the same thread count as libtorch (see below); without that, Debian's
+PyTorch runs its matrix products on every core even after torch.set_num_threads(1).
 """
+import os
 import sys
 import time
 
-import torch
-
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+# torch.set_num_threads sets libtorch's OpenMP threads only: OpenBLAS keeps one thread per core unless told before it
+# loads, and "1 thread" would then run its matrix products on every core.
+os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
+os.environ["OMP_NUM_THREADS"] = str(threads)
+
+import torch  # noqa: E402  (after the thread settings, which OpenBLAS reads when it loads)
+
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 samples, batch = 8000, 512
