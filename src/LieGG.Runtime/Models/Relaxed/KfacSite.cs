@@ -13,6 +13,8 @@ public enum PathwayKind
     FactoredFC,
     /// <summary>3×3 circular convolution.</summary>
     Conv,
+    /// <summary>3×3 circular p4 group convolution (lifting in the first block).</summary>
+    GroupConv,
     /// <summary>The classifier head after global pooling (shared by every variant, not a pathway).</summary>
     Head,
 }

@@ -1,0 +1,116 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Models.Relaxed;
+
+/// <summary>
+/// A G-CONV pathway for ELLA across groups: a true p4 convolution (Cohen &amp; Welling 2016), 3×3 with circular padding 1,
+/// on square maps of even size. The first block lifts planar maps [N, C, S, S] to p4 maps; later blocks map p4 to p4.
+/// p4 maps travel between blocks as [N, C·4, S, S] (channel-major, rotation minor), which other pathways read as plain
+/// channels. A stride-2 block averages 2×2 cells instead of keeping one phase: a 90° rotation maps the 2×2 cells of an
+/// even grid onto each other, but not the even positions, so only the average keeps the pathway exactly equivariant.
+/// Rotating the input by 90° (torch.rot90 over the spatial axes) rotates every output map the same way and shifts the
+/// rotation axis by one. One bias per output channel, shared by its four rotations. Kaiming-uniform weights (ReLU gain).
+/// </summary>
+public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+
+    /// <param name="lifting">True for the first block (planar input); false for p4 input.</param>
+    public GroupConvPathway(int inChannels, int outChannels, int inputSize, int stride, int layer, bool lifting) : base(nameof(GroupConvPathway))
+    {
+        if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Stride must be 1 or 2.");
+        if (inputSize % 2 != 0) throw new ArgumentException($"A p4 pathway on a circular grid needs an even size (rotations map 2×2 cells onto each other), not {inputSize}.", nameof(inputSize));
+        Lifting = lifting;
+        InputRotations = lifting ? 1 : 4;
+        weight = new Parameter(lifting ? torch.empty(outChannels, inChannels, 3, 3) : torch.empty(new long[] { outChannels, inChannels, 4, 3, 3 }));
+        double bound = Math.Sqrt(2.0) * Math.Sqrt(3.0 / (inChannels * InputRotations * 9));
+        using (torch.no_grad()) weight.uniform_(-bound, bound);
+        bias = new Parameter(torch.zeros(outChannels));
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        Stride = stride;
+        OutputSize = inputSize / stride;
+        RegisterComponents();
+        Site = new GroupConvSite(this, layer);
+    }
+
+    public bool Lifting { get; }
+
+    /// <summary>1 for planar input, 4 for p4 input.</summary>
+    public int InputRotations { get; }
+
+    public int InChannels { get; }
+
+    public int OutChannels { get; }
+
+    public int Stride { get; }
+
+    public int OutputSize { get; }
+
+    public KfacSite Site { get; }
+
+    /// <summary>The filter for output rotation r: the weight rotated by r·90° in the plane and, for p4 input, rolled by r along the input rotation axis.</summary>
+    private Tensor Transformed(Tensor w, int r) => Lifting ? w.rot90(r, (w.dim() - 2, w.dim() - 1)) : w.roll(r, w.dim() - 3).rot90(r, (w.dim() - 2, w.dim() - 1));
+
+    /// <summary>The four rotated filter banks as one conv2d weight [C′·4, C·R, 3, 3] (output channel o·4 + r).</summary>
+    private Tensor Filters()
+        => torch.stack(Enumerable.Range(0, 4).Select(r => Transformed(weight, r)), 1).reshape(OutChannels * 4, InChannels * InputRotations, 3, 3);
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = nn.functional.conv2d(ConvPathway.PadCircular(input), Filters(), bias.repeat_interleave(4));
+        if (Stride == 2) output = nn.functional.avg_pool2d(output, 2);
+        ((GroupConvSite)Site).Record(input, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Where each entry of the rotation-r filter comes from in the weight: Transformed(weight, r) flattened equals
+    /// weight.flatten()[Sources(r)], so output rotation r is the weight applied to the patch entries permuted back.
+    /// </summary>
+    internal Tensor Sources(int r)
+    {
+        long entries = InChannels * InputRotations * 9;
+        var index = torch.arange(entries, ScalarType.Int64).reshape(Lifting ? new long[] { InChannels, 3, 3 } : new long[] { InChannels, 4, 3, 3 });
+        return Transformed(index, r).flatten();
+    }
+
+    /// <summary>
+    /// KFAC for weights shared by every output rotation and position: output rotation r at cell p is W·a with
+    /// a = the circular patch (2×2-averaged at stride 2) with its entries moved back by the rotation's permutation, so the
+    /// copies are the S′² positions × 4 rotations, all sharing W.
+    /// </summary>
+    private sealed class GroupConvSite(GroupConvPathway owner, int layer) : KfacSite($"block {layer + 1} g-conv", layer, PathwayKind.GroupConv, () => owner.weight, () => owner.bias)
+    {
+        public override bool WeightsPerCopy => false;
+
+        public override int Copies => owner.OutputSize * owner.OutputSize * 4;
+
+        public void Record(Tensor input, Tensor output) => Capture(input, output);
+
+        public override Tensor InputRows(Tensor input)
+        {
+            long n = input.shape[0], entries = owner.InChannels * owner.InputRotations * 9, size = input.shape[2];
+            var patches = nn.functional.unfold(ConvPathway.PadCircular(input), 3);
+            if (owner.Stride == 2)
+                patches = nn.functional.avg_pool2d(patches.reshape(n, entries, size, size), 2).reshape(n, entries, -1);
+            // Row for rotation r: a[k] = patch[j] where the rotation-r filter's entry j is weight entry k.
+            var rows = Enumerable.Range(0, 4).Select(r =>
+            {
+                var sources = owner.Sources(r).to(patches.device);
+                return torch.zeros_like(patches).index_copy(1, sources, patches);
+            });
+            return torch.stack(rows.ToArray(), 1).transpose(2, 3).reshape(n, -1, entries);
+        }
+
+        // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.
+        public override Tensor OutputRows(Tensor output)
+        {
+            long n = output.shape[0];
+            return output.reshape(n, owner.OutChannels, 4, -1).permute(0, 2, 3, 1).reshape(n, -1, owner.OutChannels);
+        }
+    }
+}
