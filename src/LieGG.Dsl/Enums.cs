@@ -164,6 +164,12 @@ public enum Pathways
     FactoredFC = 2,
     /// <summary>3×3 convolution with circular padding: exactly translation-equivariant.</summary>
     Conv = 4,
+    /// <summary>
+    /// 3×3 p4 group convolution with circular padding (lifting in the first layer): exactly equivariant to 90°
+    /// rotations, and the network ends in rotation pooling. With it, every layer's maps carry a rotation axis, which
+    /// the other pathways read as four times the channels.
+    /// </summary>
+    GroupConv = 8,
 }
 
 /// <summary>How the output-side KFAC factor of the Laplace approximation is estimated.</summary>

@@ -295,6 +295,12 @@ public sealed class AnalyzerTests
         public partial class Both;
         [Experiment("none")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = Pathways.None|}, {|LGG2001:PriorPrecision = 0|})] [Train] [SpatialPrior]
         public partial class None;
+        [Experiment("unknown")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = (Pathways)16|})] [Train] [SpatialPrior]
+        public partial class Unknown;
+        [Experiment("groups")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior]
+        public partial class Groups;
+        [Experiment("group-only")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.GroupConv)] [Train] [SpatialPrior]
+        public partial class GroupOnly;
         """);
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class ReportRenderingTests
         Assert.Contains("shares.png", figures.Keys);
         Assert.Contains("marglik.png", figures.Keys);
         var tables = CsvExport.Tables(record);
-        Assert.Equal("layer,fc_share,conv_share,effective_parameters", tables["shares.csv"].Split('\n')[0]);
+        Assert.Equal("layer,fc_share,conv_share,effective_parameters,group_conv_share", tables["shares.csv"].Split('\n')[0]);
         Assert.Equal(5, tables["priors.csv"].Trim().Split('\n').Length);
         Assert.StartsWith("5,3.1,2.75,1.75,17.4", tables["marglik.csv"].Split('\n')[1]);
     }

@@ -56,7 +56,7 @@ public static class DiagnosticDescriptors
         "[RelaxedCnn] halves the image with stride-2 blocks down to 2×2 but {0} gives inputs of shape [{1}]; use square images whose side is a power of two ≥ 4, e.g. [QuadrantMnist(Canvas = 16)]", Data);
 
     public static readonly DiagnosticDescriptor InvalidPathways = Rule("LGG2005", "Invalid pathway set",
-        "RelaxedCnn.Pathways = {0} {1}; use FC, FactoredFC or Conv alone, or FactoredFC | Conv (or FC | Conv)", Data);
+        "RelaxedCnn.Pathways = {0} {1}; use FC, FactoredFC, Conv or GroupConv alone or together, with at most one of FC and FactoredFC (e.g. FactoredFC | Conv | GroupConv)", Data);
 
     public static readonly DiagnosticDescriptor QuadrantDigitDoesNotFit = Rule("LGG2006", "Digit does not fit a quadrant",
         "[QuadrantMnist] with Canvas = {0} and DigitSize = {1}: {2}; {3}", Data);

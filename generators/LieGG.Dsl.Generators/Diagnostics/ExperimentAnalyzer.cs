@@ -311,9 +311,9 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (architecture.Named("Pathways") is { Kind: TypedConstantKind.Enum, Value: { } value })
         {
             int pathways = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
-            const int fc = 1, factored = 2, conv = 4;
+            const int fc = 1, factored = 2, conv = 4, groupConv = 8;
             string? fault = pathways == 0 ? "names no pathway"
-                : (pathways & ~(fc | factored | conv)) != 0 ? "holds a value that is no pathway"
+                : (pathways & ~(fc | factored | conv | groupConv)) != 0 ? "holds a value that is no pathway"
                 : (pathways & (fc | factored)) == (fc | factored) ? "holds both the dense and the factored FC pathway"
                 : null;
             if (fault is not null) report.At(architecture.ArgumentLocation("Pathways"), InvalidPathways, pathways.ToString(System.Globalization.CultureInfo.InvariantCulture), fault);

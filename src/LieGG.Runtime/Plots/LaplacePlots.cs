@@ -8,6 +8,7 @@ public static class LaplacePlots
 {
     private static readonly Color FcColor = Color.FromHex("#D55E00");
     private static readonly Color ConvColor = Color.FromHex("#0072B2");
+    private static readonly Color GroupConvColor = Color.FromHex("#009E73");
 
     public static IReadOnlyDictionary<string, byte[]> Render(LaplaceResult laplace, string experiment)
     {
@@ -18,7 +19,7 @@ public static class LaplacePlots
         return images;
     }
 
-    /// <summary>Stacked bars per layer: the FC and CONV pathways' shares of the layer's effective number of parameters.</summary>
+    /// <summary>Stacked bars per layer: the FC, CONV (and G-CONV) pathways' shares of the layer's effective number of parameters.</summary>
     public static Figure Shares(IReadOnlyList<LayerShare> layers, string title)
     {
         var plot = ReportPlots.NewPlot($"{title}: share of each layer's effective parameters");
@@ -28,10 +29,13 @@ public static class LaplacePlots
             double position = layer.Layer + 1;
             bars.Add(new Bar { Position = position, ValueBase = 0, Value = layer.ConvShare, FillColor = ConvColor, Size = 0.7 });
             bars.Add(new Bar { Position = position, ValueBase = layer.ConvShare, Value = layer.ConvShare + layer.FcShare, FillColor = FcColor, Size = 0.7 });
+            if (layer.GroupConvShare > 0)
+                bars.Add(new Bar { Position = position, ValueBase = layer.ConvShare + layer.FcShare, Value = layer.ConvShare + layer.FcShare + layer.GroupConvShare, FillColor = GroupConvColor, Size = 0.7 });
         }
         plot.Add.Bars(bars);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "FC (dense or factored)", FillColor = FcColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "CONV", FillColor = ConvColor });
+        if (layers.Any(l => l.GroupConvShare > 0)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = "G-CONV (p4)", FillColor = GroupConvColor });
         plot.ShowLegend(Edge.Right);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.SetLimits(0.4, layers.Count + 0.6, 0, 1.05);

@@ -38,9 +38,9 @@ public static class CsvExport
                 priors.Append('"').Append(t.Name).Append("\",").Append(t.Layer + 1).Append(',').Append(t.Pathway).Append(',').Append(t.IsBias ? "true" : "false").Append(',')
                       .Append(t.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(t.Precision)).Append(',').Append(N(t.EffectiveParameters)).Append(',').Append(N(t.SquaredNorm)).Append('\n');
             tables["priors.csv"] = priors.ToString();
-            var shares = new StringBuilder("layer,fc_share,conv_share,effective_parameters\n");
+            var shares = new StringBuilder("layer,fc_share,conv_share,effective_parameters,group_conv_share\n");
             foreach (var l in laplace.Layers)
-                shares.Append(l.Layer + 1).Append(',').Append(N(l.FcShare)).Append(',').Append(N(l.ConvShare)).Append(',').Append(N(l.EffectiveParameters)).Append('\n');
+                shares.Append(l.Layer + 1).Append(',').Append(N(l.FcShare)).Append(',').Append(N(l.ConvShare)).Append(',').Append(N(l.EffectiveParameters)).Append(',').Append(N(l.GroupConvShare)).Append('\n');
             tables["shares.csv"] = shares.ToString();
             var history = new StringBuilder("epoch,neg_log_marglik_before,neg_log_marglik,train_nll,seconds\n");
             foreach (var h in laplace.History)

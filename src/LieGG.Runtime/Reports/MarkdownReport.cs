@@ -208,10 +208,16 @@ public static class MarkdownReport
             : "MAP: prior precisions fixed; the marginal likelihood and γ are evaluated at the trained weights for comparison. ");
         md.Append("−log marginal likelihood per training sample at the end: ").Append(format.Number(laplace.Final)).Append(".\n\n");
         Image(md, images, "shares.png", "pathway shares per layer");
-        md.Append("| layer | FC share | CONV share | γ (effective parameters) |\n|---|---|---|---|\n");
+        bool group = laplace.HasGroupConv;
+        md.Append("| layer | FC share | CONV share |").Append(group ? " G-CONV share |" : "").Append(" γ (effective parameters) |\n|---|---|---|").Append(group ? "---|" : "").Append("---|\n");
         foreach (var layer in laplace.Layers)
-            md.Append("| ").Append(layer.Layer + 1).Append(" | ").Append(format.Number(layer.FcShare)).Append(" | ").Append(format.Number(layer.ConvShare)).Append(" | ").Append(format.Number(layer.EffectiveParameters)).Append(" |\n");
-        md.Append("| mean | ").Append(format.Number(laplace.MeanFcShare)).Append(" | ").Append(format.Number(laplace.MeanConvShare)).Append(" | |\n\n");
+        {
+            md.Append("| ").Append(layer.Layer + 1).Append(" | ").Append(format.Number(layer.FcShare)).Append(" | ").Append(format.Number(layer.ConvShare)).Append(" | ");
+            if (group) md.Append(format.Number(layer.GroupConvShare)).Append(" | ");
+            md.Append(format.Number(layer.EffectiveParameters)).Append(" |\n");
+        }
+        md.Append("| mean | ").Append(format.Number(laplace.MeanFcShare)).Append(" | ").Append(format.Number(laplace.MeanConvShare)).Append(" |")
+          .Append(group ? $" {format.Number(laplace.MeanGroupConvShare)} |" : "").Append(" |\n\n");
         if (laplace.History.Count > 0)
         {
             Image(md, images, "marglik.png", "marginal likelihood over training");

@@ -22,6 +22,8 @@ public sealed class KfacFactorTests
     [InlineData(Pathways.Conv)]
     [InlineData(Pathways.FC)]
     [InlineData(Pathways.FactoredFC | Pathways.Conv)]
+    [InlineData(Pathways.GroupConv)]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)]
     public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways)
     {
         using var network = KfacTestNetworks.Network(pathways).to(ScalarType.Float64);

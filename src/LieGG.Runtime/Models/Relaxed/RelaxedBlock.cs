@@ -21,24 +21,34 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     {
         RelaxedNetwork.ValidatePathways(kinds);
         var sites = new List<KfacSite>();
+        // With a G-CONV pathway every map is a p4 map: the other pathways see its rotation axis as channels.
+        bool group = kinds.HasFlag(Pathways.GroupConv);
+        int inRotations = group && layer > 0 ? 4 : 1, outRotations = group ? 4 : 1;
+        int inChannels = shape.InChannels * inRotations, outChannels = shape.OutChannels * outRotations;
         if (kinds.HasFlag(Pathways.FC))
         {
-            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var dense = new DensePathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(dense);
             sites.Add(dense.Site);
         }
         if (kinds.HasFlag(Pathways.FactoredFC))
         {
-            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var factored = new FactoredDensePathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(factored);
             sites.Add(factored.USite);
             sites.Add(factored.VSite);
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
-            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            var conv = new ConvPathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer);
             pathways.Add(conv);
             sites.Add(conv.Site);
+        }
+        if (group)
+        {
+            var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
+            pathways.Add(groupConv);
+            sites.Add(groupConv.Site);
         }
         Shape = shape;
         Sites = sites;

@@ -8,7 +8,9 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// <summary>
 /// ELLA's network for square single-channel images: relaxed blocks that halve the map until it is 2×2, global
 /// average pooling, then Linear(C, 4C) + ReLU and Linear(4C, classes). With <see cref="Pathways.Conv"/> alone it is
-/// exactly invariant to cyclic shifts of the input by multiples of <see cref="TotalStride"/>.
+/// exactly invariant to cyclic shifts of the input by multiples of <see cref="TotalStride"/>; with
+/// <see cref="Pathways.GroupConv"/> the maps carry a rotation axis, pooled by its maximum before the head, and with
+/// GroupConv alone the network is exactly invariant to 90° rotations.
 /// </summary>
 public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
 {
@@ -74,8 +76,8 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
 
     public static void ValidatePathways(Pathways pathways)
     {
-        if (pathways == Pathways.None || (pathways & ~(Pathways.FC | Pathways.FactoredFC | Pathways.Conv)) != 0)
-            throw new ArgumentException($"Pathways {pathways} is not a set of FC, FactoredFC and Conv; name at least one.", nameof(pathways));
+        if (pathways == Pathways.None || (pathways & ~(Pathways.FC | Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)) != 0)
+            throw new ArgumentException($"Pathways {pathways} is not a set of FC, FactoredFC, Conv and GroupConv; name at least one.", nameof(pathways));
         if (pathways.HasFlag(Pathways.FC) && pathways.HasFlag(Pathways.FactoredFC))
             throw new ArgumentException("Pathways cannot hold both FC and FactoredFC: choose the dense or the factored FC pathway.", nameof(pathways));
     }
@@ -97,6 +99,8 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
             throw new ArgumentException($"RelaxedNetwork expects [N, {Canvas}, {Canvas}] or [N, 1, {Canvas}, {Canvas}] images, not [{string.Join(", ", input.shape)}].", nameof(input));
         foreach (var block in blocks) x = block.forward(x);
         var pooled = x.mean(new long[] { 2, 3 });
+        // p4 maps: pool over the rotation axis too (max), so a network of G-CONV pathways is invariant to 90° rotations.
+        if (Pathways.HasFlag(Pathways.GroupConv)) pooled = pooled.reshape(pooled.shape[0], -1, 4).amax(new long[] { 2 });
         return output.forward(nn.functional.relu(hidden.forward(pooled)));
     }
 }

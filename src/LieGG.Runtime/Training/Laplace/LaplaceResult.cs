@@ -12,7 +12,8 @@ public sealed record TensorPriorResult(string Name, int Layer, PathwayKind Pathw
 /// <summary>How much of a block each pathway takes: its share of the block's effective number of parameters.</summary>
 /// <param name="FcShare">Share of the dense or factored FC pathway, in [0, 1]; 0 when the block has none.</param>
 /// <param name="ConvShare">Share of the CONV pathway, in [0, 1].</param>
-public sealed record LayerShare(int Layer, double FcShare, double ConvShare, double EffectiveParameters);
+/// <param name="GroupConvShare">Share of the p4 G-CONV pathway, in [0, 1]; 0 when the block has none (and in records written before it existed).</param>
+public sealed record LayerShare(int Layer, double FcShare, double ConvShare, double EffectiveParameters, double GroupConvShare = 0);
 
 /// <summary>One hyperparameter step (or the final evaluation): the marginal likelihood before and after it.</summary>
 /// <param name="Epoch">The epoch after which the step ran.</param>
@@ -37,4 +38,9 @@ public sealed record LaplaceResult(
     public double MeanFcShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.FcShare);
 
     public double MeanConvShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.ConvShare);
+
+    public double MeanGroupConvShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.GroupConvShare);
+
+    /// <summary>Whether any block has a G-CONV pathway (its tensors are among <see cref="Tensors"/>).</summary>
+    public bool HasGroupConv => Tensors.Any(t => t.Pathway == PathwayKind.GroupConv);
 }

@@ -71,7 +71,7 @@ public sealed class LaplaceTraining : ITrainingRegularizer
         return new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
     }
 
-    /// <summary>Per block: the FC (dense or factored) and CONV pathways' shares of the block's Σγ.</summary>
+    /// <summary>Per block: the FC (dense or factored), CONV and G-CONV pathways' shares of the block's Σγ.</summary>
     public static IReadOnlyList<LayerShare> Shares(IReadOnlyList<TensorPriorResult> tensors)
         => tensors.Where(t => t.Pathway != PathwayKind.Head)
             .GroupBy(t => t.Layer)
@@ -81,7 +81,8 @@ public sealed class LaplaceTraining : ITrainingRegularizer
                 double total = g.Sum(t => t.EffectiveParameters);
                 double fc = g.Where(t => t.Pathway is PathwayKind.FC or PathwayKind.FactoredFC).Sum(t => t.EffectiveParameters);
                 double conv = g.Where(t => t.Pathway == PathwayKind.Conv).Sum(t => t.EffectiveParameters);
-                return new LayerShare(g.Key, total > 0 ? fc / total : 0, total > 0 ? conv / total : 0, total);
+                double groupConv = g.Where(t => t.Pathway == PathwayKind.GroupConv).Sum(t => t.EffectiveParameters);
+                return new LayerShare(g.Key, total > 0 ? fc / total : 0, total > 0 ? conv / total : 0, total, total > 0 ? groupConv / total : 0);
             })
             .ToList();
 

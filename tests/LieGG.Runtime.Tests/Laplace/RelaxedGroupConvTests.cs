@@ -1,0 +1,72 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Data;
+using LieGG.Runtime.Models.Relaxed;
+using LieGG.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LieGG.Runtime.Tests.Laplace;
+
+/// <summary>ELLA networks with a p4 G-CONV pathway: exact rotation invariance of the strict network, and the block algebra.</summary>
+public sealed class RelaxedGroupConvTests
+{
+    private static double MaxDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Strict_group_conv_network_is_exactly_invariant_to_90_degree_rotations(int canvas)
+    {
+        torch.manual_seed(5);
+        using var network = new RelaxedNetwork(canvas, 2, 10, Pathways.GroupConv);
+        network.eval();
+        var x = randn(new long[] { 3, canvas, canvas }, generator: new torch.Generator(6));
+        var output = network.forward(x);
+        for (int k = 1; k < 4; k++) Assert.True(MaxDifference(output, network.forward(x.rot90(k, (1, 2)))) < 1e-5);
+
+        // A network that can leave the symmetry is not invariant: the test can fail.
+        torch.manual_seed(5);
+        using var relaxed = new RelaxedNetwork(canvas, 2, 10, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv);
+        relaxed.eval();
+        Assert.True(MaxDifference(relaxed.forward(x), relaxed.forward(x.rot90(1, (1, 2)))) > 1e-3);
+    }
+
+    [Fact]
+    public void Trained_strict_group_conv_network_stays_invariant()
+    {
+        using var data = QuadrantMnist.Create(MnistDigits.Embedded(), new QuadrantMnistOptions { Seed = 1, TrainCount = 300, ValidationCount = 50, TestCount = 100 });
+        torch.manual_seed(2);
+        using var network = new RelaxedNetwork(16, 1, 10, Pathways.GroupConv);
+        Trainer.Fit(network, data, new TrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 0.05, Optimizer = Optimizer.Sgd, Seed = 1, SelectBest = false });
+        network.eval();
+        var x = data.Test.Inputs;
+        var output = network.forward(x);
+        Assert.True(MaxDifference(output, network.forward(x.rot90(1, (1, 2)))) < 1e-4);
+        Assert.True(MaxDifference(output, network.forward(x.rot90(2, (1, 2)))) < 1e-4);
+    }
+
+    [Fact]
+    public void Block_with_its_fc_and_conv_pathways_zeroed_is_the_group_conv_pathway_alone()
+    {
+        // A later block (p4 input, stride 2); zero FC and CONV tensors are the limit of infinitely precise priors on them.
+        var shape = new BlockShape(2, 3, 8, 2);
+        torch.manual_seed(7);
+        using var relaxed = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, 1);
+        using var group = new RelaxedBlock(shape, Pathways.GroupConv, 1);
+        using (torch.no_grad())
+        {
+            foreach (var site in relaxed.Sites.Where(s => s.Pathway is PathwayKind.FactoredFC or PathwayKind.Conv))
+            {
+                site.Weight.zero_();
+                site.Bias.zero_();
+            }
+            var relaxedGroup = relaxed.Sites.Single(s => s.Pathway == PathwayKind.GroupConv);
+            group.Sites[0].Weight.copy_(relaxedGroup.Weight);
+            group.Sites[0].Bias.copy_(relaxedGroup.Bias.normal_());
+        }
+        var x = randn(new long[] { 4, 2 * 4, 8, 8 }, generator: new torch.Generator(8));
+        // ReLU(⅓·(0 + 0 + G(x))) = ⅓·ReLU(G(x)).
+        Assert.True(MaxDifference(relaxed.forward(x) * 3, group.forward(x)) < 1e-5);
+        Assert.Equal(new long[] { 4, 3 * 4, 4, 4 }, relaxed.forward(x).shape);
+    }
+}
