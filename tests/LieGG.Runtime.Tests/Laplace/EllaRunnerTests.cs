@@ -19,6 +19,22 @@ public sealed class EllaRunnerTests
     };
 
     [Fact]
+    public void A_network_with_all_three_pathways_learns_its_priors_end_to_end_and_reports_three_shares()
+    {
+        var spec = Spec(new RelaxedCnnSpec(Width: 1, Pathways: Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)) with { Laplace = new LaplaceSpec(BurnIn: 1, Every: 1, Steps: 5) };
+        var result = ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true, Epochs = 1 });
+        var laplace = Assert.IsType<LieGG.Runtime.Training.Laplace.LaplaceResult>(result.Laplace);
+        Assert.True(laplace.HasGroupConv);
+        Assert.Contains(laplace.Tensors, t => t.Pathway == LieGG.Runtime.Models.Relaxed.PathwayKind.GroupConv && !t.IsBias && t.EffectiveParameters > 0);
+        Assert.All(laplace.Layers, l =>
+        {
+            Assert.True(l.GroupConvShare > 0 && l.ConvShare > 0 && l.FcShare > 0, $"layer {l.Layer}: {l}");
+            Assert.Equal(1.0, l.FcShare + l.ConvShare + l.GroupConvShare, 9);
+        });
+        Assert.True(double.IsFinite(laplace.Final));
+    }
+
+    [Fact]
     public void Laplace_on_a_model_without_per_tensor_priors_is_refused()
     {
         var spec = Spec(new MlpSpec()) with { Laplace = new LaplaceSpec() };
