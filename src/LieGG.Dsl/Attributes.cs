@@ -265,6 +265,38 @@ public sealed class P4CnnAttribute : Attribute
 }
 
 /// <summary>
+/// Dataset: MNIST digits on a larger square canvas for ELLA's networks (their Table 3): each digit, rotated by a seeded
+/// angle when <see cref="Rotate"/> (rotated MNIST), is resized to <see cref="DigitSize"/>² and placed at the centre —
+/// or, with <see cref="Translate"/>, at a seeded offset anywhere on the canvas (translated MNIST). 10 classes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class CanvasMnistAttribute : Attribute
+{
+    /// <summary>Place each digit at a seeded uniform offset (every position where it fits) instead of the centre.</summary>
+    public bool Translate { get; set; }
+
+    /// <summary>Rotate each 28×28 digit by a seeded uniform angle in [0°, 360°) before resizing it.</summary>
+    public bool Rotate { get; set; }
+
+    /// <summary>Side of the square canvas in pixels; a power of two for [RelaxedCnn].</summary>
+    [AllowedRange(4, 1024, "a canvas of 4 to 1024 pixels")]
+    public int Canvas { get; set; } = Defaults.CanvasMnistCanvas;
+
+    /// <summary>Side of the resized digit; at most the canvas.</summary>
+    [AllowedRange(1, 1024, "a digit size of 1 to 1024 pixels")]
+    public int DigitSize { get; set; } = Defaults.CanvasMnistDigitSize;
+
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TrainCount { get; set; } = Defaults.MnistTrainCount;
+
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
+    public int ValidationCount { get; set; } = Defaults.MnistValidationCount;
+
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TestCount { get; set; } = Defaults.MnistTestCount;
+}
+
+/// <summary>
 /// Dataset: ELLA's quadrant task (Table 1). Each MNIST digit is resized to <see cref="DigitSize"/>² and placed in a
 /// seeded quadrant of a <see cref="Canvas"/>² canvas; <see cref="Labels"/> says whether the label is the digit
 /// (10 classes) or digit + 10 · quadrant (40 classes, impossible under strict translation symmetry).

@@ -16,6 +16,9 @@ public static class Defaults
 
     public const int QuadrantCanvas = 16, QuadrantDigitSize = 8, QuadrantTrainCount = 8000, QuadrantValidationCount = 500, QuadrantTestCount = 1500;
 
+    /// <summary>[CanvasMnist]: a DigitSize² digit on a Canvas² canvas (a power of two, for [RelaxedCnn]).</summary>
+    public const int CanvasMnistCanvas = 32, CanvasMnistDigitSize = 16;
+
     public const int MlpHidden = 2, MlpWidth = 32;
 
     public const long MlpBudgetParameters = 100_000;

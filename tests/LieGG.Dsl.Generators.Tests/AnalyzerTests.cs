@@ -82,7 +82,7 @@ public sealed class AnalyzerTests
             """);
         Assert.All(missing, d => Assert.Equal("LGG1006", d.Id));
         Assert.Equal(
-            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [QuadrantMnist], [Dataset]",
+            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [QuadrantMnist], [CanvasMnist], [Dataset]",
              "Experiment 'no-data-no-training' declares no training; add one of [Train]"],
             missing.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order());
     }
@@ -118,6 +118,12 @@ public sealed class AnalyzerTests
         public partial class Ranges;
         [Experiment("budget")] [O5Regression] [MlpBudget({|LGG2001:Parameters = 0|}, {|LGG2001:Hidden = 0|})] [Train] [GenericPrior(Dimension = 5, Copies = 2)]
         public partial class Budget;
+        [Experiment("canvas")] [CanvasMnist(Canvas = 16, {|LGG2001:DigitSize = 20|})] [RelaxedCnn] [Train] [SpatialPrior]
+        public partial class Canvas;
+        [Experiment("canvas-ok")] [CanvasMnist(Translate = true, Rotate = true, Canvas = 16, DigitSize = 16)] [RelaxedCnn(Pathways = Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior]
+        public partial class CanvasOk;
+        [Experiment("canvas-odd")] [CanvasMnist(Canvas = 28, DigitSize = 28)] [{|LGG2004:RelaxedCnn|}] [Train] [SpatialPrior]
+        public partial class CanvasOdd;
         """);
 
     [Fact]

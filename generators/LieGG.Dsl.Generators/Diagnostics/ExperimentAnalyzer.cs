@@ -293,6 +293,14 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             else if (canvas >= 2 && digit >= 1 && digit > canvas / 2)
                 report.At(dataset.ArgumentLocation("DigitSize"), QuadrantDigitDoesNotFit, canvas, digit, $"the digit is larger than a {canvas / 2}-pixel quadrant", $"use DigitSize ≤ {canvas / 2} or a larger Canvas");
         }
+        if (dataset.Name == "CanvasMnist")
+        {
+            int canvas = dataset.Named("Canvas")?.Value as int? ?? interfaces.Defaults.Int("CanvasMnistCanvas") ?? 0;
+            int digit = dataset.Named("DigitSize")?.Value as int? ?? interfaces.Defaults.Int("CanvasMnistDigitSize") ?? 0;
+            if (canvas >= 1 && digit > canvas)
+                report.At(dataset.Named("DigitSize") is null ? dataset.Location : dataset.ArgumentLocation("DigitSize"), OutOfRange, "CanvasMnist", "DigitSize",
+                    digit.ToString(System.Globalization.CultureInfo.InvariantCulture), $"at most the {canvas}-pixel canvas");
+        }
         if (dataset.Name is "Mnist" or "RotatedMnist" && dataset.EnumName("Digits") == "ClassicRotation")
         {
             foreach (var count in new[] { "TrainCount", "ValidationCount", "TestCount" })
@@ -415,6 +423,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         {
             "O5Regression" => new("[O5Regression]", [10], 1, true),
             "Mnist" or "RotatedMnist" => new($"[{dataset.Name}]", defaults.Int("MnistSide") is { } side ? [side, side] : null, defaults.Int("MnistClasses"), false),
+            "CanvasMnist" => new("[CanvasMnist]",
+                (dataset.Named("Canvas")?.Value as int? ?? defaults.Int("CanvasMnistCanvas")) is { } side ? [side, side] : null, defaults.Int("MnistClasses"), false),
             "QuadrantMnist" => new("[QuadrantMnist]",
                 (dataset.Named("Canvas")?.Value as int? ?? defaults.Int("QuadrantCanvas")) is { } canvas ? [canvas, canvas] : null,
                 defaults.Int("MnistClasses") is { } classes ? (dataset.EnumName("Labels") == "DigitQuadrant" ? 4 * classes : classes) : null, false),

@@ -151,6 +151,7 @@ internal static class ExperimentEmitter
         "Mnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "false", attribute.Arguments)),
         "RotatedMnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "true", attribute.Arguments)),
         "QuadrantMnist" => Construct($"{Experiments}.QuadrantMnistDatasetSpec", attribute.Arguments),
+        "CanvasMnist" => Construct($"{Experiments}.CanvasMnistDatasetSpec", attribute.Arguments),
         _ => CustomDataset(attribute),
     };
 

@@ -15,7 +15,7 @@ internal static class AttributeNames
 
     public const string ModelContext = "LieGG.Runtime.Experiments.ModelContext";
 
-    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "QuadrantMnist", "Dataset"];
+    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "QuadrantMnist", "CanvasMnist", "Dataset"];
     public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Cnn", "P4Cnn", "RelaxedCnn", "Model"];
     public static readonly string[] Trainings = ["Train"];
     public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];

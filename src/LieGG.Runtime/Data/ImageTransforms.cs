@@ -1,4 +1,5 @@
 using LieGG.Dsl;
+using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Data;
 
@@ -72,6 +73,16 @@ public static class ImageTransforms
         var result = new float[images.Length];
         Parallel.For(0, radians.Count, i => Rotate(images.AsSpan(i * size, size), result.AsSpan(i * size, size), rows, columns, radians[i]));
         return result;
+    }
+
+    /// <summary>Every image of a [count, rows, columns] batch resized to size×size (bilinear with antialiasing, as torchvision's Resize).</summary>
+    public static float[] Resize(float[] images, int count, int rows, int columns, int size)
+    {
+        if (size == rows && size == columns) return images;
+        using var scope = NewDisposeScope();
+        var batch = tensor(images, new long[] { count, 1, rows, columns });
+        var resized = nn.functional.interpolate(batch, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        return resized.contiguous().data<float>().ToArray();
     }
 
     /// <summary>The normalised 1-D Gaussian kernel for <paramref name="sigma"/>, truncated at 4σ (radius ⌊4σ + ½⌋).</summary>

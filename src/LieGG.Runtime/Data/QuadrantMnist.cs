@@ -65,7 +65,7 @@ public static class QuadrantMnist
             throw new ArgumentException($"Quadrant MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {digits.Source} has {digits.Count}; reduce the split sizes or supply more digits with --data-dir.");
 
         int canvas = options.Canvas, size = options.DigitSize, half = canvas / 2;
-        var small = Resize(digits, size);
+        var small = ImageTransforms.Resize(ImageTransforms.ToUnitRange(digits.Images.Pixels), digits.Count, digits.Rows, digits.Columns, size);
         var quadrants = Quadrants(options.Seed, digits.Count);
         var images = new float[digits.Count * canvas * canvas];
         var labels = new byte[digits.Count];
@@ -86,16 +86,4 @@ public static class QuadrantMnist
     }
 
     public static int ClassCount(QuadrantTask task) => task == QuadrantTask.Digit ? 10 : 40;
-
-    /// <summary>Every digit resized to size×size in [0, 1] (bilinear with antialiasing, as torchvision's Resize).</summary>
-    private static float[] Resize(MnistDigits digits, int size)
-    {
-        using var scope = NewDisposeScope();
-        var unit = ImageTransforms.ToUnitRange(digits.Images.Pixels);
-        var batch = tensor(unit, new long[] { digits.Count, 1, digits.Rows, digits.Columns });
-        var resized = size == digits.Rows && size == digits.Columns
-            ? batch
-            : nn.functional.interpolate(batch, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        return resized.contiguous().data<float>().ToArray();
-    }
 }

@@ -103,6 +103,25 @@ public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask
     }
 }
 
+/// <summary>MNIST on a larger canvas (ELLA's Table 3): centred, translated by a seeded offset, and/or rotated by a seeded angle.</summary>
+public sealed record CanvasMnistDatasetSpec(bool Translate = false, bool Rotate = false, int Canvas = Defaults.CanvasMnistCanvas, int DigitSize = Defaults.CanvasMnistDigitSize,
+    int TrainCount = Defaults.MnistTrainCount, int ValidationCount = Defaults.MnistValidationCount, int TestCount = Defaults.MnistTestCount) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Classification;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        if (context.DataDirectory is not null && !context.PoolSplits)
+            throw new ArgumentException("[CanvasMnist] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
+        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        return CanvasMnist.Create(digits, new CanvasMnistOptions
+        {
+            Seed = context.Seed, Translate = Translate, Rotate = Rotate, Canvas = Canvas, DigitSize = DigitSize, TrainCount = train, ValidationCount = validation, TestCount = test,
+        });
+    }
+}
+
 /// <summary>Inputs read from a file (<c>analyze --inputs</c>): without targets, they can be analysed but not trained or evaluated on.</summary>
 public sealed record InputFileDatasetSpec(string Path) : DatasetSpec
 {

@@ -19,6 +19,7 @@ public static class SpecRanges
         [typeof(O5DatasetSpec)] = typeof(O5RegressionAttribute),
         [typeof(MnistDatasetSpec)] = typeof(MnistAttribute),
         [typeof(QuadrantMnistDatasetSpec)] = typeof(QuadrantMnistAttribute),
+        [typeof(CanvasMnistDatasetSpec)] = typeof(CanvasMnistAttribute),
         [typeof(MlpSpec)] = typeof(MlpAttribute),
         [typeof(MlpBudgetSpec)] = typeof(MlpBudgetAttribute),
         [typeof(CnnSpec)] = typeof(CnnAttribute),
