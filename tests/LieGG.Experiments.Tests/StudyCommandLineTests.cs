@@ -119,6 +119,27 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Quick_ella_groups_reports_three_pathway_shares_and_lieggs_view_of_every_network()
+    {
+        Assert.Equal(0, Run("study", "ella-groups", "--quick", "--out", output));
+        var folder = StudyRunner.StudyFolder(output, "ella-groups");
+        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
+        Assert.Equal(12, study.Rows.Count);
+        foreach (var row in study.Rows)
+        {
+            string experiment = row.Trial.Parameters[0].Value;
+            Assert.Equal(1.0, row.FcShare!.Value + row.ConvShare!.Value + row.GroupConvShare!.Value, 9);
+            Assert.True(row.GroupConvShare > 0, experiment);
+            Assert.True(double.IsFinite(row.Variance) && row.MinBias is > 0, experiment);
+        }
+        var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
+        Assert.Contains("| CONV share | G-CONV share |", markdown);
+        Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
+        var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
+        Assert.EndsWith(",conv_share,group_conv_share", csv[0]);
+    }
+
+    [Fact]
     public void A_shard_beyond_the_last_trial_succeeds_with_nothing_to_do()
     {
         Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", output, "--shard", "20/25"));

@@ -31,9 +31,10 @@ public static class StudyReport
         {
             bool accuracy = metric == "accuracy";
             bool ella = study.Rows.Any(r => r.FcShare is not null);
+            bool groupConv = study.Rows.Any(r => r.GroupConvShare is not null);
             md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |")
-              .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) | −log ML / N |" : "")
-              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|").Append(ella ? "---|---|" : "").Append('\n');
+              .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) |" + (groupConv ? " CONV share | G-CONV share |" : "") + " −log ML / N |" : "")
+              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "").Append('\n');
             string MeanStd(IEnumerable<double> values, double scale = 1)
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
@@ -48,7 +49,12 @@ public static class StudyReport
                 if (accuracy) md.Append(" | ").Append(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
                 md.Append(" | ").Append(MeanStd(rows.Select(r => r.Variance))).Append(" | ").Append(MeanStd(rows.Select(r => r.MinBias ?? double.NaN)))
                   .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |");
-                if (ella) md.Append(' ').Append(MeanStd(rows.Select(r => r.FcShare ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN))).Append(" |");
+                if (ella)
+                {
+                    md.Append(' ').Append(MeanStd(rows.Select(r => r.FcShare ?? double.NaN))).Append(" |");
+                    if (groupConv) md.Append(' ').Append(MeanStd(rows.Select(r => r.ConvShare ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.GroupConvShare ?? double.NaN))).Append(" |");
+                    md.Append(' ').Append(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN))).Append(" |");
+                }
                 md.Append('\n');
             }
             md.Append("\nMean ± sample standard deviation over the seeds.\n");
@@ -74,13 +80,13 @@ public static class StudyReport
     public static string Csv(StudyResult study)
     {
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
-        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik\n");
+        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik,conv_share,group_conv_share\n");
         static string N(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var row in study.Rows)
             csv.Append(row.Trial.Index).Append(',').Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + ","))).Append(row.Trial.Seed).Append(',')
                .Append(N(row.TestMetric)).Append(',').Append(N(row.Variance)).Append(',').Append(N(row.MinBias)).Append(',').Append(N(row.RelativeVariance)).Append(',')
                .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append(',')
-               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append('\n');
+               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append(',').Append(N(row.ConvShare)).Append(',').Append(N(row.GroupConvShare)).Append('\n');
         return csv.ToString();
     }
 }

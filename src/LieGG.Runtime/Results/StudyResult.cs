@@ -19,7 +19,9 @@ public sealed record TrialRow(
     IReadOnlyList<double?>? LayerMinBias = null,
     double? FcShare = null,
     double? NegativeLogMarginalLikelihood = null,
-    IReadOnlyList<double>? LayerFcShare = null)
+    IReadOnlyList<double>? LayerFcShare = null,
+    double? ConvShare = null,
+    double? GroupConvShare = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -35,7 +37,9 @@ public sealed record TrialRow(
         record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList(),
         record.Result.Laplace?.MeanFcShare,
         record.Result.Laplace?.Final,
-        record.Result.Laplace?.Layers.Select(l => l.FcShare).ToList());
+        record.Result.Laplace?.Layers.Select(l => l.FcShare).ToList(),
+        record.Result.Laplace?.MeanConvShare,
+        record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null);
 
     public double Value(Metric metric) => metric switch
     {
