@@ -8,7 +8,7 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// A G-CONV pathway for ELLA across groups: a true p4 convolution (Cohen &amp; Welling 2016), 3×3 with circular padding 1,
 /// on square maps of even size. The first block lifts planar maps [N, C, S, S] to p4 maps; later blocks map p4 to p4.
 /// p4 maps travel between blocks as [N, C·4, S, S] (channel-major, rotation minor), which other pathways read as plain
-/// channels. A stride-2 block averages 2×2 cells instead of keeping one phase: a 90° rotation maps the 2×2 cells of an
+/// channels. A stride-2 block reduces each 2×2 cell (twice its mean) instead of keeping one phase: a 90° rotation maps the 2×2 cells of an
 /// even grid onto each other, but not the even positions, so only the average keeps the pathway exactly equivariant.
 /// Rotating the input by 90° (torch.rot90 over the spatial axes) rotates every output map the same way and shifts the
 /// rotation axis by one. One bias per output channel, shared by its four rotations. Kaiming-uniform weights (ReLU gain).
@@ -61,11 +61,20 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var output = nn.functional.conv2d(ConvPathway.PadCircular(input), Filters(), bias.repeat_interleave(4));
-        if (Stride == 2) output = nn.functional.avg_pool2d(output, 2);
+        var output = nn.functional.conv2d(ConvPathway.PadCircular(input), Filters());
+        // The bias is added after the stride-2 reduction, so an output stays W·a + b for KFAC's rows a.
+        if (Stride == 2) output = CellSum(output);
+        output = output + bias.repeat_interleave(4).view(1, -1, 1, 1);
         ((GroupConvSite)Site).Record(input, output);
         return output;
     }
+
+    /// <summary>
+    /// The stride-2 reduction: each 2×2 cell's mean times two. The mean keeps rotations exact; the factor two keeps the
+    /// variance of independent entries, as a one-phase subsample would — a plain mean halves the signal's scale at every
+    /// stride-2 block and a deep network's output fades to a constant before training starts.
+    /// </summary>
+    private static Tensor CellSum(Tensor maps) => nn.functional.avg_pool2d(maps, 2) * 2;
 
     /// <summary>
     /// Where each entry of the rotation-r filter comes from in the weight: Transformed(weight, r) flattened equals
@@ -80,7 +89,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// KFAC for weights shared by every output rotation and position: output rotation r at cell p is W·a with
-    /// a = the circular patch (2×2-averaged at stride 2) with its entries moved back by the rotation's permutation, so the
+    /// a = the circular patch (2×2-reduced at stride 2) with its entries moved back by the rotation's permutation, so the
     /// copies are the S′² positions × 4 rotations, all sharing W.
     /// </summary>
     private sealed class GroupConvSite(GroupConvPathway owner, int layer) : KfacSite($"block {layer + 1} g-conv", layer, PathwayKind.GroupConv, () => owner.weight, () => owner.bias)
@@ -96,7 +105,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
             long n = input.shape[0], entries = owner.InChannels * owner.InputRotations * 9, size = input.shape[2];
             var patches = nn.functional.unfold(ConvPathway.PadCircular(input), 3);
             if (owner.Stride == 2)
-                patches = nn.functional.avg_pool2d(patches.reshape(n, entries, size, size), 2).reshape(n, entries, -1);
+                patches = CellSum(patches.reshape(n, entries, size, size)).reshape(n, entries, -1);
             // Row for rotation r: a[k] = patch[j] where the rotation-r filter's entry j is weight entry k.
             var rows = Enumerable.Range(0, 4).Select(r =>
             {
