@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +35,7 @@ internal static class Roofline
             products.Add((torch.randn(batch, fanOut).t(), torch.randn(batch, fanIn)));
         }
         double flop = products.Sum(p => 2.0 * p.A.shape[0] * p.A.shape[1] * p.B.shape[1]) * 10;
-        double seconds = Median(repetitions, () =>
+        double seconds = Benchmark.Median(repetitions, () =>
         {
             for (int i = 0; i < 10; i++)
             {
@@ -73,7 +72,7 @@ internal static class Roofline
             difference = new[] { Relative(candidate, reference), Relative(candidateX, referenceX), Relative(candidateW, referenceW) }.Max();
         }
         double flop = 6.0 * batch * inputs * outputs * 10;
-        double seconds = Median(repetitions, () =>
+        double seconds = Benchmark.Median(repetitions, () =>
         {
             for (int i = 0; i < 10; i++)
             {
@@ -99,7 +98,7 @@ internal static class Roofline
         using var x = torch.randn(128, 20, 24, 24).requires_grad_(true);
         using var w = (torch.randn(20, 20, 3, 3) * 0.1).requires_grad_(true);
         double flop = 3 * 2.0 * 128 * 20 * 20 * 9 * 22 * 22 * 5;
-        double seconds = Median(repetitions, () =>
+        double seconds = Benchmark.Median(repetitions, () =>
         {
             for (int i = 0; i < 5; i++)
             {
@@ -125,19 +124,5 @@ internal static class Roofline
             nn.functional.cross_entropy(model.forward(inputs.index_select(0, index).flatten(1)), targets.index_select(0, index)).backward();
             optimizer.step();
         }
-    }
-
-    public static double Median(int repetitions, Action action)
-    {
-        action();
-        var times = new double[repetitions];
-        for (int i = 0; i < repetitions; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            action();
-            times[i] = clock.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[repetitions / 2];
     }
 }

@@ -21,6 +21,14 @@ public abstract record DatasetSpec
     /// </summary>
     protected static (int Train, int Validation, int Test) QuickSizes(int train, int validation, int test, bool quick)
         => quick ? QuickRun.Sizes(train, validation, test) : (train, validation, test);
+
+    /// <summary>All digits in one pool, for datasets that draw every split from it: the embedded ones, or a data directory's files pooled (--pool-splits).</summary>
+    protected static MnistDigits PooledDigits(DatasetContext context, string attribute)
+    {
+        if (context.DataDirectory is not null && !context.PoolSplits)
+            throw new ArgumentException($"[{attribute}] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
+        return context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+    }
 }
 
 /// <summary>The O(5) regression task (paper §5.1).</summary>
@@ -93,9 +101,7 @@ public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask
     public override IDataset Load(DatasetContext context)
     {
         var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
-        if (context.DataDirectory is not null && !context.PoolSplits)
-            throw new ArgumentException("[QuadrantMnist] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
-        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        var digits = PooledDigits(context, "QuadrantMnist");
         return QuadrantMnist.Create(digits, new QuadrantMnistOptions
         {
             Seed = context.Seed, Task = Labels, Canvas = Canvas, DigitSize = DigitSize, TrainCount = train, ValidationCount = validation, TestCount = test,
@@ -112,9 +118,7 @@ public sealed record CanvasMnistDatasetSpec(bool Translate = false, bool Rotate 
     public override IDataset Load(DatasetContext context)
     {
         var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
-        if (context.DataDirectory is not null && !context.PoolSplits)
-            throw new ArgumentException("[CanvasMnist] draws its digits from one pool, so it cannot keep a data directory's own train/test split; pass --pool-splits to pool the directory's files and split them by the seed.");
-        var digits = context.DataDirectory is null ? MnistDigits.Embedded() : MnistDirectory.Find(context.DataDirectory).LoadAll();
+        var digits = PooledDigits(context, "CanvasMnist");
         return CanvasMnist.Create(digits, new CanvasMnistOptions
         {
             Seed = context.Seed, Translate = Translate, Rotate = Rotate, Canvas = Canvas, DigitSize = DigitSize, TrainCount = train, ValidationCount = validation, TestCount = test,

@@ -7,14 +7,6 @@ namespace LieGG.Runtime.Tests.Laplace;
 /// <summary>The p4 G-CONV pathway: exact 90° equivariance (untrained and trained) and its KFAC rows and input factor against autograd.</summary>
 public sealed class GroupConvPathwayTests
 {
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-10)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        double scale = Math.Max(1e-12, expected.abs().max().item<double>());
-        double difference = (expected - actual).abs().max().item<double>();
-        Assert.True(difference <= tolerance * scale, $"max difference {difference:E3} against scale {scale:E3}");
-    }
-
     private static GroupConvPathway Pathway(bool lifting, int stride, int inChannels = 2, int outChannels = 3, int size = 8)
     {
         torch.manual_seed(5);
@@ -46,7 +38,7 @@ public sealed class GroupConvPathwayTests
     {
         using var pathway = Pathway(lifting, stride);
         var x = Input(pathway);
-        AssertClose(Rotate(pathway.forward(x), 4), pathway.forward(Rotate(x, pathway.InputRotations)));
+        TensorComparison.AssertClose(Rotate(pathway.forward(x), 4), pathway.forward(Rotate(x, pathway.InputRotations)), 1e-10);
 
         // A few steps of gradient descent on an arbitrary loss move every weight; the symmetry is in the structure.
         var optimizer = torch.optim.SGD(pathway.parameters(), 0.1);
@@ -56,7 +48,7 @@ public sealed class GroupConvPathwayTests
             (pathway.forward(x).sin().sum() + pathway.forward(x * 2).square().mean()).backward();
             optimizer.step();
         }
-        AssertClose(Rotate(pathway.forward(x), 4), pathway.forward(Rotate(x, pathway.InputRotations)));
+        TensorComparison.AssertClose(Rotate(pathway.forward(x), 4), pathway.forward(Rotate(x, pathway.InputRotations)), 1e-10);
         // And a shift that is not a symmetry of the grid's 2×2 cells is not one of a stride-2 pathway.
         if (stride == 2) Assert.False(pathway.forward(x.roll(1, 3)).allclose(pathway.forward(x).roll(1, 3)));
     }
@@ -74,7 +66,7 @@ public sealed class GroupConvPathwayTests
         var rows = site.InputRows(x);
         Assert.Equal(site.Copies, rows.shape[1]);
         var linear = rows.matmul(site.Weight.flatten(1).T) + site.Bias;
-        AssertClose(site.OutputRows(pathway.forward(x)), linear);
+        TensorComparison.AssertClose(site.OutputRows(pathway.forward(x)), linear, 1e-10);
     }
 
     [Theory]
@@ -97,6 +89,6 @@ public sealed class GroupConvPathwayTests
                         expected += torch.outer(gradient, gradient);
                     }
         Assert.Equal(pathway.OutputSize * pathway.OutputSize * 4, pathway.Site.Copies);
-        AssertClose(expected, pathway.Site.InputFactor(x)[0]);
+        TensorComparison.AssertClose(expected, pathway.Site.InputFactor(x)[0], 1e-10);
     }
 }

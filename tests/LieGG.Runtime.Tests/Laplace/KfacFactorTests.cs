@@ -10,14 +10,6 @@ namespace LieGG.Runtime.Tests.Laplace;
 /// <summary>The KFAC factors against brute force: explicit per-sample Jacobians (B) and explicit outer products of patches (A).</summary>
 public sealed class KfacFactorTests
 {
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-9)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        double scale = Math.Max(1e-12, expected.abs().max().item<double>());
-        double difference = (expected - actual).abs().max().item<double>();
-        Assert.True(difference <= tolerance * scale, $"max difference {difference:E3} against scale {scale:E3}");
-    }
-
     [Theory]
     [InlineData(Pathways.Conv)]
     [InlineData(Pathways.FC)]
@@ -30,7 +22,7 @@ public sealed class KfacFactorTests
         var data = KfacTestNetworks.Data(6);
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact, batchSize: 4);
         var expected = KfacTestNetworks.BruteForceOutputFactors(network, data);
-        for (int s = 0; s < factors.Sites.Count; s++) AssertClose(expected[s], factors.Sites[s].B);
+        for (int s = 0; s < factors.Sites.Count; s++) TensorComparison.AssertClose(expected[s], factors.Sites[s].B);
     }
 
     [Fact]
@@ -59,7 +51,7 @@ public sealed class KfacFactorTests
                     expected += torch.outer(patch, patch);
                 }
         Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[1].A.shape);
-        AssertClose(expected, factors.Sites[1].A[0]);
+        TensorComparison.AssertClose(expected, factors.Sites[1].A[0]);
     }
 
     [Fact]
@@ -77,9 +69,9 @@ public sealed class KfacFactorTests
         var h = v.CapturedInput!.detach();
         network.SetCapture(false);
         for (long c = 0; c < x.shape[1]; c++)
-            AssertClose(x[.., c, ..].T.matmul(x[.., c, ..]), factors.Sites[2].A[c]);
+            TensorComparison.AssertClose(x[.., c, ..].T.matmul(x[.., c, ..]), factors.Sites[2].A[c]);
         for (long k = 0; k < h.shape[2]; k++)
-            AssertClose(h[.., .., k].T.matmul(h[.., .., k]), factors.Sites[3].A[k]);
+            TensorComparison.AssertClose(h[.., .., k].T.matmul(h[.., .., k]), factors.Sites[3].A[k]);
         Assert.Equal(u.Weight.numel(), factors.Sites[2].B.shape[0] * factors.Sites[2].A.shape[0] * factors.Sites[2].A.shape[1]);
         Assert.Equal(v.Weight.numel(), factors.Sites[3].B.shape[0] * factors.Sites[3].A.shape[0] * factors.Sites[3].A.shape[1]);
     }
