@@ -1,6 +1,6 @@
+using LieGG.Runtime.Experiments;
 using LieGG.Cli;
 using LieGG.Generated;
-using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Reports;
 using LieGG.Runtime.Results;
 using Spectre.Console;

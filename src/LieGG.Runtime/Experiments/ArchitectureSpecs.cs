@@ -1,7 +1,7 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
-using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Models.Relaxed;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using LieGG.Dsl;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Models;

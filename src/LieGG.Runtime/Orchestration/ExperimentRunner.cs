@@ -3,12 +3,12 @@ using System.Runtime.InteropServices;
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Experiments;
-using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
-using LieGG.Runtime.Training.Laplace;
 using LieGG.Runtime.Training;
+using LieGG.Runtime.Training.Laplace;
 using TorchSharp;
 using static TorchSharp.torch;
 

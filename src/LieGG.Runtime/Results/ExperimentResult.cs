@@ -3,8 +3,8 @@ using LieGG.Runtime.Data;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Models;
 using LieGG.Runtime.Symmetry;
-using LieGG.Runtime.Training.Laplace;
 using LieGG.Runtime.Training;
+using LieGG.Runtime.Training.Laplace;
 
 namespace LieGG.Runtime.Results;
 

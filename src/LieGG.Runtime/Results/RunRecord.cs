@@ -1,6 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using System.Text.Json;
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Symmetry;
