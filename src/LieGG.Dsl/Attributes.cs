@@ -348,6 +348,9 @@ public sealed class RelaxedCnnAttribute : Attribute
     /// </summary>
     [AllowedRange(0, 100, "a scale in (0, 100]", ExclusiveMinimum = true)]
     public double FcInitScale { get; set; } = 1.0;
+
+    /// <summary>How each layer combines its pathways: ReLU of their mean (ELLA's) or of their sum.</summary>
+    public PathwayCombination Combine { get; set; } = PathwayCombination.Mean;
 }
 
 /// <summary>

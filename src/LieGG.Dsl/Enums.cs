@@ -117,6 +117,12 @@ public enum Metric
     Parameters,
     /// <summary>Wall-clock seconds of the trial.</summary>
     WallSeconds,
+    /// <summary>ELLA networks: the FC pathway's share of the effective parameters, mean over layers.</summary>
+    FcShare,
+    /// <summary>ELLA networks: the CONV pathway's share of the effective parameters, mean over layers.</summary>
+    ConvShare,
+    /// <summary>ELLA networks: the G-CONV pathway's share of the effective parameters, mean over layers.</summary>
+    GroupConvShare,
 }
 
 /// <summary>How a network with a pre-trained part is trained (LieGG §5.4).</summary>
@@ -148,6 +154,21 @@ public enum QuadrantTask
     Digit,
     /// <summary>Digit + 10 · quadrant (40 classes): needs to know where the digit is, so strict translation symmetry fails.</summary>
     DigitQuadrant,
+}
+
+/// <summary>How an ELLA layer combines its pathways before its ReLU.</summary>
+public enum PathwayCombination
+{
+    /// <summary>
+    /// ReLU of the pathways' mean — ELLA's block, ReLU(½·(FFC(x) + CONV(x))). Each layer scales the signal by 1/P where
+    /// the pathways are alike, and a pathway started near zero (small FcInitScale) halves it or worse at every layer.
+    /// </summary>
+    Mean,
+    /// <summary>
+    /// ReLU of the pathways' sum: P times the mean (ReLU is positively homogeneous), so the same functions with the
+    /// signal's scale kept through deep stacks of three pathways.
+    /// </summary>
+    Sum,
 }
 
 /// <summary>

@@ -349,6 +349,21 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG4004_pathway_shares_need_ella_networks_in_every_trial() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("relaxed")] [QuadrantMnist] [RelaxedCnn] [Train] [SpatialPrior]
+        public partial class Relaxed;
+        [Experiment("plain")] [QuadrantMnist] [Mlp] [Train] [SpatialPrior]
+        public partial class Plain;
+        [Study("mixed-shares")] [Compare(typeof(Relaxed), typeof(Plain))] [Correlate({|LGG4004:Metric.FcShare|}, Metric.MinBias)] [Correlate(Metric.Variance, Metric.MinBias)]
+        public partial class MixedShares;
+        [Study("relaxed-shares")] [Compare(typeof(Relaxed))] [Correlate(Metric.GroupConvShare, Metric.MinBias)] [Plot(X = "ConvShare", Y = Metric.FcShare)]
+        public partial class RelaxedShares;
+        [Study("widths")] [QuadrantMnist] [Mlp] [Train] [SpatialPrior] [Sweep("Mlp.Width", 8, 16)]
+        [Correlate(Metric.Variance, {|LGG4004:Metric.ConvShare|})] [Plot({|LGG4004:X = "GroupConvShare"|}, {|LGG4004:Y = Metric.FcShare|})]
+        public partial class Widths;
+        """);
+
+    [Fact]
     public void LGG4112_a_study_without_a_sweep_is_worth_a_warning() => AnalyzerHarness.Verify(Usings + """
         [{|LGG4112:Study("seeds-only")|}] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Replicates(3)]
         public partial class SeedsOnly;

@@ -88,6 +88,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LaplaceNeverSteps = Rule("LGG4003", "Laplace schedule never steps",
         "[Laplace(BurnIn = {0})] with [Train(Epochs = {1})]: no hyperparameter step happens, so the priors keep their initial precision (plain MAP); make BurnIn smaller than Epochs", Training, DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor ShareOfNetworkWithoutPathways = Rule("LGG4004", "Pathway share of a network without pathways",
+        "Metric.{0} is a share of an ELLA network's pathways but '{1}' is [{2}], which has none; use [RelaxedCnn] for every trial or another metric", Training);
+
     public static readonly DiagnosticDescriptor UnknownSweepTarget = Rule("LGG4101", "Unknown sweep target",
         "Sweep target '{0}' {1}; write \"Attribute.Property\" for an attribute of this study{2}", Training);
 

@@ -23,7 +23,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
         TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
-        LaplaceWithoutPriors, LaplaceNeverSteps, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
+        LaplaceWithoutPriors, LaplaceNeverSteps, ShareOfNetworkWithoutPathways, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
     public override void Initialize(AnalysisContext context)
@@ -84,6 +84,10 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (experiment.Name == "Study" && attributes.FirstOrDefault(a => a.Name == "Compare") is { } compare)
         {
             CheckComparison(report, type, compare, attributes);
+            var comparedTypes = compare.Data.ConstructorArguments.FirstOrDefault() is { Kind: TypedConstantKind.Array } list
+                ? list.Values.Select(v => v.Value).OfType<INamedTypeSymbol>().ToList()
+                : [];
+            CheckShareMetrics(report, attributes, comparedTypes.Select(t => (t.Name, ArchitectureOf(t))));
             return;
         }
 
@@ -121,6 +125,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (experiment.Name == "Study")
         {
             CheckSweeps(report, type, attributes);
+            CheckShareMetrics(report, attributes, [(type.Name, architecture?.Name ?? (ExperimentParser.HasBuildNetwork(type) ? "BuildNetwork" : null))]);
             if (!attributes.Any(a => a.Name == "Sweep")) report.At(experiment.Location, StudyWithoutSweep, report.Experiment);
         }
         else
@@ -152,6 +157,31 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (attributes.FirstOrDefault(a => a.Name == "Replicates")?.Data.ConstructorArguments.FirstOrDefault().Value is int replicates && replicates is < 1 or > 1000)
             report.At(attributes.First(a => a.Name == "Replicates").ConstructorLocation(0), BadReplicates, replicates);
     }
+
+    private static readonly string[] ShareMetrics = ["FcShare", "ConvShare", "GroupConvShare"];
+
+    /// <summary>LGG4004: a pathway share correlated or plotted in a study with a trial that is no ELLA network.</summary>
+    private static void CheckShareMetrics(Reporter report, List<DslAttribute> attributes, IEnumerable<(string Experiment, string? Architecture)> networks)
+    {
+        var plain = networks.FirstOrDefault(n => n.Architecture is not null && n.Architecture != "RelaxedCnn");
+        if (plain.Architecture is null) return;
+        foreach (var correlate in attributes.Where(a => a.Name == "Correlate"))
+            for (int i = 0; i < 2; i++)
+                if (correlate.ConstructorEnumName(i) is { } metric && ShareMetrics.Contains(metric))
+                    report.At(correlate.ConstructorLocation(i), ShareOfNetworkWithoutPathways, metric, plain.Experiment, plain.Architecture);
+        foreach (var plot in attributes.Where(a => a.Name == "Plot"))
+        {
+            if (plot.Named("X")?.Value is string x && ShareMetrics.Contains(x))
+                report.At(plot.ArgumentLocation("X"), ShareOfNetworkWithoutPathways, x, plain.Experiment, plain.Architecture);
+            if (plot.EnumName("Y") is { } y && ShareMetrics.Contains(y))
+                report.At(plot.ArgumentLocation("Y"), ShareOfNetworkWithoutPathways, y, plain.Experiment, plain.Architecture);
+        }
+    }
+
+    /// <summary>The architecture attribute an experiment type declares, "BuildNetwork" for a model-building method, else null.</summary>
+    private static string? ArchitectureOf(INamedTypeSymbol experiment)
+        => experiment.GetAttributes().Select(a => AttributeNames.ShortName(a.AttributeClass?.ToDisplayString())).FirstOrDefault(n => AttributeNames.Architectures.Contains(n))
+           ?? (ExperimentParser.HasBuildNetwork(experiment) ? "BuildNetwork" : null);
 
     /// <summary>Whether an experiment type's dataset is a regression task (as its generated result's TestMse says).</summary>
     private static bool IsRegression(INamedTypeSymbol experiment)
@@ -220,7 +250,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckPlots(Reporter report, List<DslAttribute> attributes, IReadOnlyList<string> parameters)
     {
-        string[] metrics = ["TestMetric", "Variance", "MinBias", "RelativeVariance", "GapRatio", "Parameters", "WallSeconds"];
+        string[] metrics = ["TestMetric", "Variance", "MinBias", "RelativeVariance", "GapRatio", "Parameters", "WallSeconds", "FcShare", "ConvShare", "GroupConvShare"];
         foreach (var plot in attributes.Where(a => a.Name == "Plot"))
         {
             if (plot.Named("X")?.Value is not string x || (!parameters.Contains(x) && !metrics.Contains(x)))

@@ -6,9 +6,9 @@ namespace LieGG.Runtime.Plots;
 /// <summary>ELLA's figures: the marginal likelihood over training, and which layers became convolutional.</summary>
 public static class LaplacePlots
 {
-    private static readonly Color FcColor = Color.FromHex("#D55E00");
-    private static readonly Color ConvColor = Color.FromHex("#0072B2");
-    private static readonly Color GroupConvColor = Color.FromHex("#009E73");
+    internal static readonly Color FcColor = Color.FromHex("#D55E00");
+    internal static readonly Color ConvColor = Color.FromHex("#0072B2");
+    internal static readonly Color GroupConvColor = Color.FromHex("#009E73");
 
     public static IReadOnlyDictionary<string, byte[]> Render(LaplaceResult laplace, string experiment)
     {

@@ -1,5 +1,6 @@
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
+using LieGG.Runtime.Training.Laplace;
 using ScottPlot;
 
 namespace LieGG.Runtime.Plots;
@@ -26,45 +27,65 @@ public static class StudyPlots
             if (study.Rows.Any(r => r.LayerMinBias?.Any(b => b is not null) == true))
                 figures.AddFigure("layers-bias", Layers(study, "min symmetry bias after each layer", r => r.LayerMinBias!, log: false));
         }
-        if (study.Rows.Any(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true))
+        if (study.Rows.Any(r => r.LayerShares?.Any(Mixed) == true))
             figures.AddFigure("pathway-shares", PathwayShares(study));
         if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
             figures.AddFigure("flows", Flows(study.Study, trials, prior));
         return figures;
     }
 
+    /// <summary>A layer that more than one pathway holds.</summary>
+    private static bool Mixed(LayerShare layer) => Math.Max(layer.FcShare, Math.Max(layer.ConvShare, layer.GroupConvShare)) < 1;
+
     /// <summary>
-    /// ELLA: the FC pathway's share of each layer's effective parameters, one group of bars per layer and one bar per
-    /// relaxed trial group (mean over seeds), so the layers that stayed convolutional stand out.
+    /// ELLA: each pathway's share of each layer's effective parameters, stacked as in a single run's shares.png, one block of
+    /// layers per relaxed trial group (mean over seeds), so which layers stayed equivariant — and to which group — stands out.
     /// </summary>
     private static Figure PathwayShares(StudyResult study)
     {
-        var plot = ReportPlots.NewPlot($"{study.Study}: which layers kept FC weight (mean over seeds)");
-        var groups = study.Rows.Where(r => r.LayerFcShare?.Any(v => v > 0 && v < 1) == true)
+        var groups = study.Rows.Where(r => r.LayerShares?.Any(Mixed) == true)
             .GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
-        var palette = new ScottPlot.Palettes.Category10();
-        double width = 0.8 / groups.Count;
-        for (int g = 0; g < groups.Count; g++)
+        // Compared experiments share a prefix ("ella-groups-"); the tick labels keep what tells them apart.
+        int common = CommonPrefix(groups.Select(g => g.Key).ToList());
+        bool group = groups.Any(g => g.Any(r => r.LayerShares!.Any(l => l.GroupConvShare > 0)));
+        var plot = ReportPlots.NewPlot($"{study.Study}: each pathway's share of every layer (mean over seeds)");
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        double start = 1;
+        foreach (var trialGroup in groups)
         {
-            var rows = groups[g].ToList();
-            int layers = rows.Min(r => r.LayerFcShare!.Count);
-            var color = palette.GetColor(g);
-            var bars = Enumerable.Range(0, layers).Select(l => new Bar
+            var rows = trialGroup.ToList();
+            int layers = rows.Min(r => r.LayerShares!.Count);
+            for (int l = 0; l < layers; l++)
             {
-                Position = l + 1 - 0.4 + width * (g + 0.5),
-                Value = rows.Average(r => r.LayerFcShare![l]),
-                FillColor = color,
-                Size = width * 0.95,
-            }).ToList();
-            plot.Add.Bars(bars);
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g].Key, FillColor = color });
+                double fc = rows.Average(r => r.LayerShares![l].FcShare), conv = rows.Average(r => r.LayerShares![l].ConvShare);
+                double groupConv = rows.Average(r => r.LayerShares![l].GroupConvShare);
+                double position = start + l;
+                bars.Add(new Bar { Position = position, ValueBase = 0, Value = conv, FillColor = LaplacePlots.ConvColor, Size = 0.8 });
+                bars.Add(new Bar { Position = position, ValueBase = conv, Value = conv + fc, FillColor = LaplacePlots.FcColor, Size = 0.8 });
+                if (group) bars.Add(new Bar { Position = position, ValueBase = conv + fc, Value = conv + fc + groupConv, FillColor = LaplacePlots.GroupConvColor, Size = 0.8 });
+            }
+            ticks.Add(new Tick(start + (layers - 1) / 2.0, trialGroup.Key[common..], isMajor: true));
+            start += layers + 1;
         }
+        plot.Add.Bars(bars);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "FC (dense or factored)", FillColor = LaplacePlots.FcColor });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "CONV", FillColor = LaplacePlots.ConvColor });
+        if (group) plot.Legend.ManualItems.Add(new LegendItem { LabelText = "G-CONV (p4)", FillColor = LaplacePlots.GroupConvColor });
         plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Axes.SetLimits(0.4, study.Rows.Max(r => r.LayerFcShare?.Count ?? 0) + 0.6, 0, 1.05);
-        plot.XLabel("layer (input → output)");
-        plot.YLabel("FC share of γ");
-        return Figure.Of(plot, LegendWidth, 420);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.SetLimits(0.3, start - 1.3, 0, 1.05);
+        plot.XLabel("layers of each trial group, input → output");
+        plot.YLabel("share of γ (relative effective parameters)");
+        return Figure.Of(plot, LegendWidth + 300, 460);
+    }
+
+    /// <summary>The length of the keys' common prefix up to its last '-' (0 for a single key).</summary>
+    private static int CommonPrefix(IReadOnlyList<string> keys)
+    {
+        if (keys.Count < 2) return 0;
+        int length = Enumerable.Range(0, keys.Min(k => k.Length)).TakeWhile(i => keys.All(k => k[i] == keys[0][i])).Count();
+        return keys[0].LastIndexOf('-', Math.Max(0, length - 1)) + 1;
     }
 
     /// <summary>Paper Fig. 3b: each trial's example input moved along its own smallest-variance generator, one row per trial.</summary>
@@ -119,6 +140,9 @@ public static class StudyPlots
         nameof(LieGG.Dsl.Metric.RelativeVariance) => "relative variance λ_min/λ_max",
         nameof(LieGG.Dsl.Metric.GapRatio) => "spectral gap λ_k+1/λ_k",
         nameof(LieGG.Dsl.Metric.WallSeconds) => "wall time (s)",
+        nameof(LieGG.Dsl.Metric.FcShare) => "FC share (mean over layers)",
+        nameof(LieGG.Dsl.Metric.ConvShare) => "CONV share (mean over layers)",
+        nameof(LieGG.Dsl.Metric.GroupConvShare) => "G-CONV share (mean over layers)",
         "Hidden" => "hidden layers",
         _ => System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
     };

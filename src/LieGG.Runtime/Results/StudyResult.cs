@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LieGG.Dsl;
 using LieGG.Runtime.Studies;
+using LieGG.Runtime.Training.Laplace;
 
 namespace LieGG.Runtime.Results;
 
@@ -19,7 +20,7 @@ public sealed record TrialRow(
     IReadOnlyList<double?>? LayerMinBias = null,
     double? FcShare = null,
     double? NegativeLogMarginalLikelihood = null,
-    IReadOnlyList<double>? LayerFcShare = null,
+    IReadOnlyList<LayerShare>? LayerShares = null,
     double? ConvShare = null,
     double? GroupConvShare = null)
 {
@@ -37,7 +38,7 @@ public sealed record TrialRow(
         record.Result.Layers?.Select(l => l.Symmetry.MinBias).ToList(),
         record.Result.Laplace?.MeanFcShare,
         record.Result.Laplace?.Final,
-        record.Result.Laplace?.Layers.Select(l => l.FcShare).ToList(),
+        record.Result.Laplace?.Layers,
         record.Result.Laplace?.MeanConvShare,
         record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null);
 
@@ -50,6 +51,9 @@ public sealed record TrialRow(
         Metric.GapRatio => GapRatio,
         Metric.Parameters => Parameters,
         Metric.WallSeconds => WallSeconds,
+        Metric.FcShare => FcShare ?? double.NaN,
+        Metric.ConvShare => ConvShare ?? double.NaN,
+        Metric.GroupConvShare => GroupConvShare ?? double.NaN,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
     };
 }

@@ -16,9 +16,10 @@ public sealed class KfacFactorTests
     [InlineData(Pathways.FactoredFC | Pathways.Conv)]
     [InlineData(Pathways.GroupConv)]
     [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)]
-    public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways)
+    [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, PathwayCombination.Sum)]
+    public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways, PathwayCombination combine = PathwayCombination.Mean)
     {
-        using var network = KfacTestNetworks.Network(pathways).to(ScalarType.Float64);
+        using var network = KfacTestNetworks.Network(pathways, combine: combine).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(6);
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact, batchSize: 4);
         var expected = KfacTestNetworks.BruteForceOutputFactors(network, data);

@@ -9,10 +9,10 @@ namespace LieGG.Runtime.Tests.Laplace;
 /// <summary>Small networks and data for the KFAC tests, with brute-force references built without KFAC's code paths.</summary>
 internal static class KfacTestNetworks
 {
-    public static RelaxedNetwork Network(Pathways pathways, int canvas = 4, int width = 1, int classes = 3, int seed = 1)
+    public static RelaxedNetwork Network(Pathways pathways, int canvas = 4, int width = 1, int classes = 3, int seed = 1, PathwayCombination combine = PathwayCombination.Mean)
     {
         torch.manual_seed(seed);
-        var network = new RelaxedNetwork(canvas, width, classes, pathways);
+        var network = new RelaxedNetwork(canvas, width, classes, pathways, combine: combine);
         // Random biases, so the brute-force checks also see them at work.
         using (torch.no_grad())
             foreach (var site in network.Sites) site.Bias.normal_(0, 0.3, generator: new torch.Generator((ulong)seed));

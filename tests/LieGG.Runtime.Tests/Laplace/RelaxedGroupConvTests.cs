@@ -45,13 +45,15 @@ public sealed class RelaxedGroupConvTests
         Assert.True(MaxDifference(output, network.forward(x.rot90(2, (1, 2)))) < 1e-4);
     }
 
-    [Fact]
-    public void Block_with_its_fc_and_conv_pathways_zeroed_is_the_group_conv_pathway_alone()
+    [Theory]
+    [InlineData(PathwayCombination.Mean, 3)]
+    [InlineData(PathwayCombination.Sum, 1)]
+    public void Block_with_its_fc_and_conv_pathways_zeroed_is_the_group_conv_pathway_alone(PathwayCombination combine, int pathwayDivisor)
     {
         // A later block (p4 input, stride 2); zero FC and CONV tensors are the limit of infinitely precise priors on them.
         var shape = new BlockShape(2, 3, 8, 2);
         torch.manual_seed(7);
-        using var relaxed = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, 1);
+        using var relaxed = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, 1, combine: combine);
         using var group = new RelaxedBlock(shape, Pathways.GroupConv, 1);
         using (torch.no_grad())
         {
@@ -65,8 +67,8 @@ public sealed class RelaxedGroupConvTests
             group.Sites[0].Bias.copy_(relaxedGroup.Bias.normal_());
         }
         var x = randn(new long[] { 4, 2 * 4, 8, 8 }, generator: new torch.Generator(8));
-        // ReLU(⅓·(0 + 0 + G(x))) = ⅓·ReLU(G(x)).
-        Assert.True(MaxDifference(relaxed.forward(x) * 3, group.forward(x)) < 1e-5);
+        // Mean: ReLU(⅓·(0 + 0 + G(x))) = ⅓·ReLU(G(x)); sum: ReLU(0 + 0 + G(x)).
+        Assert.True(MaxDifference(relaxed.forward(x) * pathwayDivisor, group.forward(x)) < 1e-5);
         Assert.Equal(new long[] { 4, 3 * 4, 4, 4 }, relaxed.forward(x).shape);
     }
 }

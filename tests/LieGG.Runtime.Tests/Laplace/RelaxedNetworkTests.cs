@@ -103,6 +103,30 @@ public sealed class RelaxedNetworkTests
         }
     }
 
+    [Theory]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv, 2)]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, 3)]
+    public void Summed_block_is_its_pathway_count_times_the_mean_block(Pathways pathways, int count)
+    {
+        // Same weights (same seed), so ReLU(Σ) = P·ReLU(Σ/P) by ReLU's positive homogeneity, with biases at work.
+        var shape = new BlockShape(2, 3, 8, 2);
+        torch.manual_seed(5);
+        using var mean = new RelaxedBlock(shape, pathways, 1);
+        torch.manual_seed(5);
+        using var sum = new RelaxedBlock(shape, pathways, 1, combine: PathwayCombination.Sum);
+        using (torch.no_grad())
+            foreach (var (a, b) in mean.Sites.Zip(sum.Sites))
+            {
+                Assert.True(MaxDifference(a.Weight, b.Weight) == 0, a.Name);
+                b.Bias.copy_(a.Bias.normal_(0, 0.5, generator: new torch.Generator(6)));
+            }
+        int channels = pathways.HasFlag(Pathways.GroupConv) ? 2 * 4 : 2;
+        var x = randn(new long[] { 4, channels, 8, 8 }, generator: new torch.Generator(9));
+        var summed = sum.forward(x);
+        Assert.True(summed.abs().max().item<float>() > 0.1);
+        Assert.True(MaxDifference(mean.forward(x) * count, summed) < 1e-5);
+    }
+
     [Fact]
     public void Block_shapes_follow_ellas_pattern_down_to_two_by_two()
     {

@@ -17,7 +17,7 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
 
     /// <param name="fcInitScale">Scales the FC pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
-    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0) : base(nameof(RelaxedBlock))
+    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean) : base(nameof(RelaxedBlock))
     {
         RelaxedNetwork.ValidatePathways(kinds);
         var sites = new List<KfacSite>();
@@ -51,11 +51,14 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
             sites.Add(groupConv.Site);
         }
         Shape = shape;
+        Combine = combine;
         Sites = sites;
         RegisterComponents();
     }
 
     public BlockShape Shape { get; }
+
+    public PathwayCombination Combine { get; }
 
     public IReadOnlyList<KfacSite> Sites { get; }
 
@@ -63,6 +66,6 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     {
         var sum = pathways[0].forward(input);
         for (int i = 1; i < pathways.Count; i++) sum = sum + pathways[i].forward(input);
-        return nn.functional.relu(pathways.Count == 1 ? sum : sum / pathways.Count);
+        return nn.functional.relu(pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum : sum / pathways.Count);
     }
 }
