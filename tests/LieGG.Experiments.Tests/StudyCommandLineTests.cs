@@ -1,4 +1,5 @@
 using LieGG.Cli;
+using LieGG.Dsl;
 using LieGG.Generated;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Results;
@@ -137,6 +138,17 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
         Assert.EndsWith(",conv_share,group_conv_share", csv[0]);
+        // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.
+        var correlation = study.Correlations.Single(c => c.X == Metric.GroupConvShare && c.Y == Metric.MinBias);
+        var shares = study.Rows.Select(r => r.GroupConvShare!.Value).ToList();
+        var bias = study.Rows.Select(r => r.MinBias!.Value).ToList();
+        double meanShare = shares.Average(), meanBias = bias.Average();
+        double covariance = shares.Zip(bias).Sum(p => (p.First - meanShare) * (p.Second - meanBias));
+        double expected = covariance / Math.Sqrt(shares.Sum(v => (v - meanShare) * (v - meanShare)) * bias.Sum(v => (v - meanBias) * (v - meanBias)));
+        Assert.Equal(expected, correlation.Pearson.Coefficient, 9);
+        Assert.Equal(12, correlation.Pearson.N);
+        foreach (var figure in new[] { "pathway-shares.png", "correlation-groupconvshare-minbias.png", "correlation-fcshare-relativevariance.png" })
+            Assert.True(File.Exists(Path.Combine(folder, figure)), figure);
     }
 
     [Fact]
