@@ -147,6 +147,9 @@ public static class StudyPlots
         _ => System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
     };
 
+    /// <summary>Categories (compared experiments): ten colours that differ in hue.</summary>
+    private static readonly ScottPlot.Palettes.Category10 CategoryPalette = new();
+
     /// <summary>Values of a swept parameter in order, as a sequential colour scale (viridis, its pale yellow end left out).</summary>
     private static Color SweepColor(int index, int count) => new ScottPlot.Colormaps.Viridis().GetColor(0.85 * index / Math.Max(1, count - 1));
 
@@ -169,6 +172,9 @@ public static class StudyPlots
         var plottedY = new List<double>();
         var allSeries = study.Series(declared);
         int seriesCount = allSeries.Count, seriesIndex = 0;
+        // Compared experiments are categories, not an ordered sweep: distinct colours and marker shapes, not a colour scale.
+        bool categorical = scatter && study.Rows.Any(r => r.Trial.Parameters.FirstOrDefault(p => p.Name == declared.Series)?.Value is { } value
+            && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
         foreach (var (series, points) in allSeries)
         {
             var usable = points.Where(p => (!declared.LogX || p.X > 0) && (!declared.LogY || p.Mean > 0)).ToList();
@@ -179,7 +185,13 @@ public static class StudyPlots
             plottedY.AddRange(ys);
             var line = scatter ? plot.Add.ScatterPoints(xs, ys) : plot.Add.Scatter(xs, ys);
             line.LegendText = series;
-            if (scatter && seriesCount > 1) line.Color = SweepColor(seriesIndex, seriesCount);
+            if (categorical)
+            {
+                line.Color = CategoryPalette.GetColor(seriesIndex);
+                line.MarkerShape = SeriesMarkers[seriesIndex % SeriesMarkers.Length];
+                line.MarkerSize = 9;
+            }
+            else if (scatter && seriesCount > 1) line.Color = SweepColor(seriesIndex, seriesCount);
             seriesIndex++;
             if (!scatter && usable.Any(p => p.Count > 1))
             {
