@@ -125,7 +125,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (experiment.Name == "Study")
         {
             CheckSweeps(report, type, attributes);
-            CheckShareMetrics(report, attributes, [(type.Name, architecture?.Name ?? (ExperimentParser.HasBuildNetwork(type) ? "BuildNetwork" : null))]);
+            CheckShareMetrics(report, attributes, [(type.Name, ArchitectureOf(type))]);
             if (!attributes.Any(a => a.Name == "Sweep")) report.At(experiment.Location, StudyWithoutSweep, report.Experiment);
         }
         else
@@ -250,7 +250,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void CheckPlots(Reporter report, List<DslAttribute> attributes, IReadOnlyList<string> parameters)
     {
-        string[] metrics = ["TestMetric", "Variance", "MinBias", "RelativeVariance", "GapRatio", "Parameters", "WallSeconds", "FcShare", "ConvShare", "GroupConvShare"];
+        string[] metrics = ["TestMetric", "Variance", "MinBias", "RelativeVariance", "GapRatio", "Parameters", "WallSeconds", .. ShareMetrics];
         foreach (var plot in attributes.Where(a => a.Name == "Plot"))
         {
             if (plot.Named("X")?.Value is not string x || (!parameters.Contains(x) && !metrics.Contains(x)))

@@ -56,9 +56,7 @@ public static class CanvasMnist
     public static TensorDataset Create(MnistDigits digits, CanvasMnistOptions options)
     {
         options.Validate();
-        int needed = options.TrainCount + options.ValidationCount + options.TestCount;
-        if (needed > digits.Count)
-            throw new ArgumentException($"Canvas MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {digits.Source} has {digits.Count}; reduce the split sizes or supply more digits with --data-dir.");
+        DigitCanvas.RequireDigits("Canvas MNIST", digits, options.TrainCount, options.ValidationCount, options.TestCount);
 
         int canvas = options.Canvas, size = options.DigitSize;
         var unit = ImageTransforms.ToUnitRange(digits.Images.Pixels);
@@ -67,15 +65,7 @@ public static class CanvasMnist
         var small = ImageTransforms.Resize(unit, digits.Count, digits.Rows, digits.Columns, size);
         var offsets = options.Translate ? Offsets(options.Seed, digits.Count, canvas, size) : null;
         int centre = (canvas - size) / 2;
-        var images = new float[digits.Count * canvas * canvas];
-        Array.Fill(images, (float)((0 - QuadrantMnist.Mean) / QuadrantMnist.Std));
-        for (int i = 0; i < digits.Count; i++)
-        {
-            var (top, left) = offsets?[i] ?? (centre, centre);
-            for (int r = 0; r < size; r++)
-                for (int c = 0; c < size; c++)
-                    images[(i * canvas + top + r) * canvas + left + c] = (float)((small[(i * size + r) * size + c] - QuadrantMnist.Mean) / QuadrantMnist.Std);
-        }
+        var images = DigitCanvas.Paste(small, digits.Count, size, canvas, i => offsets?[i] ?? (centre, centre));
         var order = RotatedMnist.SplitOrder(options.Seed, digits.Count);
         string kind = (options.Translate, options.Rotate) switch
         {

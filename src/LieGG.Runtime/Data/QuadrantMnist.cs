@@ -60,25 +60,13 @@ public static class QuadrantMnist
     public static TensorDataset Create(MnistDigits digits, QuadrantMnistOptions options)
     {
         options.Validate();
-        int needed = options.TrainCount + options.ValidationCount + options.TestCount;
-        if (needed > digits.Count)
-            throw new ArgumentException($"Quadrant MNIST asks for {needed} digits (train {options.TrainCount} + validation {options.ValidationCount} + test {options.TestCount}) but {digits.Source} has {digits.Count}; reduce the split sizes or supply more digits with --data-dir.");
+        DigitCanvas.RequireDigits("Quadrant MNIST", digits, options.TrainCount, options.ValidationCount, options.TestCount);
 
         int canvas = options.Canvas, size = options.DigitSize, half = canvas / 2;
         var small = ImageTransforms.Resize(ImageTransforms.ToUnitRange(digits.Images.Pixels), digits.Count, digits.Rows, digits.Columns, size);
         var quadrants = Quadrants(options.Seed, digits.Count);
-        var images = new float[digits.Count * canvas * canvas];
-        var labels = new byte[digits.Count];
-        float background = (float)((0 - Mean) / Std);
-        Array.Fill(images, background);
-        for (int i = 0; i < digits.Count; i++)
-        {
-            int top = quadrants[i] / 2 * half, left = quadrants[i] % 2 * half;
-            for (int r = 0; r < size; r++)
-                for (int c = 0; c < size; c++)
-                    images[(i * canvas + top + r) * canvas + left + c] = (float)((small[(i * size + r) * size + c] - Mean) / Std);
-            labels[i] = (byte)(options.Task == QuadrantTask.Digit ? digits.Labels[i] : digits.Labels[i] + 10 * quadrants[i]);
-        }
+        var images = DigitCanvas.Paste(small, digits.Count, size, canvas, i => (quadrants[i] / 2 * half, quadrants[i] % 2 * half));
+        var labels = digits.Labels.Select((label, i) => (byte)(options.Task == QuadrantTask.Digit ? label : label + 10 * quadrants[i])).ToArray();
         var order = RotatedMnist.SplitOrder(options.Seed, digits.Count);
         string description = $"quadrant MNIST ({options.Task}, {size}×{size} digits on a {canvas}×{canvas} canvas) from {digits.Source}, seed {options.Seed}, normalised";
         return ImageDatasets.Split($"quadrant-mnist-{(options.Task == QuadrantTask.Digit ? "digit" : "digit-quadrant")}", images, labels, canvas, canvas, order,

@@ -47,7 +47,7 @@ public static class StudyPlots
             .GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
         // Compared experiments share a prefix ("ella-groups-"); the tick labels keep what tells them apart.
         int common = CommonPrefix(groups.Select(g => g.Key).ToList());
-        bool group = groups.Any(g => g.Any(r => r.LayerShares!.Any(l => l.GroupConvShare > 0)));
+        bool hasGroupConv = groups.Any(g => g.Any(r => r.LayerShares!.Any(l => l.GroupConvShare > 0)));
         var plot = ReportPlots.NewPlot($"{study.Study}: each pathway's share of every layer (mean over seeds)");
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
@@ -63,7 +63,7 @@ public static class StudyPlots
                 double position = start + l;
                 bars.Add(new Bar { Position = position, ValueBase = 0, Value = conv, FillColor = LaplacePlots.ConvColor, Size = 0.8 });
                 bars.Add(new Bar { Position = position, ValueBase = conv, Value = conv + fc, FillColor = LaplacePlots.FcColor, Size = 0.8 });
-                if (group) bars.Add(new Bar { Position = position, ValueBase = conv + fc, Value = conv + fc + groupConv, FillColor = LaplacePlots.GroupConvColor, Size = 0.8 });
+                if (hasGroupConv) bars.Add(new Bar { Position = position, ValueBase = conv + fc, Value = conv + fc + groupConv, FillColor = LaplacePlots.GroupConvColor, Size = 0.8 });
             }
             ticks.Add(new Tick(start + (layers - 1) / 2.0, trialGroup.Key[common..], isMajor: true));
             start += layers + 1;
@@ -71,7 +71,7 @@ public static class StudyPlots
         plot.Add.Bars(bars);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "FC (dense or factored)", FillColor = LaplacePlots.FcColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "CONV", FillColor = LaplacePlots.ConvColor });
-        if (group) plot.Legend.ManualItems.Add(new LegendItem { LabelText = "G-CONV (p4)", FillColor = LaplacePlots.GroupConvColor });
+        if (hasGroupConv) plot.Legend.ManualItems.Add(new LegendItem { LabelText = "G-CONV (p4)", FillColor = LaplacePlots.GroupConvColor });
         plot.ShowLegend(Edge.Right);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.SetLimits(0.3, start - 1.3, 0, 1.05);
