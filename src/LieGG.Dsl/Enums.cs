@@ -187,8 +187,8 @@ public enum Pathways
     Conv = 4,
     /// <summary>
     /// 3×3 p4 group convolution with circular padding (lifting in the first layer): exactly equivariant to 90°
-    /// rotations, and the network ends in rotation pooling. With it, every layer's maps carry a rotation axis, which
-    /// the other pathways read as four times the channels.
+    /// rotations, and the network ends in rotation pooling. With it, every layer's maps carry a rotation axis; the FC
+    /// and CONV pathways act on each rotation copy with the same weights, so none of the pathways contains another.
     /// </summary>
     GroupConv = 8,
 }

@@ -78,6 +78,48 @@ public sealed class KfacFactorTests
     }
 
     [Fact]
+    public void Input_factors_of_pathways_shared_by_rotation_copies_sum_over_the_copies()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, canvas: 8, width: 2).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(3, canvas: 8);
+        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
+        // Block 2 (2 → 4 channels, 8×8, stride 2) has sites U, V, CONV, G-CONV; its p4 input [N, 2·4, 8, 8] is read off
+        // the G-CONV site, which sees the map whole.
+        network.SetCapture(true);
+        network.forward(data.Inputs);
+        var input = network.Sites[7].CapturedInput!.detach();
+        network.SetCapture(false);
+        Assert.Equal(PathwayKind.GroupConv, network.Sites[7].Pathway);
+        long n = input.shape[0], channels = input.shape[1] / 4, size = input.shape[2];
+        var convExpected = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
+        var uExpected = zeros(new long[] { channels, size * size, size * size }, ScalarType.Float64);
+        for (long i = 0; i < n; i++)
+            for (long rotation = 0; rotation < 4; rotation++)
+            {
+                for (long ch = 0; ch < channels; ch++)
+                {
+                    var map = input[i, ch * 4 + rotation].flatten();
+                    uExpected[ch] += torch.outer(map, map);
+                }
+                for (long r = 0; r < size; r += 2)
+                    for (long c = 0; c < size; c += 2)
+                    {
+                        var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
+                        for (long ch = 0; ch < channels; ch++)
+                            for (int dr = -1; dr <= 1; dr++)
+                                for (int dc = -1; dc <= 1; dc++)
+                                    patch[ch * 9 + (dr + 1) * 3 + dc + 1] = input[i, ch * 4 + rotation, (r + dr + size) % size, (c + dc + size) % size];
+                        convExpected += torch.outer(patch, patch);
+                    }
+            }
+        TensorComparison.AssertClose(convExpected, factors.Sites[6].A[0]);
+        TensorComparison.AssertClose(uExpected, factors.Sites[4].A);
+        // Rows per sample: 4 rotations × 16 kept positions for CONV, 4 rotations × 2 input channels for U.
+        Assert.Equal(64, network.Sites[6].Copies);
+        Assert.Equal(8, network.Sites[4].Copies);
+    }
+
+    [Fact]
     public void Monte_carlo_fisher_averages_to_the_exact_fisher()
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv).to(ScalarType.Float64);

@@ -71,4 +71,66 @@ public sealed class RelaxedGroupConvTests
         Assert.True(MaxDifference(relaxed.forward(x) * pathwayDivisor, group.forward(x)) < 1e-5);
         Assert.Equal(new long[] { 4, 3 * 4, 4, 4 }, relaxed.forward(x).shape);
     }
+
+    [Fact]
+    public void Fc_and_conv_pathways_act_on_each_rotation_copy_with_the_same_weights()
+    {
+        // A later block (p4 input) with its G-CONV pathway zeroed: copy r of the output is the planar F-FC + CONV block,
+        // with the same weights, applied to copy r of the input. Distinct copies, so any mixing of copies shows.
+        var shape = new BlockShape(2, 3, 8, 2);
+        torch.manual_seed(9);
+        using var relaxed = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, 1, combine: PathwayCombination.Sum);
+        using var planar = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv, 1, combine: PathwayCombination.Sum);
+        using (torch.no_grad())
+        {
+            var groupSite = relaxed.Sites.Single(s => s.Pathway == PathwayKind.GroupConv);
+            groupSite.Weight.zero_();
+            groupSite.Bias.zero_();
+            var shared = relaxed.Sites.Where(s => s.Pathway != PathwayKind.GroupConv).ToList();
+            Assert.Equal(shared.Count, planar.Sites.Count);
+            for (int i = 0; i < shared.Count; i++)
+            {
+                shared[i].Bias.normal_(0, 0.3, generator: new torch.Generator((ulong)(20 + i)));
+                planar.Sites[i].Weight.copy_(shared[i].Weight);
+                planar.Sites[i].Bias.copy_(shared[i].Bias);
+            }
+        }
+        var x = randn(new long[] { 3, 2 * 4, 8, 8 }, generator: new torch.Generator(10));
+        var output = relaxed.forward(x).view(3, 3, 4, 4, 4);
+        var copies = x.view(3, 2, 4, 8, 8);
+        for (int r = 0; r < 4; r++)
+            Assert.True(MaxDifference(output[.., .., r], planar.forward(copies[.., .., r])) < 1e-5, $"rotation copy {r}");
+        Assert.True(MaxDifference(output[.., .., 0], output[.., .., 1]) > 1e-2);
+    }
+
+    [Fact]
+    public void Network_with_its_group_conv_pathways_zeroed_is_the_fc_and_conv_network_with_the_same_weights()
+    {
+        // The first block repeats its planar FC and CONV output over the four copies, later blocks keep them equal, and
+        // pooling over rotations returns the planar network's features.
+        torch.manual_seed(11);
+        using var relaxed = new RelaxedNetwork(16, 2, 10, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, combine: PathwayCombination.Sum);
+        using var planar = new RelaxedNetwork(16, 2, 10, Pathways.FactoredFC | Pathways.Conv, combine: PathwayCombination.Sum);
+        using (torch.no_grad())
+        {
+            foreach (var site in relaxed.Sites.Where(s => s.Pathway == PathwayKind.GroupConv))
+            {
+                site.Weight.zero_();
+                site.Bias.zero_();
+            }
+            var shared = relaxed.Sites.Where(s => s.Pathway != PathwayKind.GroupConv).ToList();
+            Assert.Equal(shared.Count, planar.Sites.Count);
+            for (int i = 0; i < shared.Count; i++)
+            {
+                Assert.Equal(shared[i].Name, planar.Sites[i].Name);
+                shared[i].Bias.normal_(0, 0.3, generator: new torch.Generator((ulong)(30 + i)));
+                planar.Sites[i].Weight.copy_(shared[i].Weight);
+                planar.Sites[i].Bias.copy_(shared[i].Bias);
+            }
+        }
+        relaxed.eval();
+        planar.eval();
+        var x = randn(new long[] { 4, 16, 16 }, generator: new torch.Generator(12));
+        Assert.True(MaxDifference(relaxed.forward(x), planar.forward(x)) < 1e-4);
+    }
 }

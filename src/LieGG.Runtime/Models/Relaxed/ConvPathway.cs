@@ -48,14 +48,14 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
     {
         public override bool WeightsPerCopy => false;
 
-        public override int Copies => owner.OutputSize * owner.OutputSize;
+        protected override int CopiesPerMap => owner.OutputSize * owner.OutputSize;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
         // im2col of the circularly padded input at the kept (stride-phase-0) positions: [N, positions, C·9], channel-major.
-        public override Tensor InputRows(Tensor input)
+        protected override Tensor InputRowsPerMap(Tensor input)
             => nn.functional.unfold(PadCircular(input), 3, stride: owner.Stride).transpose(1, 2);
 
-        public override Tensor OutputRows(Tensor output) => output.flatten(2).transpose(1, 2);
+        protected override Tensor OutputRowsPerMap(Tensor output) => output.flatten(2).transpose(1, 2);
     }
 }

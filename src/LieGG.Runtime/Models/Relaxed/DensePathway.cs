@@ -43,12 +43,12 @@ public sealed class DensePathway : nn.Module<Tensor, Tensor>
     {
         public override bool WeightsPerCopy => false;
 
-        public override int Copies => 1;
+        protected override int CopiesPerMap => 1;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
-        public override Tensor InputRows(Tensor input) => input.flatten(1).unsqueeze(1);
+        protected override Tensor InputRowsPerMap(Tensor input) => input.flatten(1).unsqueeze(1);
 
-        public override Tensor OutputRows(Tensor output) => output.flatten(1).unsqueeze(1);
+        protected override Tensor OutputRowsPerMap(Tensor output) => output.flatten(1).unsqueeze(1);
     }
 }

@@ -66,26 +66,26 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
     {
         public override bool WeightsPerCopy => true;
 
-        public override int Copies => owner.inChannels;
+        protected override int CopiesPerMap => owner.inChannels;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
-        public override Tensor InputRows(Tensor input) => input.flatten(2);
+        protected override Tensor InputRowsPerMap(Tensor input) => input.flatten(2);
 
-        public override Tensor OutputRows(Tensor output) => output;
+        protected override Tensor OutputRowsPerMap(Tensor output) => output;
     }
 
     private sealed class VSiteImpl(FactoredDensePathway owner, int layer) : KfacSite($"block {layer + 1} f-fc V", layer, PathwayKind.FactoredFC, () => owner.v, () => owner.vBias)
     {
         public override bool WeightsPerCopy => true;
 
-        public override int Copies => owner.outChannels;
+        protected override int CopiesPerMap => owner.outChannels;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
         // h[n, c, k] → rows per output channel k: [N, C′, C].
-        public override Tensor InputRows(Tensor input) => input.transpose(1, 2);
+        protected override Tensor InputRowsPerMap(Tensor input) => input.transpose(1, 2);
 
-        public override Tensor OutputRows(Tensor output) => output;
+        protected override Tensor OutputRowsPerMap(Tensor output) => output;
     }
 }

@@ -7,8 +7,8 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// <summary>
 /// A G-CONV pathway for ELLA across groups: a true p4 convolution (Cohen &amp; Welling 2016), 3×3 with circular padding 1,
 /// on square maps of even size. The first block lifts planar maps [N, C, S, S] to p4 maps; later blocks map p4 to p4.
-/// p4 maps travel between blocks as [N, C·4, S, S] (channel-major, rotation minor), which other pathways read as plain
-/// channels. A stride-2 block reduces each 2×2 cell (twice its mean) instead of keeping one phase: a 90° rotation maps the 2×2 cells of an
+/// p4 maps travel between blocks as [N, C·4, S, S] (channel-major, rotation minor); the other pathways of a
+/// <see cref="RelaxedBlock"/> act on each rotation copy. A stride-2 block reduces each 2×2 cell (twice its mean) instead of keeping one phase: a 90° rotation maps the 2×2 cells of an
 /// even grid onto each other, but not the even positions, so only the average keeps the pathway exactly equivariant.
 /// Rotating the input by 90° (torch.rot90 over the spatial axes) rotates every output map the same way and shifts the
 /// rotation axis by one. One bias per output channel, shared by its four rotations. Kaiming-uniform weights (ReLU gain).
@@ -96,11 +96,11 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
     {
         public override bool WeightsPerCopy => false;
 
-        public override int Copies => owner.OutputSize * owner.OutputSize * 4;
+        protected override int CopiesPerMap => owner.OutputSize * owner.OutputSize * 4;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
-        public override Tensor InputRows(Tensor input)
+        protected override Tensor InputRowsPerMap(Tensor input)
         {
             long n = input.shape[0], entries = owner.InChannels * owner.InputRotations * 9, size = input.shape[2];
             var patches = nn.functional.unfold(ConvPathway.PadCircular(input), 3);
@@ -116,7 +116,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
         }
 
         // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.
-        public override Tensor OutputRows(Tensor output)
+        protected override Tensor OutputRowsPerMap(Tensor output)
         {
             long n = output.shape[0];
             return output.reshape(n, owner.OutChannels, 4, -1).permute(0, 2, 3, 1).reshape(n, -1, owner.OutChannels);

@@ -32,12 +32,12 @@ public sealed class KfacLinear : nn.Module<Tensor, Tensor>
     {
         public override bool WeightsPerCopy => false;
 
-        public override int Copies => 1;
+        protected override int CopiesPerMap => 1;
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
-        public override Tensor InputRows(Tensor input) => input.unsqueeze(1);
+        protected override Tensor InputRowsPerMap(Tensor input) => input.unsqueeze(1);
 
-        public override Tensor OutputRows(Tensor output) => output.unsqueeze(1);
+        protected override Tensor OutputRowsPerMap(Tensor output) => output.unsqueeze(1);
     }
 }

@@ -21,6 +21,8 @@ public enum PathwayKind
 
 /// <summary>
 /// One linear map of a network, y = W·a + b applied to <c>copies</c> input rows per sample, seen by KFAC.
+/// A map applied with the same weights to each rotation copy of a p4 map (<see cref="RotationCopies"/> &gt; 1) sees the
+/// copies as N·R maps; its rows are folded back to N samples, R times as many copies each.
 /// The generalised Gauss–Newton block of W is approximated as B ⊗ A / N (N samples) with
 /// A = Σ_n Σ_copies a aᵀ (or, when every copy has its own weights, block-diagonal with one block per copy) and
 /// B = Σ_n Σ_copies g gᵀ / copies, g = ∂(−log p_k)/∂y weighted by the Fisher; the bias block is B · copies.
@@ -62,11 +64,32 @@ public abstract class KfacSite
     /// <summary>Whether each copy has its own weight block (A block-diagonal) instead of sharing one (A summed over copies).</summary>
     public abstract bool WeightsPerCopy { get; }
 
-    /// <summary>The layer input as [N, copies, d] rows a (for a convolution: the circular im2col patches).</summary>
-    public abstract Tensor InputRows(Tensor input);
+    /// <summary>
+    /// How many rotation copies of each sample the map is applied to with the same weights (1, or 4 for an FC or CONV
+    /// pathway inside a p4 block). Its captured input and output then hold N·R maps, sample-major.
+    /// </summary>
+    public int RotationCopies { get; internal set; } = 1;
 
-    /// <summary>The layer output (or its gradient) as [N, copies, e] rows.</summary>
-    public abstract Tensor OutputRows(Tensor output);
+    /// <summary>The layer input as [N, copies, d] rows a (for a convolution: the circular im2col patches), rotation-major.</summary>
+    public Tensor InputRows(Tensor input) => FoldRotations(InputRowsPerMap(input));
+
+    /// <summary>The layer output (or its gradient) as [N, copies, e] rows, in the order of <see cref="InputRows"/>.</summary>
+    public Tensor OutputRows(Tensor output) => FoldRotations(OutputRowsPerMap(output));
+
+    /// <summary>One map's input as [maps, copies per map, d] rows.</summary>
+    protected abstract Tensor InputRowsPerMap(Tensor input);
+
+    /// <summary>One map's output as [maps, copies per map, e] rows.</summary>
+    protected abstract Tensor OutputRowsPerMap(Tensor output);
+
+    /// <summary>Output rows of one map (positions for a convolution, channels for the factored layers, 1 for dense).</summary>
+    protected abstract int CopiesPerMap { get; }
+
+    /// <summary>Output rows per sample: <see cref="CopiesPerMap"/> × <see cref="RotationCopies"/>.</summary>
+    public int Copies => CopiesPerMap * RotationCopies;
+
+    // [N·R, copies, d] → [N, R·copies, d]: the maps of one sample are consecutive.
+    private Tensor FoldRotations(Tensor rows) => RotationCopies == 1 ? rows : rows.reshape(rows.shape[0] / RotationCopies, -1, rows.shape[2]);
 
     protected void Capture(Tensor input, Tensor output)
     {
@@ -84,13 +107,16 @@ public abstract class KfacSite
     // One batch's sums are formed in the network's own precision (one matrix product) and returned in float64, in which
     // they are accumulated over the data set and eigendecomposed.
 
-    /// <summary>Σ over the batch of the input-side factor, float64: [1, d, d] when shared, [copies, d, d] per copy.</summary>
+    /// <summary>
+    /// Σ over the batch of the input-side factor, float64: [1, d, d] when shared, [copies per map, d, d] per copy
+    /// (a copy's rotations share its weights, so their blocks are summed).
+    /// </summary>
     public Tensor InputFactor(Tensor input)
     {
         using var scope = NewDisposeScope();
         var rows = InputRows(input.detach());
         var factor = WeightsPerCopy
-            ? rows.transpose(0, 1).transpose(1, 2).matmul(rows.transpose(0, 1))
+            ? rows.transpose(0, 1).transpose(1, 2).matmul(rows.transpose(0, 1)).reshape(RotationCopies, CopiesPerMap, rows.shape[2], rows.shape[2]).sum(dim: 0)
             : Gram(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
         return factor.to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
@@ -104,7 +130,4 @@ public abstract class KfacSite
     }
 
     private static Tensor Gram(Tensor rows) => rows.T.matmul(rows);
-
-    /// <summary>Output rows per sample (positions for a convolution, channels for the factored layers, 1 for dense).</summary>
-    public abstract int Copies { get; }
 }

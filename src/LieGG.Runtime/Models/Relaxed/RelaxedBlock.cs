@@ -11,44 +11,61 @@ public sealed record BlockShape(int InChannels, int OutChannels, int InputSize, 
     public int OutputSize => InputSize / Stride;
 }
 
-/// <summary>An ELLA layer: ReLU of the mean of its pathways (for F-FC + CONV: ReLU(½·(FFC(x) + CONV(x)))).</summary>
+/// <summary>
+/// An ELLA layer: ReLU of the mean (or sum) of its pathways (for F-FC + CONV: ReLU(½·(FFC(x) + CONV(x)))).
+/// <para>
+/// With a G-CONV pathway every map is a p4 map [N, C·4, S, S] (channel-major, rotation minor). The FC and CONV pathways
+/// then act on each rotation copy with the same weights, as on a batch of 4·N planar maps, and in the first block their
+/// planar output is repeated over the four copies. So the three pathways are distinct hypotheses — no constraint
+/// (FC), translations (CONV), translations and 90° rotations (G-CONV) — and none contains another: were the rotation
+/// axis read as 4× channels, a CONV pathway could represent the p4 convolution itself with 4× its parameters.
+/// With the G-CONV tensors at zero the network is the FC + CONV network with the same weights.
+/// </para>
+/// </summary>
 public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 {
+    private const int Rotations = 4;
+
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
+
+    // The FC and CONV pathways' input: planar maps (the first block of a p4 network, or no G-CONV pathway), or rotation copies.
+    private readonly bool splitsRotations, repeatsOverRotations;
 
     /// <param name="fcInitScale">Scales the FC pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
     public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean) : base(nameof(RelaxedBlock))
     {
         RelaxedNetwork.ValidatePathways(kinds);
-        var sites = new List<KfacSite>();
-        // With a G-CONV pathway every map is a p4 map: the other pathways see its rotation axis as channels.
         bool group = kinds.HasFlag(Pathways.GroupConv);
-        int inRotations = group && layer > 0 ? 4 : 1, outRotations = group ? 4 : 1;
-        int inChannels = shape.InChannels * inRotations, outChannels = shape.OutChannels * outRotations;
+        splitsRotations = group && layer > 0;
+        repeatsOverRotations = group && layer == 0;
+        var planar = new List<KfacSite>();
         if (kinds.HasFlag(Pathways.FC))
         {
-            var dense = new DensePathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(dense);
-            sites.Add(dense.Site);
+            planar.Add(dense.Site);
         }
         if (kinds.HasFlag(Pathways.FactoredFC))
         {
-            var factored = new FactoredDensePathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(factored);
-            sites.Add(factored.USite);
-            sites.Add(factored.VSite);
+            planar.Add(factored.USite);
+            planar.Add(factored.VSite);
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
-            var conv = new ConvPathway(inChannels, outChannels, shape.InputSize, shape.Stride, layer);
+            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
             pathways.Add(conv);
-            sites.Add(conv.Site);
+            planar.Add(conv.Site);
         }
+        if (splitsRotations)
+            foreach (var site in planar) site.RotationCopies = Rotations;
+        var sites = planar;
         if (group)
         {
             var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
             pathways.Add(groupConv);
-            sites.Add(groupConv.Site);
+            sites = [.. planar, groupConv.Site];
         }
         Shape = shape;
         Combine = combine;
@@ -64,8 +81,33 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var sum = pathways[0].forward(input);
-        for (int i = 1; i < pathways.Count; i++) sum = sum + pathways[i].forward(input);
-        return nn.functional.relu(pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum : sum / pathways.Count);
+        var copies = splitsRotations ? SplitRotations(input) : input;
+        Tensor? sum = null;
+        foreach (var pathway in pathways)
+        {
+            var output = pathway is GroupConvPathway ? pathway.forward(input)
+                : splitsRotations ? MergeRotations(pathway.forward(copies), input.shape[0])
+                : repeatsOverRotations ? RepeatOverRotations(pathway.forward(input))
+                : pathway.forward(input);
+            sum = sum is null ? output : sum + output;
+        }
+        return nn.functional.relu(pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum! : sum! / pathways.Count);
     }
+
+    // [N, C·4, S, S] → [N·4, C, S, S]: copy r of sample n is map n·4 + r.
+    private static Tensor SplitRotations(Tensor maps)
+    {
+        long n = maps.shape[0], channels = maps.shape[1] / Rotations, size = maps.shape[2];
+        return maps.view(n, channels, Rotations, size, size).transpose(1, 2).reshape(n * Rotations, channels, size, size);
+    }
+
+    // [N·4, C′, S′, S′] → [N, C′·4, S′, S′], the inverse of SplitRotations.
+    private static Tensor MergeRotations(Tensor maps, long samples)
+    {
+        long channels = maps.shape[1], size = maps.shape[2];
+        return maps.view(samples, Rotations, channels, size, size).transpose(1, 2).reshape(samples, channels * Rotations, size, size);
+    }
+
+    // [N, C′, S′, S′] → [N, C′·4, S′, S′] with every rotation copy the same planar map.
+    private static Tensor RepeatOverRotations(Tensor maps) => maps.repeat_interleave(Rotations, 1);
 }
