@@ -132,12 +132,14 @@ public sealed class StudyCommandLineTests : IDisposable
             Assert.Equal(1.0, row.FcShare!.Value + row.ConvShare!.Value + row.GroupConvShare!.Value, 9);
             Assert.True(row.GroupConvShare > 0, experiment);
             Assert.True(double.IsFinite(row.Variance) && row.MinBias is > 0, experiment);
+            Assert.True(row.TestNll is > 0 && double.IsFinite(row.TestNll.Value), experiment);
         }
         var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
         Assert.Contains("| CONV share | G-CONV share |", markdown);
+        Assert.Contains(" | test error % | test NLL |", markdown);
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
-        Assert.EndsWith(",conv_share,group_conv_share", csv[0]);
+        Assert.EndsWith(",conv_share,group_conv_share,test_nll", csv[0]);
         // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.
         var correlation = study.Correlations.Single(c => c.X == Metric.GroupConvShare && c.Y == Metric.MinBias);
         var shares = study.Rows.Select(r => r.GroupConvShare!.Value).ToList();

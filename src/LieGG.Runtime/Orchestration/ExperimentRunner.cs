@@ -168,6 +168,7 @@ public static class ExperimentRunner
         var analysis = spec.Analysis;
         model.eval();
         double testMetric = Evaluation.Metric(model, data.Test, data.Task);
+        double? testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null;
         var polarizationOptions = new PolarizationOptions
         {
             Reduction = analysis.Outputs,
@@ -188,6 +189,7 @@ public static class ExperimentRunner
             Task = data.Task,
             TestMetricName = data.Task == TaskKind.Classification ? "accuracy" : "mse",
             TestMetric = testMetric,
+            TestNegativeLogLikelihood = testNll,
             Data = new DatasetSizes(data.Train.Count, data.Validation.Count, data.Test.Count),
             InputShape = data.InputShape.ToArray(),
             OutputSize = data.OutputSize,

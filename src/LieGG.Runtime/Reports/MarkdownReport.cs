@@ -31,6 +31,8 @@ public static class MarkdownReport
         md.Append("## Summary\n\n| | |\n|---|---|\n");
         if (result.TestMetricName != "none")
             Row(md, result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
+        if (result.TestNegativeLogLikelihood is { } testNll)
+            Row(md, "test NLL (mean −log p of the label)", format.Number(testNll));
         Row(md, "symmetry variance λ_min", symmetry.Degenerate ? SymmetryResult.DegenerateVerdict : format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format));
         if (symmetry.Bias is not null)
             Row(md, $"min symmetry bias vs {symmetry.Algebra}", format.Number(symmetry.MinBias) + Interval(symmetry.MinBiasInterval, format));

@@ -11,7 +11,7 @@ namespace LieGG.Runtime.Reports;
 /// </summary>
 public static class ResultTable
 {
-    private static readonly string[] Leading = ["file", "run_id", "experiment", "study", "trial", "seed", "quick", "test_metric_name", "test_metric",
+    private static readonly string[] Leading = ["file", "run_id", "experiment", "study", "trial", "seed", "quick", "test_metric_name", "test_metric", "test_nll",
         "variance", "min_bias", "relative_variance", "gap_ratio", "algebra", "parameters", "epochs", "train_count", "validation_count", "test_count", "analysis_of"];
 
     /// <summary>The result.json files under each path (a file, a run folder or a study folder), in order, each once.</summary>
@@ -54,6 +54,7 @@ public static class ResultTable
             ["quick"] = result.Quick ? "true" : "false",
             ["test_metric_name"] = result.TestMetricName,
             ["test_metric"] = Number(result.TestMetric),
+            ["test_nll"] = result.TestNegativeLogLikelihood is { } testNll ? Number(testNll) : "",
             ["variance"] = Number(symmetry.Variance),
             ["min_bias"] = symmetry.MinBias is { } bias ? Number(bias) : "",
             ["relative_variance"] = Number(symmetry.RelativeVariance),

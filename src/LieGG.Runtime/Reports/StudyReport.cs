@@ -32,9 +32,10 @@ public static class StudyReport
             bool accuracy = metric == "accuracy";
             bool ella = study.Rows.Any(r => r.FcShare is not null);
             bool groupConv = study.Rows.Any(r => r.GroupConvShare is not null);
-            md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |")
+            bool nll = study.Rows.Any(r => r.TestNll is not null);
+            md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |").Append(nll ? " test NLL |" : "")
               .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) |" + (groupConv ? " CONV share | G-CONV share |" : "") + " −log ML / N |" : "")
-              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "").Append('\n');
+              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append(nll ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "").Append('\n');
             string MeanStd(IEnumerable<double> values, double scale = 1)
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
@@ -47,6 +48,7 @@ public static class StudyReport
                 var rows = group.ToList();
                 md.Append("| ").Append(string.Join(" | ", rows[0].Trial.Parameters.Select(p => p.Value))).Append(" | ").Append(rows.Count).Append(" | ").Append(MeanStd(rows.Select(r => r.TestMetric)));
                 if (accuracy) md.Append(" | ").Append(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
+                if (nll) md.Append(" | ").Append(MeanStd(rows.Select(r => r.TestNll ?? double.NaN)));
                 md.Append(" | ").Append(MeanStd(rows.Select(r => r.Variance))).Append(" | ").Append(MeanStd(rows.Select(r => r.MinBias ?? double.NaN)))
                   .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |");
                 if (ella)
@@ -80,13 +82,13 @@ public static class StudyReport
     public static string Csv(StudyResult study)
     {
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
-        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik,conv_share,group_conv_share\n");
+        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik,conv_share,group_conv_share,test_nll\n");
         static string N(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var row in study.Rows)
             csv.Append(row.Trial.Index).Append(',').Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + ","))).Append(row.Trial.Seed).Append(',')
                .Append(N(row.TestMetric)).Append(',').Append(N(row.Variance)).Append(',').Append(N(row.MinBias)).Append(',').Append(N(row.RelativeVariance)).Append(',')
                .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append(',')
-               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append(',').Append(N(row.ConvShare)).Append(',').Append(N(row.GroupConvShare)).Append('\n');
+               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append(',').Append(N(row.ConvShare)).Append(',').Append(N(row.GroupConvShare)).Append(',').Append(N(row.TestNll)).Append('\n');
         return csv.ToString();
     }
 }

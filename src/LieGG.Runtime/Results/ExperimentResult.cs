@@ -30,6 +30,9 @@ public sealed record ExperimentResult
 
     public required double TestMetric { get; init; }
 
+    /// <summary>Classification: mean −log p(target | x) over the test set; null for regression, analysis-only runs and records written before it was stored.</summary>
+    public double? TestNegativeLogLikelihood { get; init; }
+
     public required DatasetSizes Data { get; init; }
 
     public required long Parameters { get; init; }

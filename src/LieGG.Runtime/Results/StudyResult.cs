@@ -22,7 +22,8 @@ public sealed record TrialRow(
     double? NegativeLogMarginalLikelihood = null,
     IReadOnlyList<LayerShare>? LayerShares = null,
     double? ConvShare = null,
-    double? GroupConvShare = null)
+    double? GroupConvShare = null,
+    double? TestNll = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -40,7 +41,8 @@ public sealed record TrialRow(
         record.Result.Laplace?.Final,
         record.Result.Laplace?.Layers,
         record.Result.Laplace?.MeanConvShare,
-        record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null);
+        record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null,
+        record.Result.TestNegativeLogLikelihood);
 
     public double Value(Metric metric) => metric switch
     {

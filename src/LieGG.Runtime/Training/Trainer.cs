@@ -163,6 +163,18 @@ public static class Evaluation
         return split.Count == 0 ? double.NaN : (double)correct / split.Count;
     }
 
+    /// <summary>
+    /// Mean over samples of −log softmax(logits)[target] (classification), accumulated in float64: the test negative
+    /// log-likelihood, which accuracy hides — how much probability a network puts on the right class.
+    /// </summary>
+    public static double NegativeLogLikelihood(nn.Module<Tensor, Tensor> model, DataSplit split, int batchSize = 2048)
+    {
+        double sum = 0;
+        ForEachBatch(model, split, batchSize, (logits, targets) =>
+            sum -= nn.functional.log_softmax(logits.to_type(ScalarType.Float64), 1).gather(1, targets.unsqueeze(1)).sum().item<double>());
+        return split.Count == 0 ? double.NaN : sum / split.Count;
+    }
+
     /// <summary>Mean over samples and target dimensions of (prediction − target)².</summary>
     public static double MeanSquaredError(nn.Module<Tensor, Tensor> model, DataSplit split, int batchSize = 2048)
     {

@@ -126,6 +126,31 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Test_negative_log_likelihood_is_the_mean_log_sum_exp_minus_the_label_logit()
+    {
+        // A linear map with known weights: the logits are x·Wᵀ + b, so −log p(y) = log Σ_k exp(z_k) − z_y by hand.
+        var x = new double[,] { { 1.0, -2.0 }, { 0.5, 0.25 }, { -3.0, 4.0 } };
+        long[] labels = [2, 0, 1];
+        var weight = new double[,] { { 0.3, -1.2 }, { 2.0, 0.7 }, { -0.4, 0.9 } };
+        double[] bias = [0.1, -0.5, 0.25];
+        using var model = nn.Linear(2, 3, dtype: ScalarType.Float64);
+        using (no_grad())
+        {
+            model.weight!.copy_(tensor(weight));
+            model.bias!.copy_(tensor(bias));
+        }
+        double expected = 0;
+        for (int n = 0; n < 3; n++)
+        {
+            var z = Enumerable.Range(0, 3).Select(k => x[n, 0] * weight[k, 0] + x[n, 1] * weight[k, 1] + bias[k]).ToArray();
+            expected += Math.Log(z.Sum(Math.Exp)) - z[labels[n]];
+        }
+        var split = new DataSplit(tensor(x), tensor(labels));
+        // Batches of two: the mean is over samples, not over batches.
+        Assert.Equal(expected / 3, Evaluation.NegativeLogLikelihood(model, split, batchSize: 2), 12);
+    }
+
+    [Fact]
     public void Mismatched_loss_is_rejected_before_training()
     {
         using var o5 = SmallO5();
