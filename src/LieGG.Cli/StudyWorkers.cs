@@ -24,6 +24,9 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
     private readonly List<(Process Process, StudyTrial Trial, string Folder)> running = [];
     private readonly List<Process> started = [];
     private volatile bool interrupted;
+    // Set once Interrupt has removed every unfinished folder: the signal thread does that, and the program must not
+    // exit (the main thread returning as soon as the killed workers' tasks end) before it is done.
+    private readonly ManualResetEventSlim stopped = new();
 
     /// <summary>The command that starts this program again: its apphost, or <c>dotnet</c> and its entry assembly.</summary>
     public static (string FileName, IReadOnlyList<string> Prefix) CurrentProgram()
@@ -69,7 +72,11 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
                 if (exitCode == 0) ran++;
                 else failed.Add((finishedTrial.Info, exitCode, errors));
             }
-            if (interrupted) Task.WaitAll([.. active]);
+            if (interrupted)
+            {
+                Task.WaitAll([.. active]);
+                stopped.Wait();
+            }
         }
         finally
         {
@@ -138,18 +145,27 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
             output.WriteLine($"{study}: interrupted; stopping {stopping.Count} worker(s).");
         }
         // Outside the lock: the workers' output handlers take it until their streams close.
-        foreach (var (process, _, folder) in stopping)
+        try
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // It had exited already.
-            }
-            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "result.json"))) Directory.Delete(folder, recursive: true);
+            foreach (var (process, _, folder) in stopping) Stop(process, folder);
         }
+        finally
+        {
+            stopped.Set();
+        }
+    }
+
+    private static void Stop(Process process, string folder)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // It had exited already.
+        }
+        if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "result.json"))) Directory.Delete(folder, recursive: true);
     }
 }
