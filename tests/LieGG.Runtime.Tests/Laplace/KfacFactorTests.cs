@@ -38,19 +38,8 @@ public sealed class KfacFactorTests
         var site = network.Sites[1];
         var input = site.CapturedInput!.detach();
         network.SetCapture(false);
-        long n = input.shape[0], channels = input.shape[1], size = input.shape[2];
-        var expected = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
-        for (long i = 0; i < n; i++)
-            for (long r = 0; r < size; r += 2)
-                for (long c = 0; c < size; c += 2)
-                {
-                    var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
-                    for (long ch = 0; ch < channels; ch++)
-                        for (int dr = -1; dr <= 1; dr++)
-                            for (int dc = -1; dc <= 1; dc++)
-                                patch[ch * 9 + (dr + 1) * 3 + dc + 1] = input[i, ch, (r + dr + size) % size, (c + dc + size) % size];
-                    expected += torch.outer(patch, patch);
-                }
+        long channels = input.shape[1];
+        var expected = PatchGramAtEvenPositions(input);
         Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[1].A.shape);
         TensorComparison.AssertClose(expected, factors.Sites[1].A[0]);
     }
@@ -91,27 +80,20 @@ public sealed class KfacFactorTests
         network.SetCapture(false);
         Assert.Equal(PathwayKind.GroupConv, network.Sites[7].Pathway);
         long n = input.shape[0], channels = input.shape[1] / 4, size = input.shape[2];
-        var convExpected = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
         var uExpected = zeros(new long[] { channels, size * size, size * size }, ScalarType.Float64);
+        var copies = new List<Tensor>();
         for (long i = 0; i < n; i++)
             for (long rotation = 0; rotation < 4; rotation++)
             {
+                // Copy `rotation` of sample i: channel ch is map ch·4 + rotation.
+                copies.Add(torch.stack(Enumerable.Range(0, (int)channels).Select(ch => input[i, ch * 4 + rotation]).ToArray()));
                 for (long ch = 0; ch < channels; ch++)
                 {
                     var map = input[i, ch * 4 + rotation].flatten();
                     uExpected[ch] += torch.outer(map, map);
                 }
-                for (long r = 0; r < size; r += 2)
-                    for (long c = 0; c < size; c += 2)
-                    {
-                        var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
-                        for (long ch = 0; ch < channels; ch++)
-                            for (int dr = -1; dr <= 1; dr++)
-                                for (int dc = -1; dc <= 1; dc++)
-                                    patch[ch * 9 + (dr + 1) * 3 + dc + 1] = input[i, ch * 4 + rotation, (r + dr + size) % size, (c + dc + size) % size];
-                        convExpected += torch.outer(patch, patch);
-                    }
             }
+        var convExpected = PatchGramAtEvenPositions(torch.stack(copies.ToArray()));
         TensorComparison.AssertClose(convExpected, factors.Sites[6].A[0]);
         TensorComparison.AssertClose(uExpected, factors.Sites[4].A);
         // Rows per sample: 4 rotations × 16 kept positions for CONV, 4 rotations × 2 input channels for U.
@@ -139,5 +121,24 @@ public sealed class KfacFactorTests
         // Relative error shrinks like 1/√draws: well under 10 % after 400 draws, and smaller than after 25.
         Assert.True(errors[1] < 0.1, $"relative error after {draws} draws: {errors[1]:F3}");
         Assert.True(errors[1] < errors[0], $"error did not shrink: {errors[0]:F3} → {errors[1]:F3}");
+    }
+
+    /// <summary>Σ over maps [M, C, S, S] and even positions of p pᵀ, p the explicit circular 3×3 patch (channel-major).</summary>
+    private static Tensor PatchGramAtEvenPositions(Tensor maps)
+    {
+        long count = maps.shape[0], channels = maps.shape[1], size = maps.shape[2];
+        var gram = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
+        for (long i = 0; i < count; i++)
+            for (long r = 0; r < size; r += 2)
+                for (long c = 0; c < size; c += 2)
+                {
+                    var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
+                    for (long ch = 0; ch < channels; ch++)
+                        for (int dr = -1; dr <= 1; dr++)
+                            for (int dc = -1; dc <= 1; dc++)
+                                patch[ch * 9 + (dr + 1) * 3 + dc + 1] = maps[i, ch, (r + dr + size) % size, (c + dc + size) % size];
+                    gram += torch.outer(patch, patch);
+                }
+        return gram;
     }
 }
