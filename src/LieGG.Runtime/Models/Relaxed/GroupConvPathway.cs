@@ -15,6 +15,9 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// </summary>
 public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The order of p4's rotation subgroup: every p4 map has this many rotation copies.</summary>
+    public const int Rotations = 4;
+
     private readonly Parameter weight;
     private readonly Parameter bias;
 

@@ -115,9 +115,17 @@ public abstract class KfacSite
     {
         using var scope = NewDisposeScope();
         var rows = InputRows(input.detach());
-        var factor = WeightsPerCopy
-            ? rows.transpose(0, 1).transpose(1, 2).matmul(rows.transpose(0, 1)).reshape(RotationCopies, CopiesPerMap, rows.shape[2], rows.shape[2]).sum(dim: 0)
-            : Gram(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
+        Tensor factor;
+        if (WeightsPerCopy)
+        {
+            // [copies per map, N·R, d]: a copy's rows from every sample and rotation, which share its weights.
+            var perCopy = rows.reshape(-1, CopiesPerMap, rows.shape[2]).transpose(0, 1);
+            factor = perCopy.transpose(1, 2).matmul(perCopy);
+        }
+        else
+        {
+            factor = Gram(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
+        }
         return factor.to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
 

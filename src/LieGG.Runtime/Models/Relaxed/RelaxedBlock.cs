@@ -24,7 +24,7 @@ public sealed record BlockShape(int InChannels, int OutChannels, int InputSize, 
 /// </summary>
 public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 {
-    private const int Rotations = 4;
+    private const int Rotations = GroupConvPathway.Rotations;
 
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
 
@@ -38,34 +38,33 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
         bool group = kinds.HasFlag(Pathways.GroupConv);
         splitsRotations = group && layer > 0;
         repeatsOverRotations = group && layer == 0;
-        var planar = new List<KfacSite>();
+        var sites = new List<KfacSite>();
         if (kinds.HasFlag(Pathways.FC))
         {
             var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(dense);
-            planar.Add(dense.Site);
+            sites.Add(dense.Site);
         }
         if (kinds.HasFlag(Pathways.FactoredFC))
         {
             var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
             pathways.Add(factored);
-            planar.Add(factored.USite);
-            planar.Add(factored.VSite);
+            sites.Add(factored.USite);
+            sites.Add(factored.VSite);
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
             var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
             pathways.Add(conv);
-            planar.Add(conv.Site);
+            sites.Add(conv.Site);
         }
         if (splitsRotations)
-            foreach (var site in planar) site.RotationCopies = Rotations;
-        var sites = planar;
+            foreach (var site in sites) site.RotationCopies = Rotations;
         if (group)
         {
             var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
             pathways.Add(groupConv);
-            sites = [.. planar, groupConv.Site];
+            sites.Add(groupConv.Site);
         }
         Shape = shape;
         Combine = combine;

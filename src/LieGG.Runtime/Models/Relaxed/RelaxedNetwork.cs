@@ -104,7 +104,7 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
         foreach (var block in blocks) x = block.forward(x);
         var pooled = x.mean(new long[] { 2, 3 });
         // p4 maps: pool over the rotation axis too (max), so a network of G-CONV pathways is invariant to 90° rotations.
-        if (Pathways.HasFlag(Pathways.GroupConv)) pooled = pooled.reshape(pooled.shape[0], -1, 4).amax(new long[] { 2 });
+        if (Pathways.HasFlag(Pathways.GroupConv)) pooled = pooled.reshape(pooled.shape[0], -1, GroupConvPathway.Rotations).amax(new long[] { 2 });
         return output.forward(nn.functional.relu(hidden.forward(pooled)));
     }
 }
