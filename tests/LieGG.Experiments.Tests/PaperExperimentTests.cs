@@ -52,7 +52,7 @@ public sealed class PaperExperimentTests
     public void Catalog_lists_the_paper_experiments()
     {
         Assert.Equal(["ella-digit-laplace-conv", "ella-digit-laplace-fc", "ella-digit-learned", "ella-digit-map-conv", "ella-digit-map-fc",
-            "ella-groups-mnist-learned", "ella-groups-mnist-map", "ella-groups-rotated-learned", "ella-groups-rotated-map", "ella-groups-translated-learned", "ella-groups-translated-map",
+            "ella-groups-mnist-learned", "ella-groups-mnist-map", "ella-groups-rotated-conv-gconv-map", "ella-groups-rotated-gconv-learned", "ella-groups-rotated-gconv-map", "ella-groups-rotated-learned", "ella-groups-rotated-map", "ella-groups-translated-learned", "ella-groups-translated-map",
             "ella-quadrant-laplace-conv", "ella-quadrant-laplace-fc", "ella-quadrant-learned", "ella-quadrant-map-conv", "ella-quadrant-map-fc",
             "o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-deep-unblurred", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-shallow", "rotmnist-z2cnn"],
             LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));
