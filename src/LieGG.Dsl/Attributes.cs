@@ -349,6 +349,13 @@ public sealed class RelaxedCnnAttribute : Attribute
     [AllowedRange(0, 100, "a scale in (0, 100]", ExclusiveMinimum = true)]
     public double FcInitScale { get; set; } = 1.0;
 
+    /// <summary>
+    /// Scales the CONV pathway's initial weights; 1 = ELLA's initialisation. Below 1, beside a G-CONV pathway, the
+    /// network starts nearly rotation-equivariant and keeps planar-convolution weight only where the data ask for it.
+    /// </summary>
+    [AllowedRange(0, 100, "a scale in (0, 100]", ExclusiveMinimum = true)]
+    public double ConvInitScale { get; set; } = 1.0;
+
     /// <summary>How each layer combines its pathways: ReLU of their mean (ELLA's) or of their sum.</summary>
     public PathwayCombination Combine { get; set; } = PathwayCombination.Mean;
 }

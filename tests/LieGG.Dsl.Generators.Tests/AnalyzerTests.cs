@@ -120,6 +120,8 @@ public sealed class AnalyzerTests
         public partial class Budget;
         [Experiment("canvas")] [CanvasMnist(Canvas = 16, {|LGG2001:DigitSize = 20|})] [RelaxedCnn] [Train] [SpatialPrior]
         public partial class Canvas;
+        [Experiment("init-scales")] [CanvasMnist(Canvas = 16)] [RelaxedCnn({|LGG2001:FcInitScale = 0|}, {|LGG2001:ConvInitScale = -0.5|})] [Train] [SpatialPrior]
+        public partial class InitScales;
         [Experiment("canvas-ok")] [CanvasMnist(Translate = true, Rotate = true, Canvas = 16, DigitSize = 16)] [RelaxedCnn(Pathways = Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior]
         public partial class CanvasOk;
         [Experiment("canvas-odd")] [CanvasMnist(Canvas = 28, DigitSize = 28)] [{|LGG2004:RelaxedCnn|}] [Train] [SpatialPrior]

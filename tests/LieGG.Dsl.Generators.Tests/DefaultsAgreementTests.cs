@@ -32,7 +32,7 @@ public sealed class DefaultsAgreementTests
         var budget = new MlpBudgetAttribute();
         Assert.Equal(new MlpBudgetSpec(), new MlpBudgetSpec(budget.Parameters, budget.Hidden, budget.Activation, budget.Bias, budget.TrainOnNormalizedLogits));
         var relaxed = new RelaxedCnnAttribute();
-        Assert.Equal(new RelaxedCnnSpec(), new RelaxedCnnSpec(relaxed.Width, relaxed.Pathways, relaxed.PriorPrecision, relaxed.FcInitScale, relaxed.Combine));
+        Assert.Equal(new RelaxedCnnSpec(), new RelaxedCnnSpec(relaxed.Width, relaxed.Pathways, relaxed.PriorPrecision, relaxed.FcInitScale, relaxed.ConvInitScale, relaxed.Combine));
     }
 
     [Fact]

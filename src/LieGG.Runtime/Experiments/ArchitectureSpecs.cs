@@ -69,8 +69,9 @@ internal static class PaperCnnInput
 /// parameter tensor carries a Gaussian prior of precision <paramref name="PriorPrecision"/> (learned with [Laplace]).
 /// </summary>
 /// <param name="FcInitScale">Scales the FC pathway's initial weights (1 = ELLA's initialisation).</param>
+/// <param name="ConvInitScale">Scales the CONV pathway's initial weights (1 = ELLA's initialisation).</param>
 /// <param name="Combine">Each layer's ReLU of its pathways' mean (ELLA's) or sum.</param>
-public sealed record RelaxedCnnSpec(int Width = Defaults.RelaxedCnnWidth, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = Defaults.RelaxedCnnPriorPrecision, double FcInitScale = 1.0, PathwayCombination Combine = PathwayCombination.Mean) : ArchitectureSpec
+public sealed record RelaxedCnnSpec(int Width = Defaults.RelaxedCnnWidth, Pathways Pathways = Pathways.FactoredFC | Pathways.Conv, double PriorPrecision = Defaults.RelaxedCnnPriorPrecision, double FcInitScale = 1.0, double ConvInitScale = 1.0, PathwayCombination Combine = PathwayCombination.Mean) : ArchitectureSpec
 {
     public override nn.Module<Tensor, Tensor> Create(ModelContext context)
     {
@@ -83,7 +84,7 @@ public sealed record RelaxedCnnSpec(int Width = Defaults.RelaxedCnnWidth, Pathwa
         if (!RelaxedNetwork.IsValidCanvas(canvas))
             throw new InvalidOperationException($"[RelaxedCnn] halves the image with stride-2 blocks down to 2×2, so its side must be a power of two ≥ 4, not {canvas}; use [QuadrantMnist(Canvas = 16)] or 32.");
         torch.manual_seed(context.Seed);
-        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways, FcInitScale, Combine);
+        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways, FcInitScale, Combine, ConvInitScale);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class SpecTextTests
         new MlpBudgetSpec(12345, 4),
         new CnnSpec(Channels: 7, Dropout: 0.25),
         new P4CnnSpec(Dropout: 0.125),
-        new RelaxedCnnSpec(Width: 2, PriorPrecision: 0.75, FcInitScale: 1e-3),
+        new RelaxedCnnSpec(Width: 2, PriorPrecision: 0.75, FcInitScale: 1e-3, ConvInitScale: 0.5),
         new BuiltInGroundTruth(Group.SE2),
         new LaplaceSpec(LearningRate: 0.05),
         new PretrainSpec(2, 3, Regime.LayerWise),

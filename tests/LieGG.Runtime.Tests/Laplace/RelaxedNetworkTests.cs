@@ -90,17 +90,35 @@ public sealed class RelaxedNetworkTests
     [Theory]
     [InlineData(Pathways.FactoredFC | Pathways.Conv)]
     [InlineData(Pathways.FC | Pathways.Conv)]
-    public void Fc_init_scale_scales_only_the_fc_pathway_weights(Pathways pathways)
+    [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)]
+    public void Init_scales_scale_only_their_own_pathway_weights(Pathways pathways)
     {
+        const double fcScale = 0.25, convScale = 0.125;
         torch.manual_seed(3);
         using var reference = new RelaxedNetwork(8, 2, 10, pathways);
         torch.manual_seed(3);
-        using var scaled = new RelaxedNetwork(8, 2, 10, pathways, fcInitScale: 0.25);
+        using var scaled = new RelaxedNetwork(8, 2, 10, pathways, fcInitScale: fcScale, convInitScale: convScale);
         foreach (var (a, b) in reference.Sites.Zip(scaled.Sites))
         {
-            double factor = a.Pathway is PathwayKind.FC or PathwayKind.FactoredFC ? 0.25 : 1;
+            double factor = a.Pathway switch
+            {
+                PathwayKind.FC or PathwayKind.FactoredFC => fcScale,
+                PathwayKind.Conv => convScale,
+                _ => 1,
+            };
             Assert.True(MaxDifference(a.Weight * factor, b.Weight) < 1e-7, a.Name);
         }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Conv_init_scale_must_be_positive_and_finite(double scale)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RelaxedNetwork(8, 2, 10, Pathways.FactoredFC | Pathways.Conv, convInitScale: scale));
+        Assert.Contains("ConvInitScale", error.Message);
     }
 
     [Theory]

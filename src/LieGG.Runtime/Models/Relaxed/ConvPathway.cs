@@ -14,12 +14,13 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Parameter bias;
 
-    public ConvPathway(int inChannels, int outChannels, int inputSize, int stride, int layer) : base(nameof(ConvPathway))
+    /// <param name="initScale">Multiplies the initial weight bound; 1 = ELLA's initialisation.</param>
+    public ConvPathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(ConvPathway))
     {
         if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Stride must be 1 or 2.");
         if (inputSize % stride != 0) throw new ArgumentException($"A stride-{stride} layer needs an input size divisible by {stride}, not {inputSize}.", nameof(inputSize));
         weight = new Parameter(torch.empty(outChannels, inChannels, 3, 3));
-        double bound = Math.Sqrt(2.0) * Math.Sqrt(3.0 / (inChannels * 9));
+        double bound = initScale * Math.Sqrt(2.0) * Math.Sqrt(3.0 / (inChannels * 9));
         using (torch.no_grad()) weight.uniform_(-bound, bound);
         bias = new Parameter(torch.zeros(outChannels));
         Stride = stride;

@@ -32,7 +32,8 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     private readonly bool splitsRotations, repeatsOverRotations;
 
     /// <param name="fcInitScale">Scales the FC pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
-    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean) : base(nameof(RelaxedBlock))
+    /// <param name="convInitScale">Scales the CONV pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
+    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean, double convInitScale = 1.0) : base(nameof(RelaxedBlock))
     {
         RelaxedNetwork.ValidatePathways(kinds);
         bool group = kinds.HasFlag(Pathways.GroupConv);
@@ -54,7 +55,7 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
-            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer);
+            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale);
             pathways.Add(conv);
             sites.Add(conv.Site);
         }
