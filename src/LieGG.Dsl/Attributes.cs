@@ -128,7 +128,7 @@ public sealed class ModelAttribute(Type factory) : Attribute
     public Type Factory { get; } = factory;
 }
 
-/// <summary>Training: mini-batches (Adam, or SGD with momentum), a constant or cosine learning rate, best-validation model selection.</summary>
+/// <summary>Training: mini-batches (Adam, or SGD with momentum), a constant or cosine learning rate with optional linear warm-up, best-validation model selection.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TrainAttribute : Attribute
 {
@@ -155,6 +155,13 @@ public sealed class TrainAttribute : Attribute
     /// <summary>Where <see cref="LearningRateSchedule.Cosine"/> ends after the last step.</summary>
     [AllowedRange(0, 10, "a final learning rate from 0 to 10")]
     public double FinalLearningRate { get; set; } = Defaults.TrainFinalLearningRate;
+
+    /// <summary>
+    /// Epochs over which the learning rate ramps up linearly, step by step, to its scheduled value; 0 = none. Adam's
+    /// first steps move every weight by about the full rate, which can kill the ReLUs of a network whose weights start small.
+    /// </summary>
+    [AllowedRange(0, 1_000_000, "0 to 1 000 000 epochs (at most Epochs)")]
+    public int WarmupEpochs { get; set; }
 
     /// <summary><see cref="Loss.Auto"/> picks MSE for regression and cross-entropy for classification.</summary>
     public Loss Loss { get; set; } = Loss.Auto;

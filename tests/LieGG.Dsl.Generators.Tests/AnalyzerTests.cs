@@ -120,6 +120,12 @@ public sealed class AnalyzerTests
         public partial class Budget;
         [Experiment("canvas")] [CanvasMnist(Canvas = 16, {|LGG2001:DigitSize = 20|})] [RelaxedCnn] [Train] [SpatialPrior]
         public partial class Canvas;
+        [Experiment("warmup")] [O5Regression] [Mlp] [Train(Epochs = 3, {|LGG2001:WarmupEpochs = 4|})] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class Warmup;
+        [Experiment("warmup-default-epochs")] [O5Regression] [Mlp] [Train({|LGG2001:WarmupEpochs = 91|})] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class WarmupDefaultEpochs;
+        [Experiment("warmup-ok")] [O5Regression] [Mlp] [Train(Epochs = 3, WarmupEpochs = 3)] [GenericPrior(Dimension = 5, Copies = 2)]
+        public partial class WarmupOk;
         [Experiment("init-scales")] [CanvasMnist(Canvas = 16)] [RelaxedCnn({|LGG2001:FcInitScale = 0|}, {|LGG2001:ConvInitScale = -0.5|})] [Train] [SpatialPrior]
         public partial class InitScales;
         [Experiment("canvas-ok")] [CanvasMnist(Translate = true, Rotate = true, Canvas = 16, DigitSize = 16)] [RelaxedCnn(Pathways = Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior]

@@ -42,7 +42,7 @@ public sealed class DefaultsAgreementTests
         var options = new TrainingOptions();
         Assert.Equal((train.Epochs, train.BatchSize, train.LearningRate, train.WeightDecay, train.Loss, train.Seed, train.SelectBest),
             (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Loss, options.Seed, options.SelectBest));
-        Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate));
+        Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate, train.WarmupEpochs), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate, options.WarmupEpochs));
         var laplace = new LaplaceAttribute();
         Assert.Equal(new LaplaceSpec(), new LaplaceSpec(laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher));
         var options2 = new LieGG.Runtime.Training.Laplace.LaplaceOptions();

@@ -117,7 +117,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             report.At(architecture.Location, CnnNeedsDigits, architecture.Name, data.Source, string.Join(", ", inputShape));
         if (architecture?.Name == "RelaxedCnn") CheckRelaxed(report, architecture, data);
         if (attributes.FirstOrDefault(a => a.Name == "Laplace") is { } laplace) CheckLaplace(report, laplace, architecture, training, interfaces.Defaults);
-        if (training is not null) CheckTraining(report, training, data);
+        if (training is not null) CheckTraining(report, training, data, interfaces.Defaults);
         if (prior is not null) CheckPrior(report, prior, data, interfaces.Defaults);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
@@ -385,9 +385,15 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (architecture.Name == "Model") report.TypeImplements(architecture, 0, interfaces.ModelFactory, "LieGG.Runtime.Experiments.IModelFactory");
     }
 
-    private static void CheckTraining(Reporter report, DslAttribute training, DatasetFacts? data)
+    private static void CheckTraining(Reporter report, DslAttribute training, DatasetFacts? data, DslDefaults defaults)
     {
         report.Ranges(training);
+        if (training.Named("WarmupEpochs")?.Value is int warmup && warmup > 0)
+        {
+            int epochs = training.Named("Epochs")?.Value as int? ?? defaults.Int("TrainEpochs") ?? 0;
+            if (epochs >= 1 && warmup > epochs)
+                report.At(training.ArgumentLocation("WarmupEpochs"), OutOfRange, "Train", "WarmupEpochs", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), $"at most the {epochs} training epochs");
+        }
         if (data is null) return;
         var loss = training.EnumName("Loss");
         if (loss == "CrossEntropy" && data.Regression) report.At(training.ArgumentLocation("Loss"), LossMismatch, "CrossEntropy", data.Source, "regression", "Mse");

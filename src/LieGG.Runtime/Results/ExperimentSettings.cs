@@ -20,6 +20,7 @@ public sealed record ExperimentSettings(string Dataset, string Architecture, str
         var text = string.Create(CultureInfo.InvariantCulture, $"epochs {result.Epochs}, batch {t.BatchSize}, lr {t.LearningRate:G4}, weight decay {t.WeightDecay:G4}, loss {t.ResolveLoss(result.Task)}, seed {result.Seed}, select best {t.SelectBest}");
         if (t.Optimizer != LieGG.Dsl.Optimizer.Adam) text += string.Create(CultureInfo.InvariantCulture, $", optimizer {t.Optimizer} (momentum {t.Momentum:G4})");
         if (t.Schedule != LieGG.Dsl.LearningRateSchedule.Constant) text += string.Create(CultureInfo.InvariantCulture, $", schedule {t.Schedule} to {t.FinalLearningRate:G4}");
+        if (t.WarmupEpochs > 0) text += string.Create(CultureInfo.InvariantCulture, $", linear warm-up over {t.WarmupEpochs} epoch{(t.WarmupEpochs == 1 ? "" : "s")}");
         if (spec.Laplace is { } laplace)
             text += string.Create(CultureInfo.InvariantCulture, $", priors learned by Laplace marginal likelihood (burn-in {laplace.BurnIn}, every {laplace.Every}, {laplace.Steps} Adam steps at lr {laplace.LearningRate:G4}, {laplace.Fisher} Fisher)");
         else if (spec.Architecture is RelaxedCnnSpec relaxed)

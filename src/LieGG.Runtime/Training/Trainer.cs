@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace LieGG.Runtime.Training;
 
 /// <summary>
-/// Mini-batch training (Adam, or SGD with momentum; constant or cosine learning rate) with validation, best-model
+/// Mini-batch training (Adam, or SGD with momentum; constant or cosine learning rate, optional linear warm-up) with validation, best-model
 /// selection and divergence detection. A <see cref="ITrainingRegularizer"/> adds a penalty to every batch loss and
 /// acts after every epoch (ELLA's learned priors).
 /// </summary>
@@ -46,6 +46,7 @@ public static class Trainer
         var schedule = options.Schedule == LearningRateSchedule.Cosine
             ? torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, stepsPerEpoch * options.Epochs, options.FinalLearningRate)
             : null;
+        long warmupSteps = stepsPerEpoch * options.WarmupEpochs, step = 0;
 
         bool higherIsBetter = data.Task == TaskKind.Classification;
         string metricName = higherIsBetter ? "accuracy" : "mse";
@@ -89,7 +90,9 @@ public static class Trainer
                     else if (value > ExplosionFactor * Math.Max(initialLoss, 1e-8)) throw new TrainingDivergedException(epoch, batch + 1, value, initialLoss);
                     var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
                     objective.backward();
-                    optimizer.step();
+                    if (step < warmupSteps) StepWarmingUp(optimizer, (step + 1.0) / warmupSteps);
+                    else optimizer.step();
+                    step++;
                     schedule?.step();
                     lossSum += value * size;
                 }
@@ -132,6 +135,16 @@ public static class Trainer
 
         model.eval();
         return new TrainingResult(history, bestEpoch, options.SelectBest ? bestMetric : history[^1].ValidationMetric, metricName, stoppedEarly, clock.Elapsed);
+    }
+
+    // Scales the scheduled rate for this one step and restores it, so the schedule (chainable, as torch's, computing each
+    // rate from the previous one) runs exactly as without warm-up.
+    private static void StepWarmingUp(torch.optim.Optimizer optimizer, double factor)
+    {
+        var scheduled = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate *= factor;
+        optimizer.step();
+        foreach (var (group, rate) in optimizer.ParamGroups.Zip(scheduled)) group.LearningRate = rate;
     }
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module module, Dictionary<string, Tensor>? previous)

@@ -24,6 +24,12 @@ public sealed record TrainingOptions
     /// <summary>Where the cosine schedule ends after the last step.</summary>
     public double FinalLearningRate { get; init; } = Defaults.TrainFinalLearningRate;
 
+    /// <summary>
+    /// Epochs over which the learning rate ramps up linearly, step by step, from 1/steps of its scheduled value to all
+    /// of it; 0 = none. The schedule itself is unchanged: warm-up only scales the rate each step uses.
+    /// </summary>
+    public int WarmupEpochs { get; init; }
+
     /// <summary><see cref="Loss.Auto"/>: MSE for regression, cross-entropy for classification.</summary>
     public Loss Loss { get; init; } = Loss.Auto;
 
@@ -50,6 +56,7 @@ public sealed record TrainingOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be zero or positive.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
         if (!(FinalLearningRate >= 0) || double.IsInfinity(FinalLearningRate)) throw new ArgumentOutOfRangeException(nameof(FinalLearningRate), FinalLearningRate, "FinalLearningRate must be zero or a positive finite number.");
+        if (WarmupEpochs < 0 || WarmupEpochs > Epochs) throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, $"WarmupEpochs must lie between 0 and the {Epochs} training epochs.");
         if (EarlyStoppingPatience is <= 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 (or null for none).");
         if (Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1 (or null to keep the current setting).");
     }

@@ -158,5 +158,47 @@ public sealed class TrainerTests
         var error = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, o5.Data, Quick with { Loss = Loss.CrossEntropy }));
         Assert.Contains("use Loss.Mse", error.Message);
     }
-}
 
+    // Loss w² on one sample (x = 1, y = 0) has gradient 2w, so each SGD step at rate η multiplies w by 1 − 2η: the
+    // whole trajectory is known in closed form for any sequence of rates.
+    [Theory]
+    [InlineData(LearningRateSchedule.Constant, 0)]
+    [InlineData(LearningRateSchedule.Constant, 2)]
+    [InlineData(LearningRateSchedule.Cosine, 0)]
+    [InlineData(LearningRateSchedule.Cosine, 2)]
+    [InlineData(LearningRateSchedule.Cosine, 4)]
+    public void Warmup_scales_each_step_of_the_unchanged_schedule_linearly(LearningRateSchedule schedule, int warmup)
+    {
+        const double rate = 0.1;
+        const int epochs = 4;
+        var one = new DataSplit(ones(1, 1), zeros(1, 1));
+        using var data = new TensorDataset("square", TaskKind.Regression, [1], 1, one, one, one);
+        using var model = TorchSharp.torch.nn.Linear(1, 1, hasBias: false);
+        using (no_grad()) model.weight!.fill_(1.0);
+
+        Trainer.Fit(model, data, Quick with
+        {
+            Epochs = epochs, BatchSize = 1, Optimizer = Optimizer.Sgd, Momentum = 0, LearningRate = rate, Schedule = schedule, FinalLearningRate = 0, WarmupEpochs = warmup, SelectBest = false,
+        });
+
+        double expected = 1;
+        for (int t = 0; t < epochs; t++)
+        {
+            double scheduled = schedule == LearningRateSchedule.Cosine ? rate * (1 + Math.Cos(Math.PI * t / epochs)) / 2 : rate;
+            double factor = t < warmup ? (t + 1.0) / warmup : 1;
+            expected *= 1 - 2 * scheduled * factor;
+        }
+        Assert.Equal(expected, model.weight!.item<float>(), 5);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    public void Warmup_longer_than_training_or_negative_is_refused(int warmup)
+    {
+        using var o5 = SmallO5();
+        using var model = Mlp.Create(new MlpOptions(10, 1, 1, 8), seed: 0);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Fit(model, o5.Data, Quick with { WarmupEpochs = warmup }));
+        Assert.Equal("WarmupEpochs", error.ParamName);
+    }
+}
