@@ -1,6 +1,9 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Data;
+using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Models;
+using LieGG.Runtime.Orchestration;
+using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -200,5 +203,20 @@ public sealed class TrainerTests
         using var model = Mlp.Create(new MlpOptions(10, 1, 1, 8), seed: 0);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Trainer.Fit(model, o5.Data, Quick with { WarmupEpochs = warmup }));
         Assert.Equal("WarmupEpochs", error.ParamName);
+    }
+
+    [Fact]
+    public void A_shortened_run_warms_up_over_at_most_all_of_it()
+    {
+        var spec = new ExperimentSpec
+        {
+            Name = "long-warmup",
+            Dataset = new O5DatasetSpec(200, 50, 50),
+            Architecture = new MlpSpec(Hidden: 1, Width: 8),
+            Training = Quick with { Epochs = 10, WarmupEpochs = 10 },
+            Prior = new GenericPrior(5, 2),
+        };
+        var result = ExperimentRunner.Run(spec, new ExperimentRunOptions { Epochs = 2 });
+        Assert.Equal(2, result.Training.History.Count);
     }
 }
