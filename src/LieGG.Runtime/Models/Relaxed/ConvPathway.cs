@@ -15,7 +15,8 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
     private readonly Parameter bias;
 
     /// <param name="initScale">Multiplies the initial weight bound; 1 = ELLA's initialisation.</param>
-    public ConvPathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(ConvPathway))
+    /// <param name="rotationCopies">How many rotation copies of each sample it is applied to (see <see cref="KfacSite.RotationCopies"/>).</param>
+    public ConvPathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0, int rotationCopies = 1) : base(nameof(ConvPathway))
     {
         if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Stride must be 1 or 2.");
         if (inputSize % stride != 0) throw new ArgumentException($"A stride-{stride} layer needs an input size divisible by {stride}, not {inputSize}.", nameof(inputSize));
@@ -26,7 +27,7 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
         Stride = stride;
         OutputSize = inputSize / stride;
         RegisterComponents();
-        Site = new ConvSite(this, layer);
+        Site = new ConvSite(this, layer, rotationCopies);
     }
 
     public int Stride { get; }
@@ -45,7 +46,7 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
         return output;
     }
 
-    private sealed class ConvSite(ConvPathway owner, int layer) : KfacSite($"block {layer + 1} conv", layer, PathwayKind.Conv, () => owner.weight, () => owner.bias)
+    private sealed class ConvSite(ConvPathway owner, int layer, int rotationCopies) : KfacSite($"block {layer + 1} conv", layer, PathwayKind.Conv, () => owner.weight, () => owner.bias, rotationCopies)
     {
         public override bool WeightsPerCopy => false;
 

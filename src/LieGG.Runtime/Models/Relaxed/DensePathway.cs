@@ -15,7 +15,8 @@ public sealed class DensePathway : nn.Module<Tensor, Tensor>
     private readonly int outChannels;
 
     /// <param name="initScale">Multiplies the initial weights; 1 = PyTorch's default initialisation.</param>
-    public DensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(DensePathway))
+    /// <param name="rotationCopies">How many rotation copies of each sample it is applied to (see <see cref="KfacSite.RotationCopies"/>).</param>
+    public DensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0, int rotationCopies = 1) : base(nameof(DensePathway))
     {
         OutputSize = inputSize / stride;
         this.outChannels = outChannels;
@@ -25,7 +26,7 @@ public sealed class DensePathway : nn.Module<Tensor, Tensor>
         using (torch.no_grad()) weight.mul_(initScale);
         bias = new Parameter(torch.zeros(outChannels * OutputSize * OutputSize));
         RegisterComponents();
-        Site = new DenseSite(this, layer);
+        Site = new DenseSite(this, layer, rotationCopies);
     }
 
     public int OutputSize { get; }
@@ -39,7 +40,7 @@ public sealed class DensePathway : nn.Module<Tensor, Tensor>
         return output.view(input.shape[0], outChannels, OutputSize, OutputSize);
     }
 
-    private sealed class DenseSite(DensePathway owner, int layer) : KfacSite($"block {layer + 1} fc", layer, PathwayKind.FC, () => owner.weight, () => owner.bias)
+    private sealed class DenseSite(DensePathway owner, int layer, int rotationCopies) : KfacSite($"block {layer + 1} fc", layer, PathwayKind.FC, () => owner.weight, () => owner.bias, rotationCopies)
     {
         public override bool WeightsPerCopy => false;
 

@@ -22,7 +22,8 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
     private readonly int inChannels, outChannels, inputPositions;
 
     /// <param name="initScale">Multiplies U's and V's initial bounds (so the initial map V·U by its square); 1 = ELLA's initialisation.</param>
-    public FactoredDensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0) : base(nameof(FactoredDensePathway))
+    /// <param name="rotationCopies">How many rotation copies of each sample it is applied to (see <see cref="KfacSite.RotationCopies"/>).</param>
+    public FactoredDensePathway(int inChannels, int outChannels, int inputSize, int stride, int layer, double initScale = 1.0, int rotationCopies = 1) : base(nameof(FactoredDensePathway))
     {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
@@ -40,8 +41,8 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
         uBias = new Parameter(torch.zeros(outChannels));
         vBias = new Parameter(torch.zeros(outputPositions));
         RegisterComponents();
-        USite = new USiteImpl(this, layer);
-        VSite = new VSiteImpl(this, layer);
+        USite = new USiteImpl(this, layer, rotationCopies);
+        VSite = new VSiteImpl(this, layer, rotationCopies);
     }
 
     public int OutputSize { get; }
@@ -62,7 +63,7 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
         return y.view(input.shape[0], outChannels, OutputSize, OutputSize);
     }
 
-    private sealed class USiteImpl(FactoredDensePathway owner, int layer) : KfacSite($"block {layer + 1} f-fc U", layer, PathwayKind.FactoredFC, () => owner.u, () => owner.uBias)
+    private sealed class USiteImpl(FactoredDensePathway owner, int layer, int rotationCopies) : KfacSite($"block {layer + 1} f-fc U", layer, PathwayKind.FactoredFC, () => owner.u, () => owner.uBias, rotationCopies)
     {
         public override bool WeightsPerCopy => true;
 
@@ -75,7 +76,7 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
         protected override Tensor OutputRowsPerMap(Tensor output) => output;
     }
 
-    private sealed class VSiteImpl(FactoredDensePathway owner, int layer) : KfacSite($"block {layer + 1} f-fc V", layer, PathwayKind.FactoredFC, () => owner.v, () => owner.vBias)
+    private sealed class VSiteImpl(FactoredDensePathway owner, int layer, int rotationCopies) : KfacSite($"block {layer + 1} f-fc V", layer, PathwayKind.FactoredFC, () => owner.v, () => owner.vBias, rotationCopies)
     {
         public override bool WeightsPerCopy => true;
 

@@ -33,9 +33,11 @@ public abstract class KfacSite
     private readonly Func<Parameter> weight, bias;
 
     // The owner's fields are read on every access: moving a module to another dtype or device replaces its parameters.
-    protected KfacSite(string name, int layer, PathwayKind pathway, Func<Parameter> weight, Func<Parameter> bias)
+    protected KfacSite(string name, int layer, PathwayKind pathway, Func<Parameter> weight, Func<Parameter> bias, int rotationCopies = 1)
     {
+        if (rotationCopies < 1) throw new ArgumentOutOfRangeException(nameof(rotationCopies), rotationCopies, "A site is applied to at least one copy of each map.");
         Name = name;
+        RotationCopies = rotationCopies;
         Layer = layer;
         Pathway = pathway;
         this.weight = weight;
@@ -68,7 +70,7 @@ public abstract class KfacSite
     /// How many rotation copies of each sample the map is applied to with the same weights (1, or 4 for an FC or CONV
     /// pathway inside a p4 block). Its captured input and output then hold N·R maps, sample-major.
     /// </summary>
-    public int RotationCopies { get; internal set; } = 1;
+    public int RotationCopies { get; }
 
     /// <summary>The layer input as [N, copies, d] rows a (for a convolution: the circular im2col patches), rotation-major.</summary>
     public Tensor InputRows(Tensor input) => FoldRotations(InputRowsPerMap(input));

@@ -39,28 +39,27 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
         bool group = kinds.HasFlag(Pathways.GroupConv);
         splitsRotations = group && layer > 0;
         repeatsOverRotations = group && layer == 0;
+        int copies = splitsRotations ? Rotations : 1;
         var sites = new List<KfacSite>();
         if (kinds.HasFlag(Pathways.FC))
         {
-            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var dense = new DensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale, copies);
             pathways.Add(dense);
             sites.Add(dense.Site);
         }
         if (kinds.HasFlag(Pathways.FactoredFC))
         {
-            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale);
+            var factored = new FactoredDensePathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, fcInitScale, copies);
             pathways.Add(factored);
             sites.Add(factored.USite);
             sites.Add(factored.VSite);
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
-            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale);
+            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale, copies);
             pathways.Add(conv);
             sites.Add(conv.Site);
         }
-        if (splitsRotations)
-            foreach (var site in sites) site.RotationCopies = Rotations;
         if (group)
         {
             var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
