@@ -84,7 +84,7 @@ public sealed record RelaxedCnnSpec(int Width = Defaults.RelaxedCnnWidth, Pathwa
         if (!RelaxedNetwork.IsValidCanvas(canvas))
             throw new InvalidOperationException($"[RelaxedCnn] halves the image with stride-2 blocks down to 2×2, so its side must be a power of two ≥ 4, not {canvas}; use [QuadrantMnist(Canvas = 16)] or 32.");
         torch.manual_seed(context.Seed);
-        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways, FcInitScale, Combine, ConvInitScale);
+        return new RelaxedNetwork(canvas, Width, context.OutputSize, Pathways, FcInitScale, ConvInitScale, Combine);
     }
 }
 

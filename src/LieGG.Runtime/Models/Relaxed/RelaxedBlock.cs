@@ -33,7 +33,7 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     /// <param name="fcInitScale">Scales the FC pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
     /// <param name="convInitScale">Scales the CONV pathway's initial weights (see <see cref="RelaxedNetwork"/>).</param>
-    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean, double convInitScale = 1.0) : base(nameof(RelaxedBlock))
+    public RelaxedBlock(BlockShape shape, Pathways kinds, int layer, double fcInitScale = 1.0, double convInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean) : base(nameof(RelaxedBlock))
     {
         RelaxedNetwork.ValidatePathways(kinds);
         bool group = kinds.HasFlag(Pathways.GroupConv);

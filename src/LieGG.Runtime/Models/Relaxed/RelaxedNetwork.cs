@@ -22,19 +22,19 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
     /// Scales the initial weights of the FC pathway (dense, or each of the factored U and V); 1 = ELLA's initialisation.
     /// Below 1 a relaxed network starts nearly convolutional and keeps FC weight only where the data ask for it.
     /// </param>
-    /// <param name="combine">Each block's ReLU of its pathways' mean (ELLA's) or sum.</param>
     /// <param name="convInitScale">
     /// Scales the initial weights of the CONV pathway; 1 = ELLA's initialisation. Below 1, beside a G-CONV pathway, a
     /// relaxed network starts nearly rotation-equivariant.
     /// </param>
-    public RelaxedNetwork(int canvas, int width, int classes, Pathways pathways, double fcInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean, double convInitScale = 1.0) : base(nameof(RelaxedNetwork))
+    /// <param name="combine">Each block's ReLU of its pathways' mean (ELLA's) or sum.</param>
+    public RelaxedNetwork(int canvas, int width, int classes, Pathways pathways, double fcInitScale = 1.0, double convInitScale = 1.0, PathwayCombination combine = PathwayCombination.Mean) : base(nameof(RelaxedNetwork))
     {
         if (!(fcInitScale > 0) || double.IsInfinity(fcInitScale)) throw new ArgumentOutOfRangeException(nameof(fcInitScale), fcInitScale, "FcInitScale must be positive and finite.");
         if (!(convInitScale > 0) || double.IsInfinity(convInitScale)) throw new ArgumentOutOfRangeException(nameof(convInitScale), convInitScale, "ConvInitScale must be positive and finite.");
         ValidatePathways(pathways);
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "Width α must be at least 1.");
         Shapes = BlockShapes(canvas, width);
-        for (int i = 0; i < Shapes.Count; i++) blocks.Add(new RelaxedBlock(Shapes[i], pathways, i, fcInitScale, combine, convInitScale));
+        for (int i = 0; i < Shapes.Count; i++) blocks.Add(new RelaxedBlock(Shapes[i], pathways, i, fcInitScale, convInitScale, combine));
         int channels = Shapes[^1].OutChannels;
         hidden = new KfacLinear(channels, 4 * channels, Shapes.Count, "head 1");
         output = new KfacLinear(4 * channels, classes, Shapes.Count + 1, "head 2");
