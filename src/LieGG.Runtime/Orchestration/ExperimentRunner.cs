@@ -37,13 +37,9 @@ public static class ExperimentRunner
         SpecRanges.Check(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         int seed = options.Seed ?? spec.Training.Seed;
-        int epochs = options.EpochsFor(spec.Training.Epochs);
-        var training = spec.Training with
+        var training = spec.Training.WithEpochs(options.EpochsFor(spec.Training.Epochs)) with
         {
             Seed = seed,
-            Epochs = epochs,
-            // A run shortened by --epochs or --quick warms up over at most all of it.
-            WarmupEpochs = Math.Min(spec.Training.WarmupEpochs, epochs),
             Threads = options.Threads ?? spec.Training.Threads,
             Device = options.Device,
         };
@@ -334,7 +330,7 @@ public static class ExperimentRunner
 
         var partMlp = Mlp.Create(motherMlp.Options with { Hidden = pretrain.Layers }, seed);
         nn.Module<Tensor, Tensor> part = normalized ? new L2NormalizedOutput(partMlp) : partMlp;
-        var partTraining = pretrain.Epochs > 0 ? training with { Epochs = pretrain.Epochs, WarmupEpochs = Math.Min(training.WarmupEpochs, pretrain.Epochs) } : training;
+        var partTraining = pretrain.Epochs > 0 ? training.WithEpochs(pretrain.Epochs) : training;
         var partResult = Trainer.Fit(part, data, partTraining, pretrain.Regime == Regime.PretrainedPart ? progress : null, cancellationToken);
         if (pretrain.Regime == Regime.PretrainedPart)
         {

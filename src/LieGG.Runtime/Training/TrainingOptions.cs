@@ -61,5 +61,8 @@ public sealed record TrainingOptions
         if (Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1 (or null to keep the current setting).");
     }
 
+    /// <summary>These options for a run of <paramref name="epochs"/> epochs, warming up over at most all of it.</summary>
+    public TrainingOptions WithEpochs(int epochs) => this with { Epochs = epochs, WarmupEpochs = Math.Min(WarmupEpochs, epochs) };
+
     public Loss ResolveLoss(TaskKind task) => Loss != Loss.Auto ? Loss : task == TaskKind.Classification ? Loss.CrossEntropy : Loss.Mse;
 }
