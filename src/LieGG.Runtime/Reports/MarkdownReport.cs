@@ -220,6 +220,12 @@ public static class MarkdownReport
         }
         md.Append("| mean | ").Append(format.Number(laplace.MeanFcShare)).Append(" | ").Append(format.Number(laplace.MeanConvShare)).Append(" |")
           .Append(group ? $" {format.Number(laplace.MeanGroupConvShare)} |" : "").Append(" |\n\n");
+        md.Append("Each pathway over the whole network; γ / parameters is how much of it is in use, whatever its size (a layer's share weighs it against the layer's other pathways):\n\n");
+        md.Append("| pathway | parameters | γ | γ / parameters |\n|---|---|---|---|\n");
+        foreach (var use in laplace.PathwayUses())
+            md.Append("| ").Append(use.Pathway).Append(" | ").Append(use.Parameters.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" | ")
+              .Append(format.Number(use.EffectiveParameters)).Append(" | ").Append(format.Number(use.Fraction)).Append(" |\n");
+        md.Append('\n');
         if (laplace.History.Count > 0)
         {
             Image(md, images, "marglik.png", "marginal likelihood over training");

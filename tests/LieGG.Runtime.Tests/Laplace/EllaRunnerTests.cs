@@ -1,5 +1,6 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
+using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Training;
@@ -25,13 +26,21 @@ public sealed class EllaRunnerTests
         var result = ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true, Epochs = 1 });
         var laplace = Assert.IsType<LieGG.Runtime.Training.Laplace.LaplaceResult>(result.Laplace);
         Assert.True(laplace.HasGroupConv);
-        Assert.Contains(laplace.Tensors, t => t.Pathway == LieGG.Runtime.Models.Relaxed.PathwayKind.GroupConv && !t.IsBias && t.EffectiveParameters > 0);
+        Assert.Contains(laplace.Tensors, t => t.Pathway == PathwayKind.GroupConv && !t.IsBias && t.EffectiveParameters > 0);
         Assert.All(laplace.Layers, l =>
         {
             Assert.True(l.GroupConvShare > 0 && l.ConvShare > 0 && l.FcShare > 0, $"layer {l.Layer}: {l}");
             Assert.Equal(1.0, l.FcShare + l.ConvShare + l.GroupConvShare, 9);
         });
         Assert.True(double.IsFinite(laplace.Final));
+
+        // Summed per pathway, every parameter of the network is counted once, and no pathway uses more than it has
+        // (each curvature direction adds λ/(λ + δ) < 1 to γ).
+        var uses = laplace.PathwayUses();
+        Assert.Equal([PathwayKind.FactoredFC, PathwayKind.Conv, PathwayKind.GroupConv, PathwayKind.Head], uses.Select(u => u.Pathway));
+        Assert.Equal(result.Parameters, uses.Sum(u => u.Parameters));
+        Assert.Equal(laplace.Tensors.Sum(t => t.EffectiveParameters), uses.Sum(u => u.EffectiveParameters), 9);
+        Assert.All(uses, u => Assert.InRange(u.Fraction, 1e-12, 1.0));
     }
 
     [Fact]
