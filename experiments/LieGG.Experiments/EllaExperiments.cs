@@ -135,11 +135,11 @@ public partial class EllaTable1;
 // translated MNIST and rotated MNIST: 8×8 digits on a 16×16 canvas as in ella-table1 (translated: a seeded offset
 // anywhere on it; rotated: the seeded rot-MNIST angles), width α = 4, 8000 / 500 / 1500 embedded digits, 30 epochs of
 // Adam (3e-3, cosine). Each layer is ReLU of its pathways' sum, not ELLA's mean: with three pathways, one of them
-// started near zero (FcInitScale 0.1 in that probe), the mean shrinks the signal at every layer (output std 3e-4 at initialisation);
-// in probes on 4000 rotated digits (20 epochs, α = 4) the mean network reached 43 % with Adam and chance with SGD, the
-// summed one 80 %. MAP keeps every prior precision at 1; learned networks fit one per tensor by the KFAC marginal
-// likelihood (Monte-Carlo Fisher) every epoch after 5, 100 Adam steps per fit (ELLA: 20 steps every 5 epochs, but 200
-// fits in 999 epochs). Fits are what drive a pathway out: each fit raises a tensor's precision towards γ/‖θ‖², and the
+// started near zero (FcInitScale 0.1 in those probes), the mean shrinks the signal at every layer (output std 3e-4 at
+// initialisation); in probes on 4000 rotated digits (20 epochs, α = 4) the mean network reached 43 % with Adam and
+// chance with SGD, the summed one 80 %. MAP keeps every prior precision at 1; learned networks fit one per tensor by
+// the KFAC marginal likelihood (Monte-Carlo Fisher) every epoch after 5, 100 Adam steps per fit (ELLA: 20 steps every
+// 5 epochs, but 200 fits in 999 epochs). Fits are what drive a pathway out: each fit raises a tensor's precision towards γ/‖θ‖², and the
 // epochs after it shrink ‖θ‖, so the tensor's precision can only run away over many fits. With a fit every 5 epochs (6
 // fits) translated MNIST kept 16 % FC (66 % in the first layer); with one every epoch (26 fits) 1.9 % (seed 2023).
 // The CONV pathway starts at a tenth of ELLA's initialisation (ConvInitScale 0.1) and F-FC at a hundredth

@@ -52,8 +52,9 @@ public sealed class StudyJobsTests : IDisposable
     /// </summary>
     private static bool IgnoresSigint()
     {
+        const int sigint = 2; // SigIgn is a hexadecimal mask with bit (signal − 1) set for each ignored signal
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (sigint - 1))) != 0;
     }
 
     [SkippableTheory]
