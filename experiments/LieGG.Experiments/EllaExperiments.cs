@@ -139,9 +139,10 @@ public partial class EllaTable1;
 // initialisation); in probes on 4000 rotated digits (20 epochs, α = 4) the mean network reached 43 % with Adam and
 // chance with SGD, the summed one 80 %. MAP keeps every prior precision at 1; learned networks fit one per tensor by
 // the KFAC marginal likelihood (Monte-Carlo Fisher) every epoch after 5, 100 Adam steps per fit (ELLA: 20 steps every
-// 5 epochs, but 200 fits in 999 epochs). Fits are what drive a pathway out: each fit raises a tensor's precision towards γ/‖θ‖², and the
-// epochs after it shrink ‖θ‖, so the tensor's precision can only run away over many fits. With a fit every 5 epochs (6
-// fits) translated MNIST kept 16 % FC (66 % in the first layer); with one every epoch (26 fits) 1.9 % (seed 2023).
+// 5 epochs, but 200 fits in 999 epochs). Fits are what drive a pathway out: each fit raises a tensor's precision
+// towards γ/‖θ‖², and the epochs after it shrink ‖θ‖, so the tensor's precision can only run away over many fits. With
+// a fit every 5 epochs (6 fits) translated MNIST kept 16 % FC (66 % in the first layer); with one every epoch (26 fits)
+// 1.9 % (seed 2023).
 // The CONV pathway starts at a tenth of ELLA's initialisation (ConvInitScale 0.1) and F-FC at a hundredth
 // (FcInitScale 0.01), so every network starts near the most symmetric one it contains, the p4 G-CONV network, and
 // moves away only where the data ask for it: with CONV at full scale, rotated MNIST reached 84.2 % (MAP) and 82.0 %

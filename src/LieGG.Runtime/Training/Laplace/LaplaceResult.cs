@@ -21,8 +21,8 @@ public sealed record PathwayUse(PathwayKind Pathway, long Parameters, double Eff
 {
     /// <summary>
     /// γ / parameters: how much of the pathway is in use, whatever its size. A layer's share weighs a pathway against
-    /// the others in the layer, so a large pathway (F-FC in the first layer: 2 308 parameters against CONV's 40) takes a
-    /// large share with a small fraction in use.
+    /// the others in the layer, so a large pathway (at width 4, F-FC in the first layer: 2 308 parameters against
+    /// CONV's 40) takes a large share with a small fraction in use.
     /// </summary>
     public double Fraction => Parameters == 0 ? double.NaN : EffectiveParameters / Parameters;
 }
