@@ -16,10 +16,36 @@ public static class PaperCnn
     public const int InputSize = 28;
 
     internal static Tensor AsImages(Tensor input) => input.dim() == 3 ? input.unsqueeze(1) : input;
+
+    /// <summary>
+    /// Where each layer's output grid sits in the input (EQUIVARIANCE.md §1): valid 3×3 convolutions move the phase by one
+    /// pixel of their input's stride, the 2×2 max-pool after layer 2 doubles the stride and moves to the cells' centre,
+    /// and the last (4×4) convolution leaves one pixel at the input's centre (13.5 of 0…27).
+    /// </summary>
+    internal static IReadOnlyList<(int Stride, double Phase)> Grids { get; } = [(1, 1), (1, 2), (2, 2.5), (2, 4.5), (2, 6.5), (2, 8.5), (2, 10.5), (2, 13.5)];
+
+    /// <summary>
+    /// The layers of a Cohen–Welling network for the equivariance analysis: conv 1, conv 2, the max-pool, conv 3 … conv 6
+    /// (each with its batch norm and ReLU), then conv 7 and what follows it (<paramref name="head"/>).
+    /// </summary>
+    internal static IReadOnlyList<EquivariantLayer> EquivariantLayers(Func<int, Tensor, Tensor> convolutionBlock, Func<Tensor, Tensor> pool, RotationAxis rotations, IReadOnlyList<EquivariantLayer> head)
+    {
+        var layers = new List<EquivariantLayer>();
+        for (int layer = 0; layer < Layers - 1; layer++)
+        {
+            int index = layer, grid = layer < 2 ? layer : layer + 1;
+            layers.Add(new EquivariantLayer($"conv {layer + 1}", x => convolutionBlock(index, index == 0 ? AsImages(x) : x), Map(grid, rotations)));
+            if (layer == 1) layers.Add(new EquivariantLayer("max pool", pool, Map(2, rotations)));
+        }
+        layers.AddRange(head);
+        return layers;
+    }
+
+    internal static FeatureMap Map(int grid, RotationAxis rotations) => new(Grids[grid].Stride, Grids[grid].Phase, false, rotations);
 }
 
 /// <summary>Z2CNN: a plain CNN with <c>channels</c> (20 in the paper) per layer.</summary>
-public sealed class Z2Cnn : nn.Module<Tensor, Tensor>
+public sealed class Z2Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> convolutions = new();
     private readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
@@ -51,6 +77,14 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>
         }
         return convolutions[^1].forward(x).flatten(1);
     }
+
+    public FeatureSpace? InputSpace => FeatureSpace.Image();
+
+    public IReadOnlyList<EquivariantLayer> EquivariantLayers => PaperCnn.EquivariantLayers(
+        (layer, x) => norms[layer].forward(convolutions[layer].forward(x)).relu(),
+        x => dropout.forward(nn.functional.max_pool2d(x, 2, 2)),
+        RotationAxis.None,
+        [new EquivariantLayer("conv 7", x => convolutions[^1].forward(x).flatten(1), FeatureSpace.Trivial)]);
 }
 
 /// <summary>
@@ -59,7 +93,7 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>
 /// (<see cref="RotationPooling.Final"/>) or after every layer (<see cref="RotationPooling.EveryLayer"/>, where each
 /// layer is a lifting convolution of planar maps). Exactly invariant to 90° rotations of the input.
 /// </summary>
-public sealed class P4Cnn : nn.Module<Tensor, Tensor>
+public sealed class P4Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> convolutions = new();
     private readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
@@ -107,5 +141,31 @@ public sealed class P4Cnn : nn.Module<Tensor, Tensor>
                 x = dropout.forward(Pooling == RotationPooling.EveryLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x));
         }
         return rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias;
+    }
+
+    public FeatureSpace? InputSpace => FeatureSpace.Image();
+
+    /// <summary>
+    /// Final pooling: p4 maps up to conv 7's 1×1 p4 map, then the rotation pool (invariant). Pooling every layer: each
+    /// layer's lifting convolution, rotation pool, batch norm and ReLU give planar maps.
+    /// </summary>
+    public IReadOnlyList<EquivariantLayer> EquivariantLayers
+    {
+        get
+        {
+            bool everyLayer = Pooling == RotationPooling.EveryLayer;
+            var rotations = everyLayer ? RotationAxis.None : RotationAxis.Separate;
+            Tensor Block(int layer, Tensor x)
+            {
+                x = convolutions[layer].forward(x);
+                if (everyLayer) x = rotationPool.forward(x);
+                return norms[layer].forward(x).relu();
+            }
+            EquivariantLayer[] head = everyLayer
+                ? [new("conv 7", x => rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias, FeatureSpace.Trivial)]
+                : [new("conv 7", x => convolutions[^1].forward(x), PaperCnn.Map(PaperCnn.Grids.Count - 1, rotations)),
+                   new("rotation pool", x => rotationPool.forward(x).flatten(1) + outputBias, FeatureSpace.Trivial)];
+            return PaperCnn.EquivariantLayers(Block, x => dropout.forward(everyLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x)), rotations, head);
+        }
     }
 }

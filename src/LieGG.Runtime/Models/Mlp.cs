@@ -30,7 +30,7 @@ public sealed record MlpOptions(int Inputs, int Outputs, int Hidden, int Width, 
 /// Fully connected network: (Linear → activation) × Hidden → Linear. Layers use PyTorch's default
 /// initialisation (Kaiming-uniform weights, a = √5), so a seed gives the same weights as in PyTorch's scheme.
 /// </summary>
-public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentModel
+public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentModel, IEquivariantLayers
 {
     private readonly ModuleList<Linear> linears = new();
     private readonly nn.Module<Tensor, Tensor> activation;
@@ -78,6 +78,30 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, ILayeredModel, ITangentMode
         var x = input.reshape(input.shape[0], -1);
         for (int i = 0; i < linears.Count - 1; i++) x = activation.forward(linears[i].forward(x));
         return linears[^1].forward(x);
+    }
+
+    /// <summary>Images or vectors, as the analysis's prior says: the MLP itself does not know.</summary>
+    public FeatureSpace? InputSpace => null;
+
+    /// <summary>Each (Linear → activation), then the output Linear; every hidden vector carries the trivial action, so all of a
+    /// network's error is the first layer's own (the hidden layers' invariance is <c>LayerwiseAnalysis</c>'s question).</summary>
+    public IReadOnlyList<EquivariantLayer> EquivariantLayers
+    {
+        get
+        {
+            var layers = new List<EquivariantLayer>();
+            for (int i = 0; i < linears.Count; i++)
+            {
+                var linear = linears[i];
+                bool first = i == 0, hidden = i < linears.Count - 1;
+                layers.Add(new EquivariantLayer(hidden ? $"linear {i + 1}" : "output", x =>
+                {
+                    var y = linear.forward(first ? x.reshape(x.shape[0], -1) : x);
+                    return hidden ? activation.forward(y) : y;
+                }, FeatureSpace.Trivial));
+            }
+            return layers;
+        }
     }
 
     public Tensor ForwardHidden(Tensor input, int layer)

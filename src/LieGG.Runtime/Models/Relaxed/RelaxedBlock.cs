@@ -80,17 +80,35 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var copies = splitsRotations ? SplitRotations(input) : input;
+        var copies = splitsRotations ? SplitRotations(input) : null;
         Tensor? sum = null;
-        foreach (var pathway in pathways)
+        for (int i = 0; i < pathways.Count; i++)
         {
-            var output = pathway is GroupConvPathway ? pathway.forward(input)
-                : splitsRotations ? MergeRotations(pathway.forward(copies), input.shape[0])
-                : repeatsOverRotations ? RepeatOverRotations(pathway.forward(input))
-                : pathway.forward(input);
+            var output = PathwayOutput(i, input, copies);
             sum = sum is null ? output : sum + output;
         }
         return nn.functional.relu(pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum! : sum! / pathways.Count);
+    }
+
+    /// <summary>The pathways' names (FC, F-FC, CONV, G-CONV), in the order the block sums them.</summary>
+    public IReadOnlyList<string> PathwayNames => pathways.Select(p => p switch
+    {
+        DensePathway => "FC",
+        FactoredDensePathway => "F-FC",
+        ConvPathway => "CONV",
+        _ => "G-CONV",
+    }).ToList();
+
+    /// <summary>Pathway <paramref name="index"/>'s output in the block's layout (p4 maps with a G-CONV pathway), before the combination and ReLU.</summary>
+    public Tensor PathwayOutput(int index, Tensor input) => PathwayOutput(index, input, splitsRotations ? SplitRotations(input) : null);
+
+    private Tensor PathwayOutput(int index, Tensor input, Tensor? copies)
+    {
+        var pathway = pathways[index];
+        return pathway is GroupConvPathway ? pathway.forward(input)
+            : copies is not null ? MergeRotations(pathway.forward(copies), input.shape[0])
+            : repeatsOverRotations ? RepeatOverRotations(pathway.forward(input))
+            : pathway.forward(input);
     }
 
     // [N, C·4, S, S] → [N·4, C, S, S]: copy r of sample n is map n·4 + r.

@@ -12,7 +12,7 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// <see cref="Pathways.GroupConv"/> the maps carry a rotation axis, pooled by its maximum before the head, and with
 /// GroupConv alone the network is exactly invariant to 90° rotations.
 /// </summary>
-public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
+public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork, IEquivariantLayers
 {
     private readonly ModuleList<RelaxedBlock> blocks = new();
     private readonly KfacLinear hidden;
@@ -101,15 +101,58 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
         }
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Head(Pool(Blocks(AsImages(input))));
+
+    private Tensor AsImages(Tensor input)
     {
         var x = input.dim() == 3 ? input.unsqueeze(1) : input;
         if (x.dim() != 4 || x.shape[1] != 1 || x.shape[2] != Canvas || x.shape[3] != Canvas)
             throw new ArgumentException($"RelaxedNetwork expects [N, {Canvas}, {Canvas}] or [N, 1, {Canvas}, {Canvas}] images, not [{string.Join(", ", input.shape)}].", nameof(input));
-        foreach (var block in blocks) x = block.forward(x);
-        var pooled = x.mean(new long[] { 2, 3 });
-        // p4 maps: pool over the rotation axis too (max), so a network of G-CONV pathways is invariant to 90° rotations.
-        if (Pathways.HasFlag(Pathways.GroupConv)) pooled = pooled.reshape(pooled.shape[0], -1, GroupConvPathway.Rotations).amax(new long[] { 2 });
-        return output.forward(nn.functional.relu(hidden.forward(pooled)));
+        return x;
+    }
+
+    private Tensor Blocks(Tensor x) => blocks.Aggregate(x, (maps, block) => block.forward(maps));
+
+    // p4 maps: pool over the rotation axis too (max), so a network of G-CONV pathways is invariant to 90° rotations.
+    private Tensor Pool(Tensor maps)
+    {
+        var pooled = maps.mean(new long[] { 2, 3 });
+        return Pathways.HasFlag(Pathways.GroupConv) ? pooled.reshape(pooled.shape[0], -1, GroupConvPathway.Rotations).amax(new long[] { 2 }) : pooled;
+    }
+
+    private Tensor Head(Tensor pooled) => output.forward(nn.functional.relu(hidden.forward(pooled)));
+
+    public FeatureSpace? InputSpace => FeatureSpace.Image(circular: true);
+
+    /// <summary>
+    /// Every block (its pathways as parts), the global pool and the head. Grids: a stride-2 block with a G-CONV pathway
+    /// reduces 2×2 cells, so its output sits at the cells' centres; without one, CONV keeps the even positions.
+    /// </summary>
+    public IReadOnlyList<EquivariantLayer> EquivariantLayers
+    {
+        get
+        {
+            bool group = Pathways.HasFlag(Pathways.GroupConv);
+            var rotations = group ? RotationAxis.ChannelMinor : RotationAxis.None;
+            var layers = new List<EquivariantLayer>();
+            int stride = 1;
+            double phase = 0;
+            for (int b = 0; b < blocks.Count; b++)
+            {
+                var block = blocks[b];
+                if (block.Shape.Stride == 2)
+                {
+                    if (group) phase += stride / 2.0;
+                    stride *= 2;
+                }
+                var space = new FeatureMap(stride, phase, true, rotations);
+                bool first = b == 0;
+                var parts = block.PathwayNames.Select((name, i) => new EquivariantLayer(name, x => block.PathwayOutput(i, first ? AsImages(x) : x), space)).ToList();
+                layers.Add(new EquivariantLayer($"block {b + 1}", x => block.forward(first ? AsImages(x) : x), space, parts.Count > 1 ? parts : []));
+            }
+            layers.Add(new EquivariantLayer("pool", Pool, FeatureSpace.Trivial));
+            layers.Add(new EquivariantLayer("head", Head, FeatureSpace.Trivial));
+            return layers;
+        }
     }
 }
