@@ -39,6 +39,10 @@ internal static class AnalyzeCommand
         var samples = new Option<int?>("--samples") { Description = "Samples in the polarization matrix (0 = all)." };
         var bootstrap = new Option<int?>("--bootstrap") { Description = "Bootstrap resamples for the intervals (0 = none)." };
         var layerWise = new Option<bool?>("--layer-wise") { Description = "Also analyse every hidden layer (MLPs)." };
+        var equivariance = new Option<bool>("--equivariance") { Description = "Also measure equivariance layer by layer: each layer's own error and its share of the output's, for discrete elements and along the ground truth's generators and LieGG's H1 (TorchScript modules: end to end only)." };
+        var elements = new Option<string?>("--elements") { Description = "With --equivariance: the discrete elements, comma-separated (rot90, rot180, rot270, flip, shift:R;C in input pixels); default the quarter turns and shifts by the network's total stride." };
+        var exact = new Option<string?>("--exact") { Description = "With --equivariance: elements every layer must keep to round-off; a layer above the tolerance makes the analysis fail (exit 1) after its report is written, naming the layer." };
+        var equivarianceSamples = new Option<int?>("--equivariance-samples") { Description = "With --equivariance: inputs analysed (default 256)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own)." };
         var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
         var quick = new Option<bool>("--quick") { Description = $"Smoke-size data as for run --quick (model files only; a run folder uses its own): {QuickRun.Description}." };
@@ -47,7 +51,8 @@ internal static class AnalyzeCommand
         var priorOption = new Option<string?>("--prior") { Description = "How the group acts on the inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine; replaces an experiment's declared prior, and is required with --inputs." };
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
-            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise, dataDirectory, prerotated, poolSplits, quick, threads,
+            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise,
+            equivariance, elements, exact, equivarianceSamples, dataDirectory, prerotated, poolSplits, quick, threads,
         };
         command.SetAction(parse =>
         {
@@ -56,6 +61,7 @@ internal static class AnalyzeCommand
             if (parse.GetValue(samples) is < 0) problems.Add($"--samples must be 0 (all) or more, not {parse.GetValue(samples)}.");
             if (parse.GetValue(bootstrap) is < 0) problems.Add($"--bootstrap must be 0 or more, not {parse.GetValue(bootstrap)}.");
             if (parse.GetValue(threads) is <= 0) problems.Add($"--threads must be at least 1, not {parse.GetValue(threads)}.");
+            var equivarianceSpec = EquivarianceOption(parse.GetValue(equivariance), parse.GetValue(elements), parse.GetValue(exact), parse.GetValue(equivarianceSamples), problems);
             if (DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } directoryProblem) problems.Add(directoryProblem);
             problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             bool isRun = Directory.Exists(path);
@@ -86,7 +92,7 @@ internal static class AnalyzeCommand
 
             if (inputsFile is not null)
                 return AnalyzeInputs(path, inputsFile, ParsePrior(parse.GetValue(priorOption)!)!, parse.GetValue(convention), parse.GetValue(affine), parse.GetValue(groundTruth),
-                    parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(threads), parse.GetValue(output)!, console, errors);
+                    parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), equivarianceSpec, parse.GetValue(threads), parse.GetValue(output)!, console, errors);
 
             RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, "result.json")) : null;
             string experimentName = parse.GetValue(experimentOption) ?? sourceRecord!.Result.Experiment;
@@ -112,7 +118,7 @@ internal static class AnalyzeCommand
             {
                 var declared = parse.GetValue(priorOption) is { } replaced ? experiment.Spec with { Prior = ParsePrior(replaced)! } : experiment.Spec;
                 spec = Override(options.ApplyTo(declared), parse.GetValue(affine), parse.GetValue(groundTruth), parse.GetValue(outputs), parse.GetValue(transform),
-                    parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise));
+                    parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise), equivarianceSpec);
             }
             catch (ExperimentSetupException e)
             {
@@ -125,7 +131,30 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>The declaration with the command line's analysis settings in place of the declared ones.</summary>
-    private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise)
+    /// <summary>The equivariance analysis the command line asks for (null: none), or problems for every bad option.</summary>
+    private static EquivarianceSpec? EquivarianceOption(bool measure, string? elements, string? exact, int? samples, List<string> problems)
+    {
+        if (!measure)
+        {
+            if (elements is not null || exact is not null || samples is not null) problems.Add("--elements, --exact and --equivariance-samples need --equivariance.");
+            return null;
+        }
+        static string[]? Split(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => e.Replace(';', ',')).ToArray();
+        var spec = new EquivarianceSpec(Split(elements), Split(exact), samples ?? new EquivarianceSpec().Samples);
+        try
+        {
+            spec.Parse();
+        }
+        catch (ExperimentSetupException e)
+        {
+            problems.Add(e.Message.Replace("Equivariance Elements", "--elements", StringComparison.Ordinal).Replace("Equivariance Exact", "--exact", StringComparison.Ordinal)
+                .Replace("Equivariance Samples", "--equivariance-samples", StringComparison.Ordinal).Replace("shift:R,C", "shift:R;C", StringComparison.Ordinal));
+        }
+        return spec;
+    }
+
+    private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise,
+        EquivarianceSpec? equivariance = null)
     {
         if (affine is { } withTranslations)
         {
@@ -157,6 +186,7 @@ internal static class AnalyzeCommand
         if (samples is { } count) analysis = analysis with { Samples = count };
         if (bootstrap is { } resamples) analysis = analysis with { Bootstrap = resamples };
         if (layerWise is { } layers) analysis = analysis with { LayerWise = layers };
+        if (equivariance is not null) analysis = analysis with { Equivariance = equivariance };
         return spec with { Analysis = analysis };
     }
 
@@ -182,7 +212,7 @@ internal static class AnalyzeCommand
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{experiment}: analysed {source}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
                 (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
-            return Success;
+            return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or NotSupportedException)
         {
@@ -209,8 +239,16 @@ internal static class AnalyzeCommand
         return new GenericPrior(int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), copies);
     }
 
+    /// <summary>False, with an error naming every layer, when a declared exact element is broken; the report is written already.</summary>
+    internal static bool ExactEquivarianceHolds(ExperimentResult result, string folder, IAnsiConsole errors)
+    {
+        if (result.Equivariance?.Violations() is not { Count: > 0 } violations) return true;
+        errors.MarkupLine($"[red]error:[/] declared exact equivariance does not hold — {Markup.Escape(string.Join("; ", violations))}. Results kept in {Markup.Escape(folder)}.");
+        return false;
+    }
+
     private static int AnalyzeInputs(string modelFile, string inputsFile, ISymmetryPrior prior, string? convention, bool? affine, string? groundTruth, string? outputs, string? transform,
-        int? samples, int? bootstrap, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
+        int? samples, int? bootstrap, EquivarianceSpec? equivariance, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
     {
         string name = Path.GetFileNameWithoutExtension(modelFile);
         var options = new ExperimentRunOptions { Convention = ParseConvention(convention), Threads = threads };
@@ -227,7 +265,7 @@ internal static class AnalyzeCommand
                 Prior = prior,
                 Analysis = new AnalysisSpec(Bootstrap: 0),
             };
-            var spec = Override(options.ApplyTo(declared), affine, groundTruth, outputs, transform, samples, bootstrap, layerWise: null);
+            var spec = Override(options.ApplyTo(declared), affine, groundTruth, outputs, transform, samples, bootstrap, layerWise: null, equivariance);
             using var inputs = LieGG.Runtime.Data.InputFiles.Read(inputsFile);
             using var model = TorchScriptModel.Load(modelFile);
             claimed = RunFolder.Claim(output, name, RunRecord.RunIdFor(started, spec.Training.Seed, quick: false) + "-analysis");
@@ -236,7 +274,7 @@ internal static class AnalyzeCommand
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{name}: analysed {modelFile} on {inputsFile}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
                 (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
-            return Success;
+            return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or IOException or ArgumentException)
         {

@@ -20,13 +20,16 @@ public static class QuickRun
     /// <summary>Samples in the polarization matrix, at most.</summary>
     public const int MaxAnalysedSamples = 500;
 
+    /// <summary>Samples in the equivariance analysis, at most.</summary>
+    public const int MaxEquivarianceSamples = 32;
+
     /// <summary>Bootstrap resamples, at most.</summary>
     public const int MaxBootstrap = 20;
 
     /// <summary>The policy in words, for --help texts and reports.</summary>
     public static string Description { get; } =
         $"≤ {MaxEpochs} epochs (an explicit --epochs wins), a tenth of the training data (≥ {MinTrainCount}), ≤ {MaxEvaluationCount} validation and test samples, " +
-        $"≤ {MaxAnalysedSamples} analysed samples, ≤ {MaxBootstrap} bootstrap resamples; ELLA networks update their priors after every epoch with the Monte-Carlo Fisher";
+        $"≤ {MaxAnalysedSamples} analysed samples ({MaxEquivarianceSamples} for equivariance), ≤ {MaxBootstrap} bootstrap resamples; ELLA networks update their priors after every epoch with the Monte-Carlo Fisher";
 
     public static int Epochs(int declared) => Math.Min(declared, MaxEpochs);
 

@@ -7,6 +7,7 @@ using LieGG.Runtime.Models;
 using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Symmetry.Equivariance;
 using LieGG.Runtime.Training;
 using LieGG.Runtime.Training.Laplace;
 using TorchSharp;
@@ -136,6 +137,7 @@ public static class ExperimentRunner
         var transform = polarizationOptions.TransformFor(outputs);
         var matrix = Polarization.Compute(model, prepared, polarizationOptions, cancellationToken);
         var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, new SymmetryOptions { BootstrapResamples = spec.Analysis.Bootstrap, BootstrapSeed = options.Seed ?? spec.Training.Seed });
+        var equivariance = spec.Analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, prepared, algebra, transform, options, cancellationToken) : null;
         total.Stop();
         return new ExperimentResult
         {
@@ -154,6 +156,7 @@ public static class ExperimentRunner
             Outputs = OutputProtocol.NotTrainedHere(transform),
             Training = TrainingResult.None,
             Symmetry = symmetry,
+            Equivariance = equivariance,
             Example = spec.Prior is SpatialPrior ? ExampleOf(inputs) : null,
             Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds),
             Threads = torch.get_num_threads(),
@@ -179,6 +182,7 @@ public static class ExperimentRunner
         var layers = analysis.LayerWise
             ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
             : null;
+        var equivariance = analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken) : null;
         bool readsDirectory = options.DataDirectoryFor(spec.Dataset) is not null;
         return new ExperimentResult
         {
@@ -204,10 +208,19 @@ public static class ExperimentRunner
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,
+            Equivariance = equivariance,
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(0, 0, 0, 0),
             Threads = torch.get_num_threads(),
         };
+    }
+
+    private static EquivarianceResult MeasureEquivariance(EquivarianceSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra,
+        OutputTransform transform, ExperimentRunOptions options, CancellationToken cancellationToken)
+    {
+        var (elements, exact) = declared.Parse();
+        long samples = Math.Min(inputs.Count, options.Quick ? Math.Min(declared.Samples, QuickRun.MaxEquivarianceSamples) : declared.Samples);
+        return EquivarianceMeasurement.Measure(model, inputs.Inputs.narrow(0, 0, samples), inputs.Prior, algebra, transform, elements, exact, declared.Continuous, cancellationToken);
     }
 
     private static (IDataset Data, ILieAlgebra? Algebra, PolarizationInputs Inputs) Prepare(ExperimentSpec spec, ExperimentRunOptions options)
@@ -224,6 +237,7 @@ public static class ExperimentRunner
                     if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
                 }
             var algebra = spec.GroundTruth?.Resolve(spec.Prior);
+            spec.Analysis.Equivariance?.Parse();
             RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
             var analysed = options.AnalysisSplit switch
             {

@@ -56,6 +56,25 @@ public static class CsvExport
                    .Append(layer.Symmetry.MinBias is { } m ? N(m) : "").Append(',').Append(N(layer.Symmetry.GapRatio)).Append(',').Append(N(layer.Symmetry.ClosureResidual)).Append('\n');
             tables["layers.csv"] = csv.ToString();
         }
+        if (result.Equivariance is { } equivariance)
+        {
+            var csv = new StringBuilder("probe,kind,layer,pathway,space,own,own_relative,share\n");
+            void Rows(string probe, string kind, double endToEnd, IReadOnlyList<Symmetry.Equivariance.LayerEquivariance> rows)
+            {
+                csv.Append('"').Append(probe).Append("\",").Append(kind).Append(",network,,,,").Append(N(endToEnd)).Append(",1\n");
+                foreach (var layer in rows)
+                {
+                    csv.Append('"').Append(probe).Append("\",").Append(kind).Append(",\"").Append(layer.Name).Append("\",,\"").Append(layer.Space).Append("\",").Append(N(layer.Own)).Append(',')
+                       .Append(N(layer.OwnRelative)).Append(',').Append(layer.Share is { } share ? N(share) : "").Append('\n');
+                    foreach (var part in layer.Parts)
+                        csv.Append('"').Append(probe).Append("\",").Append(kind).Append(",\"").Append(layer.Name).Append("\",\"").Append(part.Name).Append("\",\"").Append(part.Space).Append("\",").Append(N(part.Own)).Append(',')
+                           .Append(N(part.OwnRelative)).Append(",\n");
+                }
+            }
+            foreach (var element in equivariance.Elements) Rows(element.Element, "element", element.EndToEndRelative, element.Layers);
+            foreach (var generator in equivariance.Generators) Rows(generator.Probe, "generator", generator.EndToEndRelative, generator.Layers);
+            tables["equivariance.csv"] = csv.ToString();
+        }
         return tables;
     }
 

@@ -110,6 +110,8 @@ public static class MarkdownReport
             md.Append('\n');
         }
 
+        if (result.Equivariance is { } equivariance) Equivariance(md, equivariance, format);
+
         if (result.Laplace is { } laplace) Laplace(md, laplace, format, images);
 
         md.Append("## Training\n\n");
@@ -200,6 +202,48 @@ public static class MarkdownReport
             ["ground truth"] = record.Settings.GroundTruth ?? "–",
             ["analysis"] = record.Settings.Analysis,
         };
+    }
+
+    private static void Equivariance(StringBuilder md, Symmetry.Equivariance.EquivarianceResult equivariance, ReportFormat format)
+    {
+        md.Append("## Equivariance by layer\n\n");
+        md.Append($"{equivariance.Samples} analysed inputs. *own* is a layer's own relative error — ‖f(ρx) − ρf(x)‖² / ‖f(x)‖² for an element, ")
+          .Append("‖J𝓛x − 𝓛f(x)‖² over ‖J𝓛x‖² + ‖𝓛f(x)‖² along a generator: 0 = equivariant; *share* is its part of the output's error ")
+          .Append("(the shares sum to 1; pathways have none). A layer counts as exact at ≤ ").Append(format.Number(equivariance.Tolerance)).Append(" (round-off × depth).\n\n");
+        foreach (var exact in equivariance.Exact)
+        {
+            var element = equivariance.Elements.First(e => e.Element == exact);
+            double worst = element.Layers.Max(l => l.OwnRelative);
+            var violations = element.Layers.Where(l => l.OwnRelative > equivariance.Tolerance).Select(l => l.Name).ToList();
+            md.Append("Declared exact: ").Append(exact).Append(" — measured at most ").Append(format.Number(worst))
+              .Append(violations.Count == 0 ? $" ≤ {format.Number(equivariance.Tolerance)}: holds in every layer.\n\n" : $": **broken by {string.Join(", ", violations)}**.\n\n");
+        }
+        var probes = equivariance.Elements.Select(e => (e.Element, e.EndToEndRelative, e.Layers))
+            .Concat(equivariance.Generators.Select(g => (g.Probe, g.EndToEndRelative, g.Layers))).ToList();
+        if (probes.Count == 0) return;
+        md.Append("| layer | space |");
+        foreach (var probe in probes) md.Append(' ').Append(probe.Item1).Append(" own | ").Append(probe.Item1).Append(" share |");
+        md.Append("\n|---|---|").Append(string.Concat(Enumerable.Repeat("---|---|", probes.Count))).Append('\n');
+        md.Append("| network | |");
+        foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.EndToEndRelative)).Append(" | 1 |");
+        md.Append('\n');
+        var layers = probes[0].Layers;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            md.Append("| ").Append(layers[l].Name).Append(" | ").Append(layers[l].Space).Append(" |");
+            foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.Layers[l].OwnRelative)).Append(" | ").Append(probe.Layers[l].Share is { } share ? format.Number(share) : "–").Append(" |");
+            md.Append('\n');
+            for (int p = 0; p < layers[l].Parts.Count; p++)
+            {
+                md.Append("| ").Append(layers[l].Name).Append(" · ").Append(layers[l].Parts[p].Name).Append(" | |");
+                foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.Layers[l].Parts[p].OwnRelative)).Append(" | |");
+                md.Append('\n');
+            }
+        }
+        md.Append("\nPer layer and probe: `equivariance.csv`.");
+        var h1 = equivariance.Generators.FirstOrDefault(g => g.Probe == "LieGG H1");
+        if (h1 is not null) md.Append(" LieGG H1 (affine, centred coordinates): (").Append(string.Join(", ", h1.Generator.Select(format.Number))).Append(").");
+        md.Append("\n\n");
     }
 
     private static void Laplace(StringBuilder md, Training.Laplace.LaplaceResult laplace, ReportFormat format, IReadOnlyCollection<string> images)

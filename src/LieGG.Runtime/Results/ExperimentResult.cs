@@ -76,6 +76,9 @@ public sealed record ExperimentResult
 
     public IReadOnlyList<LayerSymmetry>? Layers { get; init; }
 
+    /// <summary>The layer-by-layer equivariance analysis, when the declaration or <c>analyze --equivariance</c> asked for it.</summary>
+    public Symmetry.Equivariance.EquivarianceResult? Equivariance { get; init; }
+
     /// <summary>ELLA networks: learned (or fixed) prior precisions, γ per tensor, pathway shares per layer, marginal likelihood.</summary>
     public LaplaceResult? Laplace { get; init; }
 

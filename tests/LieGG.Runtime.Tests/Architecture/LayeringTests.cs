@@ -11,7 +11,7 @@ namespace LieGG.Runtime.Tests.Architecture;
 public sealed partial class LayeringTests
 {
     private static readonly string[] Stack =
-        ["Data", "Models", "Models.Relaxed", "Training", "Training.Laplace", "Symmetry", "Experiments", "Studies", "Results", "Reports", "Plots", "Orchestration"];
+        ["Data", "Models", "Models.Relaxed", "Training", "Training.Laplace", "Symmetry", "Symmetry.Equivariance", "Experiments", "Studies", "Results", "Reports", "Plots", "Orchestration"];
 
     // A sub-namespace shares its parent's layer (Models.Relaxed builds on Models and Models wraps relaxed networks).
     private static int Layer(string ns) => ns switch
@@ -19,6 +19,7 @@ public sealed partial class LayeringTests
         "" => -1,
         "Models.Relaxed" => Array.IndexOf(Stack, "Models"),
         "Training.Laplace" => Array.IndexOf(Stack, "Training"),
+        "Symmetry.Equivariance" => Array.IndexOf(Stack, "Symmetry"),
         _ => Array.IndexOf(Stack, ns),
     };
 
