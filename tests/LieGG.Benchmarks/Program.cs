@@ -6,6 +6,7 @@ using LieGG.Runtime.Models;
 using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Training.Laplace;
 using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Symmetry.Equivariance;
 using LieGG.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -123,6 +124,21 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     report.Line("z2cnn20_forward_backward_seconds_per_batch128_1t", z2PaperSeconds);
     report.Line("p4cnn_over_z2cnn_equal_channels", p4Seconds / z2SameSeconds, $"theoretical multiply-accumulate ratio {theoretical:F1} (4 rotations in × 4 out in the group layers)");
     report.Line("p4cnn_over_z2cnn_paper_sizes", p4Seconds / z2PaperSeconds, "the paper's pair: 10 channels per rotation vs 20 channels (≈ equal parameters)");
+
+    // P4CNN's whole per-layer equivariance analysis (continuous along se(2)'s three generators and LieGG's H1 — one set of
+    // Grams — and discrete for the three quarter turns) against one LieGG polarization of the same network on the same samples.
+    p4.eval();
+    var analysed = torch.randn(new long[] { 128, 28, 28 }, generator: new torch.Generator(3));
+    var network = LayeredNetwork.For(p4, FeatureSpace.Image(), OutputTransform.L2Normalize);
+    var frame = EquivarianceFrame.Plane(28, 28, affine: true);
+    double polarizationSeconds = Benchmark.Median(repetitions, () => Polarization.Compute(p4, analysed, new SpatialPrior(Affine: true), new PolarizationOptions { BatchSize = 64 }));
+    double equivarianceSeconds = Benchmark.Median(repetitions, () =>
+    {
+        EquivarianceAnalysis.Continuous(network, analysed, frame);
+        EquivarianceAnalysis.Discrete(network, analysed, GroupElement.Rotations);
+    });
+    report.Line("equivariance_seconds_p4cnn_128_samples_1t", equivarianceSeconds);
+    report.Line("equivariance_over_polarization", equivarianceSeconds / polarizationSeconds, $"target ≤ 2 × {network.Layers.Count} layers = {2 * network.Layers.Count}");
 }
 
 {

@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace LieGG.Experiments.Tests;
+
+/// <summary><c>analyze --equivariance</c> on run folders: which layer keeps a symmetry and which breaks it.</summary>
+public sealed class EquivarianceCommandTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("liegg-equivariance-").FullName;
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private string Train(string experiment)
+    {
+        var (exit, log) = ExperimentsProgram.Run("run", experiment, "--quick", "--out", output);
+        Assert.True(exit == 0, log);
+        return Directory.GetDirectories(Path.Combine(output, experiment)).Single();
+    }
+
+    private string Analysis(string experiment) => Directory.GetDirectories(Path.Combine(output, experiment)).Single(f => f.EndsWith("-analysis", StringComparison.Ordinal));
+
+    private static JsonElement Equivariance(string folder)
+        => JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json"))).RootElement.GetProperty("result").GetProperty("equivariance");
+
+    private static double OwnError(JsonElement equivariance, string element, string layer)
+        => equivariance.GetProperty("elements").EnumerateArray().Single(e => e.GetProperty("element").GetString() == element)
+            .GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == layer).GetProperty("ownRelative").GetDouble();
+
+    [Fact]
+    public void A_trained_p4cnn_keeps_quarter_turns_in_every_layer_and_a_z2cnn_breaks_them_from_its_first_layer()
+    {
+        var p4 = Train("rotmnist-p4cnn");
+        var (exit, log) = ExperimentsProgram.Run("analyze", p4, "--equivariance", "--exact", "rot90,rot180,rot270", "--equivariance-samples", "8", "--out", output);
+        Assert.True(exit == 0, log);
+        var folder = Analysis("rotmnist-p4cnn");
+        var p4Result = Equivariance(folder);
+        double tolerance = p4Result.GetProperty("tolerance").GetDouble();
+        foreach (var element in p4Result.GetProperty("elements").EnumerateArray().Where(e => e.GetProperty("element").GetString()!.StartsWith("rot", StringComparison.Ordinal)))
+            foreach (var layer in element.GetProperty("layers").EnumerateArray())
+                Assert.True(layer.GetProperty("ownRelative").GetDouble() <= tolerance, $"{element.GetProperty("element")} {layer.GetProperty("name")}");
+        var report = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.Contains("## Equivariance by layer", report);
+        Assert.Contains("Declared exact: rot90", report);
+        Assert.Contains("holds in every layer", report);
+        Assert.Contains("rotation own", report);
+        Assert.Contains("LieGG H1 own", report);
+        var csv = File.ReadAllLines(Path.Combine(folder, "equivariance.csv"));
+        Assert.Equal("probe,kind,layer,pathway,space,own,own_relative,share", csv[0]);
+        Assert.Contains(csv, line => line.StartsWith("\"rot90\",element,\"conv 4\"", StringComparison.Ordinal));
+
+        var z2 = Train("rotmnist-z2cnn");
+        var (z2Exit, z2Log) = ExperimentsProgram.Run("analyze", z2, "--equivariance", "--exact", "rot90", "--equivariance-samples", "8", "--out", output);
+        Assert.Equal(1, z2Exit);
+        Assert.Contains("declared exact equivariance does not hold", z2Log);
+        Assert.Contains("rot90: conv 1", z2Log);
+        var z2Result = Equivariance(Analysis("rotmnist-z2cnn"));
+        // The results are kept, and the first convolution is far from exact: at least 100× the P4CNN's worst layer.
+        double p4Worst = p4Result.GetProperty("elements").EnumerateArray().First().GetProperty("layers").EnumerateArray().Max(l => l.GetProperty("ownRelative").GetDouble());
+        Assert.True(OwnError(z2Result, "rot90", "conv 1") > 100 * Math.Max(p4Worst, tolerance));
+    }
+
+    [Fact]
+    public void Bad_equivariance_options_are_usage_errors_that_name_each_option()
+    {
+        var (exit, log) = ExperimentsProgram.Run("analyze", output, "--equivariance", "--elements", "rot45,shift:2;2", "--exact", "mirror", "--out", output);
+        Assert.Equal(2, exit);
+        Assert.Contains("--elements: 'rot45' is not a group element", log);
+        Assert.Contains("--exact: 'mirror' is not a group element", log);
+        var (withoutExit, withoutLog) = ExperimentsProgram.Run("analyze", output, "--exact", "rot90", "--out", output);
+        Assert.Equal(2, withoutExit);
+        Assert.Contains("need --equivariance", withoutLog);
+    }
+}
