@@ -24,6 +24,19 @@ public partial class RotMnistZ2Cnn;
 public partial class RotMnistP4Cnn;
 
 /// <summary>
+/// The P4CNN with one planted fault (a subsampling off the grid's centre after conv 4): a check that the layer-by-layer
+/// equivariance analysis names the layer that breaks quarter turns. <c>analyze --equivariance --exact rot90</c> on its run
+/// fails naming "off-centre subsampling".
+/// </summary>
+[Experiment("rotmnist-p4cnn-planted-fault", Description = "P4CNN with a subsampling off the grid's centre planted after conv 4: the equivariance analysis must name it")]
+[RotatedMnist(Digits = DigitSet.ClassicRotation)]
+[Model(typeof(PlantedFaultP4Cnn))]
+[Train(Epochs = 30, BatchSize = 128, LearningRate = 1e-3, Seed = 2022)]
+[SpatialPrior(Convention = SpatialConvention.Reference)]
+[GroundTruth(Group.SO)]
+public partial class RotMnistP4CnnPlantedFault;
+
+/// <summary>
 /// P4CNNRotationPooling on rotated MNIST: rotation pooling after every layer. Each layer then lifts planar maps,
 /// so it holds c_in·c_out·k² weights like a Z2CNN layer: 20 channels give the Z2CNN's 21 630 parameters, comparable
 /// to the paper's pair (10 channels would give 6 320).

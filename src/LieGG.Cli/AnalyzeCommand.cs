@@ -243,7 +243,9 @@ internal static class AnalyzeCommand
     internal static bool ExactEquivarianceHolds(ExperimentResult result, string folder, IAnsiConsole errors)
     {
         if (result.Equivariance?.Violations() is not { Count: > 0 } violations) return true;
-        errors.MarkupLine($"[red]error:[/] declared exact equivariance does not hold — {Markup.Escape(string.Join("; ", violations))}. Results kept in {Markup.Escape(folder)}.");
+        errors.MarkupLine($"[red]error:[/] declared exact equivariance does not hold (results kept in {Markup.Escape(folder)}):");
+        // One plain line per broken layer, never wrapped, so the layer's name can be read and searched for.
+        foreach (var violation in violations) errors.Profile.Out.Writer.WriteLine($"  {violation}");
         return false;
     }
 

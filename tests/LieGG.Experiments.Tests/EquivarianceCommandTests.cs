@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LieGG.Experiments;
 
 namespace LieGG.Experiments.Tests;
 
@@ -56,6 +57,21 @@ public sealed class EquivarianceCommandTests : IDisposable
         // The results are kept, and the first convolution is far from exact: at least 100× the P4CNN's worst layer.
         double p4Worst = p4Result.GetProperty("elements").EnumerateArray().First().GetProperty("layers").EnumerateArray().Max(l => l.GetProperty("ownRelative").GetDouble());
         Assert.True(OwnError(z2Result, "rot90", "conv 1") > 100 * Math.Max(p4Worst, tolerance));
+    }
+
+    [Fact]
+    public void The_planted_fault_is_the_layer_the_command_line_names()
+    {
+        var run = Train("rotmnist-p4cnn-planted-fault");
+        var (exit, log) = ExperimentsProgram.Run("analyze", run, "--equivariance", "--exact", "rot90", "--elements", "rot90", "--equivariance-samples", "8", "--out", output);
+        Assert.Equal(1, exit);
+        Assert.Contains($"rot90: {PlantedFaultP4Cnn.PlantedLayer} (relative error", log, StringComparison.Ordinal);
+        var result = Equivariance(Analysis("rotmnist-p4cnn-planted-fault"));
+        var rot90 = result.GetProperty("elements").EnumerateArray().Single();
+        var worst = rot90.GetProperty("layers").EnumerateArray().MaxBy(l => l.GetProperty("ownRelative").GetDouble());
+        Assert.Equal(PlantedFaultP4Cnn.PlantedLayer, worst.GetProperty("name").GetString());
+        // Every other layer is a p4 layer and stays exact.
+        Assert.Single(rot90.GetProperty("layers").EnumerateArray(), l => l.GetProperty("ownRelative").GetDouble() > result.GetProperty("tolerance").GetDouble());
     }
 
     [Fact]
