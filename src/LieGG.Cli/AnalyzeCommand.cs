@@ -6,6 +6,7 @@ using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
+using LieGG.Runtime.Symmetry.Equivariance;
 using Spectre.Console;
 using TorchSharp;
 using static LieGG.Cli.LieGGCommandLine;
@@ -139,18 +140,20 @@ internal static class AnalyzeCommand
             if (elements is not null || exact is not null || samples is not null) problems.Add("--elements, --exact and --equivariance-samples need --equivariance.");
             return null;
         }
-        static string[]? Split(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => e.Replace(';', ',')).ToArray();
-        var spec = new EquivarianceSpec(Split(elements), Split(exact), samples ?? new EquivarianceSpec().Samples);
-        try
+        ElementSelection? Read(string? text, string option)
         {
-            spec.Parse();
+            if (text is null) return null;
+            var unknown = new List<string>();
+            var selection = ElementSelection.Parse(text, unknown);
+            foreach (var name in unknown)
+                problems.Add($"{option}: '{name}' is not a group element; use rotations, stride-shifts, flip, rot90, rot180, rot270 or shift:R;C (input pixels), comma-separated.");
+            return selection;
         }
-        catch (ExperimentSetupException e)
-        {
-            problems.Add(e.Message.Replace("Equivariance Elements", "--elements", StringComparison.Ordinal).Replace("Equivariance Exact", "--exact", StringComparison.Ordinal)
-                .Replace("Equivariance Samples", "--equivariance-samples", StringComparison.Ordinal).Replace("shift:R,C", "shift:R;C", StringComparison.Ordinal));
-        }
-        return spec;
+        var measured = Read(elements, "--elements");
+        var required = Read(exact, "--exact") ?? ElementSelection.None;
+        if (samples is < 1) problems.Add($"--equivariance-samples must be at least 1, not {samples}.");
+        var defaults = new EquivarianceSpec();
+        return new EquivarianceSpec(measured?.Families ?? defaults.Elements, required.Families, samples ?? defaults.Samples, Named: measured?.Named, NamedExact: required.Named);
     }
 
     private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise,

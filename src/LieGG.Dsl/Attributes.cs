@@ -227,6 +227,27 @@ public sealed class AnalysisAttribute : Attribute
 }
 
 /// <summary>
+/// Measures the trained network's equivariance layer by layer (each layer's own error and its share of the output's):
+/// for the discrete <see cref="Elements"/> and, with <see cref="Continuous"/>, along the ground truth's generators and
+/// LieGG's H1. <see cref="Exact"/> declares what the architecture must keep to round-off in every layer — the analyzers
+/// refuse an architecture that cannot, and a trained network that does not fails its run, naming the layer.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class EquivarianceAttribute : Attribute
+{
+    public SymmetryElements Elements { get; set; } = Defaults.EquivarianceElements;
+
+    public SymmetryElements Exact { get; set; } = SymmetryElements.None;
+
+    /// <summary>Analysed inputs (the first of the analysed split).</summary>
+    [AllowedRange(1, 100_000, "1 to 100 000 inputs")]
+    public int Samples { get; set; } = Defaults.EquivarianceSamples;
+
+    /// <summary>Also along the continuous generators (exact Jacobian–vector products, d × d Grams).</summary>
+    public bool Continuous { get; set; } = true;
+}
+
+/// <summary>
 /// Pre-trains the first <see cref="Layers"/> hidden layers of an MLP with their own output head, then trains the
 /// network according to <see cref="Regime"/> (LieGG §5.4). Sweep "Pretrain.Regime" to compare the regimes.
 /// </summary>
@@ -343,7 +364,7 @@ public sealed class RelaxedCnnAttribute : Attribute
     [AllowedRange(1, 256, "a width α from 1 to 256 (channels of the first block)")]
     public int Width { get; set; } = Defaults.RelaxedCnnWidth;
 
-    public Pathways Pathways { get; set; } = Pathways.FactoredFC | Pathways.Conv;
+    public Pathways Pathways { get; set; } = Defaults.RelaxedPathways;
 
     /// <summary>The prior precision δ every tensor starts with (MAP: keeps); δ = 1 is weight decay 1/N.</summary>
     [AllowedRange(0, 1e12, "a prior precision in (0, 1e12]", ExclusiveMinimum = true)]

@@ -31,6 +31,13 @@ public static class Defaults
 
     public const int AnalysisBootstrap = 200;
 
+    public const int EquivarianceSamples = 256;
+
+    /// <summary>ELLA's default relaxed layer: factored FC and CONV pathways.</summary>
+    public const Pathways RelaxedPathways = Pathways.FactoredFC | Pathways.Conv;
+
+    public const SymmetryElements EquivarianceElements = SymmetryElements.Rotations | SymmetryElements.StrideShifts;
+
     public const int GenericPriorDimension = 2;
 
     /// <summary>Cohen &amp; Welling's Z2CNN and P4CNN: channels per layer (the P4CNN's per rotation, so both have about 25k parameters) and dropout.</summary>

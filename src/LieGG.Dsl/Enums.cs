@@ -138,6 +138,19 @@ public enum Regime
     LayerWise,
 }
 
+/// <summary>Discrete symmetries of images the equivariance analysis measures, applied exactly (index permutations).</summary>
+[System.Flags]
+public enum SymmetryElements
+{
+    None = 0,
+    /// <summary>The quarter turns rot90, rot180 and rot270 about the image centre (on p4 maps also shifting the rotation axis).</summary>
+    Rotations = 1,
+    /// <summary>Cyclic shifts by the network's total stride along each axis: the translations a strided CNN can keep exactly.</summary>
+    StrideShifts = 2,
+    /// <summary>The mirror of the columns.</summary>
+    Flip = 4,
+}
+
 /// <summary>Where a P4CNN pools over rotations (Cohen &amp; Welling 2016, Table 1).</summary>
 public enum RotationPooling
 {

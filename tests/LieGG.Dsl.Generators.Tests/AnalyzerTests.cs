@@ -304,6 +304,38 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG3006_exact_symmetries_the_architecture_cannot_have_are_refused() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("z2")] [RotatedMnist] [Cnn] [Train] [SpatialPrior] [Equivariance({|LGG3006:Exact = SymmetryElements.Rotations|})]
+        public partial class Z2;
+        [Experiment("mlp")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [Equivariance({|LGG3006:Exact = SymmetryElements.Flip|})]
+        public partial class Dense;
+        [Experiment("p4")] [RotatedMnist] [P4Cnn] [Train] [SpatialPrior] [Equivariance(Exact = SymmetryElements.Rotations, Samples = 64)]
+        public partial class P4;
+        [Experiment("p4-shifts")] [RotatedMnist] [P4Cnn] [Train] [SpatialPrior] [Equivariance({|LGG3006:Exact = SymmetryElements.StrideShifts|})]
+        public partial class P4Shifts;
+        [Experiment("g-conv")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.GroupConv)] [Train] [SpatialPrior] [Equivariance(Exact = SymmetryElements.Rotations | SymmetryElements.StrideShifts)]
+        public partial class GroupConvOnly;
+        [Experiment("conv-g-conv")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior] [Equivariance({|LGG3006:Exact = SymmetryElements.Rotations|})]
+        public partial class ConvAndGroupConv;
+        [Experiment("conv-shifts")] [QuadrantMnist] [RelaxedCnn(Pathways = Pathways.Conv | Pathways.GroupConv)] [Train] [SpatialPrior] [Equivariance(Exact = SymmetryElements.StrideShifts)]
+        public partial class ConvShifts;
+        [Experiment("ella-default")] [QuadrantMnist] [RelaxedCnn] [Train] [SpatialPrior] [Equivariance({|LGG3006:Exact = SymmetryElements.StrideShifts|})]
+        public partial class EllaDefault;
+        [Experiment("measured")] [RotatedMnist] [Cnn] [Train] [SpatialPrior] [Equivariance(Elements = SymmetryElements.Rotations | SymmetryElements.Flip)]
+        public partial class MeasuredOnly;
+        [Experiment("samples")] [RotatedMnist] [P4Cnn] [Train] [SpatialPrior] [Equivariance({|LGG2001:Samples = 0|})]
+        public partial class NoSamples;
+        """);
+
+    [Fact]
+    public void LGG3007_exact_image_symmetries_need_images() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Equivariance({|LGG3007:Exact = SymmetryElements.Rotations|})]
+        public partial class O5;
+        [Experiment("o5-continuous")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Equivariance]
+        public partial class O5Continuous;
+        """);
+
+    [Fact]
     public void LGG2005_pathways_name_at_least_one_and_not_both_fc_kinds() => AnalyzerHarness.Verify(Usings + """
         [Experiment("both")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = Pathways.FC | Pathways.FactoredFC|})] [Train] [SpatialPrior]
         public partial class Both;

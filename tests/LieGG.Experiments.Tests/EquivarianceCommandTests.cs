@@ -30,7 +30,7 @@ public sealed class EquivarianceCommandTests : IDisposable
     public void A_trained_p4cnn_keeps_quarter_turns_in_every_layer_and_a_z2cnn_breaks_them_from_its_first_layer()
     {
         var p4 = Train("rotmnist-p4cnn");
-        var (exit, log) = ExperimentsProgram.Run("analyze", p4, "--equivariance", "--exact", "rot90,rot180,rot270", "--equivariance-samples", "8", "--out", output);
+        var (exit, log) = ExperimentsProgram.Run("analyze", p4, "--equivariance", "--exact", "rotations", "--equivariance-samples", "8", "--out", output);
         Assert.True(exit == 0, log);
         var folder = Analysis("rotmnist-p4cnn");
         var p4Result = Equivariance(folder);
@@ -77,7 +77,7 @@ public sealed class EquivarianceCommandTests : IDisposable
     [Fact]
     public void Bad_equivariance_options_are_usage_errors_that_name_each_option()
     {
-        var (exit, log) = ExperimentsProgram.Run("analyze", output, "--equivariance", "--elements", "rot45,shift:2;2", "--exact", "mirror", "--out", output);
+        var (exit, log) = ExperimentsProgram.Run("analyze", output, "--equivariance", "--elements", "rot45,shift:2;2", "--exact", "mirror,flip", "--out", output);
         Assert.Equal(2, exit);
         Assert.Contains("--elements: 'rot45' is not a group element", log);
         Assert.Contains("--exact: 'mirror' is not a group element", log);

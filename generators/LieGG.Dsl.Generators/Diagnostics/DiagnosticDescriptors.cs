@@ -79,6 +79,12 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TransformOfSingleOutput = Rule("LGG3005", "L2 normalisation of a single output",
         "Analysis Transform = L2Normalize on the single output of {0} gives ±1, whose gradient is zero; use OutputTransform.None", Symmetry);
 
+    public static readonly DiagnosticDescriptor ExactSymmetryImpossible = Rule("LGG3006", "Architecture cannot keep the declared exact symmetry",
+        "[Equivariance(Exact = SymmetryElements.{0})] but [{1}] {2}; {3}", Symmetry);
+
+    public static readonly DiagnosticDescriptor ExactElementsOnVectors = Rule("LGG3007", "Exact image symmetries on vector data",
+        "[Equivariance(Exact = SymmetryElements.{0})] acts on images, but the prior is [GenericPrior]; remove Exact (the continuous analysis along gl(n) still runs) or analyse images with [SpatialPrior]", Symmetry);
+
     public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
         "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
 

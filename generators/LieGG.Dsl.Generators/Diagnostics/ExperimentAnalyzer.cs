@@ -22,7 +22,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
+        TransformOfSingleOutput, ExactSymmetryImpossible, ExactElementsOnVectors, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
         LaplaceWithoutPriors, LaplaceNeverSteps, ShareOfNetworkWithoutPathways, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
@@ -121,6 +121,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (prior is not null) CheckPrior(report, prior, data, interfaces.Defaults);
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
+        if (attributes.FirstOrDefault(a => a.Name == "Equivariance") is { } equivariance) CheckEquivariance(report, equivariance, architecture, prior, interfaces.Defaults);
 
         if (experiment.Name == "Study")
         {
@@ -448,6 +449,66 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         report.Ranges(analysis);
         if (data is { Outputs: 1 } && analysis.EnumName("Transform") == "L2Normalize")
             report.At(analysis.ArgumentLocation("Transform"), TransformOfSingleOutput, data.Source);
+    }
+
+    /// <summary>
+    /// An exact symmetry the architecture cannot have (EQUIVARIANCE.md §4): quarter turns need p4 layers throughout (no
+    /// planar filter, no dense layer), stride shifts need circular padding and no dense layer, and no built-in architecture
+    /// is mirror-equivariant. Custom architectures are the author's claim and are measured only.
+    /// </summary>
+    private static void CheckEquivariance(Reporter report, DslAttribute equivariance, DslAttribute? architecture, DslAttribute? prior, DslDefaults defaults)
+    {
+        report.Ranges(equivariance);
+        if (equivariance.Named("Exact") is not { Kind: TypedConstantKind.Enum, Value: { } value }) return;
+        int exact = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        const int rotations = 1, strideShifts = 2, flip = 4;
+        var location = equivariance.ArgumentLocation("Exact");
+        if (exact != 0 && prior?.Name == "GenericPrior")
+        {
+            report.At(location, ExactElementsOnVectors, equivariance.EnumName("Exact") ?? exact.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+        if (architecture is null) return;
+        const int fc = 1, factored = 2, conv = 4;
+        int pathways = architecture.Name == "RelaxedCnn"
+            ? architecture.Named("Pathways") is { Kind: TypedConstantKind.Enum, Value: { } p } ? Convert.ToInt32(p, System.Globalization.CultureInfo.InvariantCulture) : defaults.Int("RelaxedPathways") ?? 0
+            : 0;
+        string? dense = (pathways & fc) != 0 ? "FC" : (pathways & factored) != 0 ? "FactoredFC" : null;
+        void Refuse(string element, string fault, string fix) => report.At(location, ExactSymmetryImpossible, element, architecture.Name, fault, fix);
+        if ((exact & rotations) != 0)
+        {
+            switch (architecture.Name)
+            {
+                case "Mlp" or "MlpBudget":
+                    Refuse("Rotations", "is fully connected: nothing ties a pixel's weights to the pixel a quarter turn away", "declare [P4Cnn], or measure rotations without Exact");
+                    break;
+                case "Cnn":
+                    Refuse("Rotations", "has planar filters, which turn with the image only when they are isotropic", "declare [P4Cnn], or measure rotations without Exact");
+                    break;
+                case "RelaxedCnn" when dense is not null || (pathways & conv) != 0:
+                    Refuse("Rotations", $"has a {dense ?? "Conv"} pathway, which is not rotation-equivariant (and a Conv pathway at stride 2 keeps positions off the grid's centre)",
+                        "use Pathways = Pathways.GroupConv alone, or measure rotations without Exact");
+                    break;
+            }
+        }
+        if ((exact & strideShifts) != 0)
+        {
+            switch (architecture.Name)
+            {
+                case "Mlp" or "MlpBudget":
+                    Refuse("StrideShifts", "is fully connected", "declare [RelaxedCnn] with Conv or GroupConv pathways, or measure shifts without Exact");
+                    break;
+                case "Cnn" or "P4Cnn":
+                    Refuse("StrideShifts", "uses unpadded convolutions on a grid that does not wrap, so a cyclic shift carries content across the border",
+                        "declare [RelaxedCnn] (circular padding) with Conv or GroupConv pathways, or measure shifts without Exact");
+                    break;
+                case "RelaxedCnn" when dense is not null:
+                    Refuse("StrideShifts", $"has a {dense} pathway, which is not translation-equivariant", "drop the FC pathway from Pathways, or measure shifts without Exact");
+                    break;
+            }
+        }
+        if ((exact & flip) != 0 && architecture.Name is "Mlp" or "MlpBudget" or "Cnn" or "P4Cnn" or "RelaxedCnn")
+            Refuse("Flip", "is not mirror-equivariant (p4 holds rotations only, not reflections)", "remove Flip from Exact; Elements = SymmetryElements.Flip measures it");
     }
 
     /// <summary>What the analyzers know about a built-in dataset before anything runs.</summary>

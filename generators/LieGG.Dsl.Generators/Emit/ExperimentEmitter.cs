@@ -90,6 +90,12 @@ internal static class ExperimentEmitter
             w.Line("/// <summary>The same metrics for every hidden layer's normalised output.</summary>");
             w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Runtime}.Symmetry.LayerSymmetry> Layers => Raw.Layers!;");
         }
+        if (model.Equivariance is not null)
+        {
+            w.Line();
+            w.Line("/// <summary>Equivariance by layer: each layer's own error and its share of the output's, per element and generator.</summary>");
+            w.Line($"public {Runtime}.Symmetry.Equivariance.EquivarianceResult Equivariance => Raw.Equivariance!;");
+        }
         if (model.IsRelaxed)
         {
             string laplace = $"{Runtime}.Training.Laplace";
@@ -140,7 +146,10 @@ internal static class ExperimentEmitter
         w.Line($"Training = {Training(With(model.Train!, Swept(model.Train!).Append("Seed").ToArray()))},");
         w.Line($"Prior = {Prior(With(model.Prior!, Swept(model.Prior!)))},");
         if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
-        if (model.Analysis is { } analysis) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", With(analysis, Swept(analysis)).Arguments)},");
+        var analysisArguments = model.Analysis is { } analysis ? With(analysis, Swept(analysis)).Arguments.ToList() : [];
+        if (model.Equivariance is { } equivariance)
+            analysisArguments.Add(new ArgumentModel("Equivariance", Construct($"{Experiments}.EquivarianceSpec", With(equivariance, Swept(equivariance)).Arguments)));
+        if (model.Analysis is not null || model.Equivariance is not null) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", analysisArguments)},");
         if (model.Pretrain is { } pretrain) w.Line($"Pretrain = {Construct($"{Experiments}.PretrainSpec", With(pretrain, Swept(pretrain)).Arguments)},");
         if (model.Laplace is { } laplace) w.Line($"Laplace = {Construct($"{Experiments}.LaplaceSpec", With(laplace, Swept(laplace)).Arguments)},");
     }

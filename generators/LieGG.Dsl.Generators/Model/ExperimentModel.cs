@@ -66,12 +66,13 @@ internal sealed record ExperimentModel(
     AttributeModel? Analysis,
     StudyModel? Study = null,
     AttributeModel? Pretrain = null,
-    AttributeModel? Laplace = null)
+    AttributeModel? Laplace = null,
+    AttributeModel? Equivariance = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
     public bool IsComplete => ExperimentName.Length > 0 && (Study is null || Study.IsValid)
         && (Study is { IsComparison: true } || (Dataset is not null && Architecture is not null && Train is not null && Prior is not null))
-        && new[] { Dataset, Architecture, Train, Prior, GroundTruth, Analysis, Pretrain, Laplace }.All(a => a is null || a.Arguments.All(argument => argument.IsUsable));
+        && new[] { Dataset, Architecture, Train, Prior, GroundTruth, Analysis, Pretrain, Laplace, Equivariance }.All(a => a is null || a.Arguments.All(argument => argument.IsUsable));
 
     public bool IsStudy => Study is not null;
 

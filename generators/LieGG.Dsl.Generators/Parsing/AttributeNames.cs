@@ -23,6 +23,7 @@ internal static class AttributeNames
     public static readonly string[] Analyses = ["Analysis"];
     public static readonly string[] Pretrainings = ["Pretrain"];
     public static readonly string[] Laplaces = ["Laplace"];
+    public static readonly string[] Equivariances = ["Equivariance"];
 
     /// <summary>"LieGG.Dsl.MlpAttribute" → "Mlp"; null for attributes outside the DSL.</summary>
     public static string? ShortName(string? metadataName)

@@ -55,6 +55,7 @@ internal static class ExperimentParser
         groups.TryGetValue("analysis", out var analysis);
         groups.TryGetValue("pretrain", out var pretrain);
         groups.TryGetValue("laplace", out var laplace);
+        groups.TryGetValue("equivariance", out var equivariance);
         return new ExperimentModel(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
@@ -65,7 +66,8 @@ internal static class ExperimentParser
             dataset, architecture, training, prior, groundTruth, analysis,
             isStudy ? ParseStudy(type) : null,
             pretrain,
-            laplace);
+            laplace,
+            equivariance);
     }
 
     private static StudyModel ParseStudy(INamedTypeSymbol type)
@@ -160,6 +162,7 @@ internal static class ExperimentParser
         if (Array.IndexOf(AttributeNames.Analyses, shortName) >= 0) return "analysis";
         if (Array.IndexOf(AttributeNames.Pretrainings, shortName) >= 0) return "pretrain";
         if (Array.IndexOf(AttributeNames.Laplaces, shortName) >= 0) return "laplace";
+        if (Array.IndexOf(AttributeNames.Equivariances, shortName) >= 0) return "equivariance";
         return null;
     }
 

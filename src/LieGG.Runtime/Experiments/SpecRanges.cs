@@ -30,6 +30,7 @@ public static class SpecRanges
         [typeof(AnalysisSpec)] = typeof(AnalysisAttribute),
         [typeof(PretrainSpec)] = typeof(PretrainAttribute),
         [typeof(LaplaceSpec)] = typeof(LaplaceAttribute),
+        [typeof(EquivarianceSpec)] = typeof(EquivarianceAttribute),
     };
 
     /// <summary>The spec records whose values are range-checked, with the attribute that declares their ranges.</summary>
@@ -38,7 +39,7 @@ public static class SpecRanges
     /// <exception cref="ExperimentSetupException">A value lies outside its declared range; the message names the attribute, the property and the range.</exception>
     public static void Check(ExperimentSpec spec)
     {
-        object?[] parts = [spec.Dataset, spec.Architecture, spec.Training, spec.Prior, spec.Analysis, spec.Pretrain, spec.Laplace];
+        object?[] parts = [spec.Dataset, spec.Architecture, spec.Training, spec.Prior, spec.Analysis, spec.Pretrain, spec.Laplace, spec.Analysis.Equivariance];
         foreach (var part in parts)
         {
             if (part is null || !AttributeOf.TryGetValue(part.GetType(), out var attribute)) continue;

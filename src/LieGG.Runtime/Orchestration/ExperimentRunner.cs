@@ -218,9 +218,8 @@ public static class ExperimentRunner
     private static EquivarianceResult MeasureEquivariance(EquivarianceSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra,
         OutputTransform transform, ExperimentRunOptions options, CancellationToken cancellationToken)
     {
-        var (elements, exact) = declared.Parse();
         long samples = Math.Min(inputs.Count, options.Quick ? Math.Min(declared.Samples, QuickRun.MaxEquivarianceSamples) : declared.Samples);
-        return EquivarianceMeasurement.Measure(model, inputs.Inputs.narrow(0, 0, samples), inputs.Prior, algebra, transform, elements, exact, declared.Continuous, cancellationToken);
+        return EquivarianceMeasurement.Measure(model, inputs.Inputs.narrow(0, 0, samples), inputs.Prior, algebra, transform, declared.Measured, declared.ExactSelection, declared.Continuous, cancellationToken);
     }
 
     private static (IDataset Data, ILieAlgebra? Algebra, PolarizationInputs Inputs) Prepare(ExperimentSpec spec, ExperimentRunOptions options)
@@ -237,7 +236,6 @@ public static class ExperimentRunner
                     if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
                 }
             var algebra = spec.GroundTruth?.Resolve(spec.Prior);
-            spec.Analysis.Equivariance?.Parse();
             RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
             var analysed = options.AnalysisSplit switch
             {

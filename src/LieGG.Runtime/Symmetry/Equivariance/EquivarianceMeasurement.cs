@@ -10,10 +10,10 @@ namespace LieGG.Runtime.Symmetry.Equivariance;
 /// </summary>
 public static class EquivarianceMeasurement
 {
-    /// <param name="elements">Discrete elements; null = quarter turns and a shift by the network's total stride.</param>
-    /// <param name="exact">Elements every layer must keep to round-off.</param>
+    /// <param name="elements">Discrete elements to measure.</param>
+    /// <param name="exact">Elements every layer must keep to round-off (measured too).</param>
     public static EquivarianceResult Measure(nn.Module<Tensor, Tensor> model, Tensor inputs, ISymmetryPrior prior, ILieAlgebra? groundTruth, OutputTransform transform,
-        IReadOnlyList<GroupElement>? elements, IReadOnlyList<GroupElement> exact, bool continuous = true, CancellationToken cancellationToken = default)
+        ElementSelection elements, ElementSelection exact, bool continuous = true, CancellationToken cancellationToken = default)
     {
         EquivarianceFrame frame;
         FeatureSpace input;
@@ -41,25 +41,14 @@ public static class EquivarianceMeasurement
                     generators.Add(analysis.Along(NameOf(groundTruth, basis, index, frame), Embedded(basis, frame)));
             generators.Add(analysis.Along("LieGG H1", analysis.MostInvariantGenerator()));
         }
-        var discrete = new List<GroupElement>();
-        if (frame.IsPlane)
-        {
-            discrete.AddRange(elements ?? DefaultElements(network));
-            foreach (var element in exact) if (!discrete.Contains(element)) discrete.Add(element);
-        }
-        else if (elements is { Count: > 0 } || exact.Count > 0)
-            throw new ArgumentException("Discrete elements (rotations, shifts, flips) act on images; the generic prior's vectors have none.");
+        if (!frame.IsPlane && !exact.IsEmpty)
+            throw new ArgumentException("Exact discrete elements (rotations, shifts, flips) act on images; the generic prior's vectors have none.");
+        var exactElements = frame.IsPlane ? exact.Resolve(network) : [];
+        var discrete = frame.IsPlane ? elements.Resolve(network).Concat(exactElements).Distinct().ToList() : [];
         var measured = discrete.Count > 0 ? EquivarianceAnalysis.Discrete(network, inputs, discrete, cancellationToken: cancellationToken) : [];
         double epsilon = inputs.dtype == ScalarType.Float64 && model.parameters().All(p => p.dtype == ScalarType.Float64) ? Math.Pow(2, -52) : Math.Pow(2, -23);
         double tolerance = Math.Pow(64 * network.Layers.Count * epsilon, 2);
-        return new EquivarianceResult((int)inputs.shape[0], tolerance, generators, measured, exact.Select(e => e.Name).ToList());
-    }
-
-    /// <summary>The three quarter turns and a cyclic shift by the largest stride of the network's maps along each axis.</summary>
-    public static IReadOnlyList<GroupElement> DefaultElements(LayeredNetwork network)
-    {
-        int stride = network.Layers.Select(l => l.Output).OfType<FeatureMap>().Select(m => m.Stride).DefaultIfEmpty(1).Max();
-        return [.. GroupElement.Rotations, new CyclicShift(stride, 0), new CyclicShift(0, stride)];
+        return new EquivarianceResult((int)inputs.shape[0], tolerance, generators, measured, exactElements.Select(e => e.Name).ToList());
     }
 
     /// <summary>A ground-truth basis matrix in the frame's coordinates (2×2 in the 2×3 affine frame: no translation).</summary>
