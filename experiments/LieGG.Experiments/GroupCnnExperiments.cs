@@ -9,6 +9,7 @@ namespace LieGG.Experiments;
 [Experiment("rotmnist-z2cnn", Description = "Cohen & Welling Z2CNN (7 conv layers × 20 channels) on rotated MNIST")]
 [RotatedMnist(Digits = DigitSet.ClassicRotation)]
 [Cnn(Channels = 20)]
+[Equivariance]
 [Train(Epochs = 30, BatchSize = 128, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
@@ -18,6 +19,7 @@ public partial class RotMnistZ2Cnn;
 [Experiment("rotmnist-p4cnn", Description = "Cohen & Welling P4CNN (p4 group convolutions, 10 channels per rotation)")]
 [RotatedMnist(Digits = DigitSet.ClassicRotation)]
 [P4Cnn(Channels = 10, RotationPooling = RotationPooling.Final)]
+[Equivariance(Exact = SymmetryElements.Rotations)]
 [Train(Epochs = 30, BatchSize = 128, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
@@ -25,12 +27,13 @@ public partial class RotMnistP4Cnn;
 
 /// <summary>
 /// The P4CNN with one planted fault (a subsampling off the grid's centre after conv 4): a check that the layer-by-layer
-/// equivariance analysis names the layer that breaks quarter turns. <c>analyze --equivariance --exact rot90</c> on its run
-/// fails naming "off-centre subsampling".
+/// equivariance analysis names the layer that breaks quarter turns: its run (quarter turns declared exact) writes its
+/// results and then fails, naming "off-centre subsampling".
 /// </summary>
-[Experiment("rotmnist-p4cnn-planted-fault", Description = "P4CNN with a subsampling off the grid's centre planted after conv 4: the equivariance analysis must name it")]
+[Experiment("rotmnist-planted-fault", Description = "P4CNN with a subsampling off the grid's centre planted after conv 4: the equivariance analysis must name it")]
 [RotatedMnist(Digits = DigitSet.ClassicRotation)]
 [Model(typeof(PlantedFaultP4Cnn))]
+[Equivariance(Exact = SymmetryElements.Rotations)]
 [Train(Epochs = 30, BatchSize = 128, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
@@ -44,6 +47,7 @@ public partial class RotMnistP4CnnPlantedFault;
 [Experiment("rotmnist-p4cnn-rotpool", Description = "Cohen & Welling P4CNNRotationPooling (rotation pooling after every layer, 20 channels)")]
 [RotatedMnist(Digits = DigitSet.ClassicRotation)]
 [P4Cnn(Channels = 20, RotationPooling = RotationPooling.EveryLayer)]
+[Equivariance(Exact = SymmetryElements.Rotations)]
 [Train(Epochs = 30, BatchSize = 128, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]
@@ -56,6 +60,7 @@ public partial class RotMnistP4CnnRotPool;
 [Experiment("rotmnist-deep-unblurred", Description = "LieGG §5.2 deep MLP (5 hidden × 128) on unblurred rotated MNIST, as the CNNs see it")]
 [RotatedMnist(Digits = DigitSet.ClassicRotation)]
 [Mlp(Hidden = 5, Width = 128)]
+[Equivariance]
 [Train(Epochs = 200, BatchSize = 512, LearningRate = 1e-3, Seed = 2022)]
 [SpatialPrior(Convention = SpatialConvention.Reference)]
 [GroundTruth(Group.SO)]

@@ -41,8 +41,8 @@ internal static class AnalyzeCommand
         var bootstrap = new Option<int?>("--bootstrap") { Description = "Bootstrap resamples for the intervals (0 = none)." };
         var layerWise = new Option<bool?>("--layer-wise") { Description = "Also analyse every hidden layer (MLPs)." };
         var equivariance = new Option<bool>("--equivariance") { Description = "Also measure equivariance layer by layer: each layer's own error and its share of the output's, for discrete elements and along the ground truth's generators and LieGG's H1 (TorchScript modules: end to end only)." };
-        var elements = new Option<string?>("--elements") { Description = "With --equivariance: the discrete elements, comma-separated (rot90, rot180, rot270, flip, shift:R;C in input pixels); default the quarter turns and shifts by the network's total stride." };
-        var exact = new Option<string?>("--exact") { Description = "With --equivariance: elements every layer must keep to round-off; a layer above the tolerance makes the analysis fail (exit 1) after its report is written, naming the layer." };
+        var elements = new Option<string?>("--elements") { Description = "With --equivariance: the discrete elements, comma-separated: families (rotations, stride-shifts) and single elements (rot90, rot180, rot270, flip, shift:R;C in input pixels); default: as declared, else rotations,stride-shifts." };
+        var exact = new Option<string?>("--exact") { Description = "With --equivariance: elements every layer must keep to round-off (same names as --elements); a layer above the tolerance makes the analysis fail (exit 1) after its report is written, naming the layer." };
         var equivarianceSamples = new Option<int?>("--equivariance-samples") { Description = "With --equivariance: inputs analysed (default 256)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own)." };
         var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
@@ -132,8 +132,8 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>The declaration with the command line's analysis settings in place of the declared ones.</summary>
-    /// <summary>The equivariance analysis the command line asks for (null: none), or problems for every bad option.</summary>
-    private static EquivarianceSpec? EquivarianceOption(bool measure, string? elements, string? exact, int? samples, List<string> problems)
+    /// <summary>What the command line changes in the equivariance analysis (null: nothing), with problems for every bad option.</summary>
+    private static EquivarianceChange? EquivarianceOption(bool measure, string? elements, string? exact, int? samples, List<string> problems)
     {
         if (!measure)
         {
@@ -149,15 +149,24 @@ internal static class AnalyzeCommand
                 problems.Add($"{option}: '{name}' is not a group element; use rotations, stride-shifts, flip, rot90, rot180, rot270 or shift:R;C (input pixels), comma-separated.");
             return selection;
         }
-        var measured = Read(elements, "--elements");
-        var required = Read(exact, "--exact") ?? ElementSelection.None;
         if (samples is < 1) problems.Add($"--equivariance-samples must be at least 1, not {samples}.");
-        var defaults = new EquivarianceSpec();
-        return new EquivarianceSpec(measured?.Families ?? defaults.Elements, required.Families, samples ?? defaults.Samples, Named: measured?.Named, NamedExact: required.Named);
+        return new EquivarianceChange(Read(elements, "--elements"), Read(exact, "--exact"), samples);
+    }
+
+    /// <summary>--elements, --exact and --equivariance-samples: each replaces the declared value (or the default) when given.</summary>
+    private sealed record EquivarianceChange(ElementSelection? Elements, ElementSelection? Exact, int? Samples)
+    {
+        public EquivarianceSpec ApplyTo(EquivarianceSpec? declared)
+        {
+            var spec = declared ?? new EquivarianceSpec();
+            if (Elements is { } elements) spec = spec with { Elements = elements.Families, Named = elements.Named };
+            if (Exact is { } exact) spec = spec with { Exact = exact.Families, NamedExact = exact.Named };
+            return Samples is { } samples ? spec with { Samples = samples } : spec;
+        }
     }
 
     private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise,
-        EquivarianceSpec? equivariance = null)
+        EquivarianceChange? equivariance = null)
     {
         if (affine is { } withTranslations)
         {
@@ -189,7 +198,7 @@ internal static class AnalyzeCommand
         if (samples is { } count) analysis = analysis with { Samples = count };
         if (bootstrap is { } resamples) analysis = analysis with { Bootstrap = resamples };
         if (layerWise is { } layers) analysis = analysis with { LayerWise = layers };
-        if (equivariance is not null) analysis = analysis with { Equivariance = equivariance };
+        if (equivariance is not null) analysis = analysis with { Equivariance = equivariance.ApplyTo(analysis.Equivariance) };
         return spec with { Analysis = analysis };
     }
 
@@ -242,18 +251,8 @@ internal static class AnalyzeCommand
         return new GenericPrior(int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), copies);
     }
 
-    /// <summary>False, with an error naming every layer, when a declared exact element is broken; the report is written already.</summary>
-    internal static bool ExactEquivarianceHolds(ExperimentResult result, string folder, IAnsiConsole errors)
-    {
-        if (result.Equivariance?.Violations() is not { Count: > 0 } violations) return true;
-        errors.MarkupLine($"[red]error:[/] declared exact equivariance does not hold (results kept in {Markup.Escape(folder)}):");
-        // One plain line per broken layer, never wrapped, so the layer's name can be read and searched for.
-        foreach (var violation in violations) errors.Profile.Out.Writer.WriteLine($"  {violation}");
-        return false;
-    }
-
     private static int AnalyzeInputs(string modelFile, string inputsFile, ISymmetryPrior prior, string? convention, bool? affine, string? groundTruth, string? outputs, string? transform,
-        int? samples, int? bootstrap, EquivarianceSpec? equivariance, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
+        int? samples, int? bootstrap, EquivarianceChange? equivariance, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
     {
         string name = Path.GetFileNameWithoutExtension(modelFile);
         var options = new ExperimentRunOptions { Convention = ParseConvention(convention), Threads = threads };

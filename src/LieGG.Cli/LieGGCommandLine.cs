@@ -220,7 +220,7 @@ public static class LieGGCommandLine
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             Summarize(console, record, folder);
             finished.Add(record);
-            return Success;
+            return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (ExperimentSetupException e)
         {
@@ -234,6 +234,16 @@ public static class LieGGCommandLine
             errors.MarkupLine($"[red]{Markup.Escape(experiment.Name)} failed:[/] {Markup.Escape(e.Message)}");
             return RunFailed;
         }
+    }
+
+    /// <summary>False, with an error naming every broken layer, when a declared exact element does not hold; the results are written already.</summary>
+    internal static bool ExactEquivarianceHolds(ExperimentResult result, string folder, IAnsiConsole errors)
+    {
+        if (result.Equivariance?.Violations() is not { Count: > 0 } violations) return true;
+        errors.MarkupLine($"[red]error:[/] declared exact equivariance does not hold (results kept in {Markup.Escape(folder)}):");
+        // One plain line per broken layer, never wrapped, so the layer's name can be read and searched for.
+        foreach (var violation in violations) errors.Profile.Out.Writer.WriteLine($"  {violation}");
+        return false;
     }
 
     private static void Summarize(IAnsiConsole console, RunRecord record, string folder)

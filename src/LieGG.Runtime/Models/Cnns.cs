@@ -28,14 +28,20 @@ public static class PaperCnn
     /// The layers of a Cohen–Welling network for the equivariance analysis: conv 1, conv 2, the max-pool, conv 3 … conv 6
     /// (each with its batch norm and ReLU), then conv 7 and what follows it (<paramref name="head"/>).
     /// </summary>
-    internal static IReadOnlyList<EquivariantLayer> EquivariantLayers(Func<int, Tensor, Tensor> convolutionBlock, Func<Tensor, Tensor> pool, RotationAxis rotations, IReadOnlyList<EquivariantLayer> head)
+    /// <param name="blockTangents">J·v of a convolution block at (x, v) (see <see cref="EquivariantLayer.Tangents"/>).</param>
+    internal static IReadOnlyList<EquivariantLayer> EquivariantLayers(Func<int, Tensor, Tensor> convolutionBlock, Func<int, Tensor, Tensor, Tensor> blockTangents, Func<Tensor, Tensor> pool,
+        RotationAxis rotations, IReadOnlyList<EquivariantLayer> head)
     {
         var layers = new List<EquivariantLayer>();
         for (int layer = 0; layer < Layers - 1; layer++)
         {
             int index = layer, grid = layer < 2 ? layer : layer + 1;
-            layers.Add(new EquivariantLayer($"conv {layer + 1}", x => convolutionBlock(index, index == 0 ? AsImages(x) : x), Map(grid, rotations)));
-            if (layer == 1) layers.Add(new EquivariantLayer("max pool", pool, Map(2, rotations)));
+            layers.Add(new EquivariantLayer($"conv {layer + 1}", x => convolutionBlock(index, index == 0 ? AsImages(x) : x), Map(grid, rotations))
+            {
+                // Single-channel images [B, H, W] gain their channel axis, and so do their tangents [B, k, H, W].
+                Tangents = (x, v) => index == 0 && x.dim() == 3 ? blockTangents(index, x.unsqueeze(1), v.unsqueeze(2)) : blockTangents(index, x, v),
+            });
+            if (layer == 1) layers.Add(new EquivariantLayer("max pool", pool, Map(2, rotations)) { Tangents = (x, v) => LayerTangents.MaxPool(x, v).Tangents });
         }
         layers.AddRange(head);
         return layers;
@@ -82,9 +88,18 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
 
     public IReadOnlyList<EquivariantLayer> EquivariantLayers => PaperCnn.EquivariantLayers(
         (layer, x) => norms[layer].forward(convolutions[layer].forward(x)).relu(),
+        (layer, x, v) =>
+        {
+            var preActivation = norms[layer].forward(convolutions[layer].forward(x));
+            var tangents = LayerTangents.BatchNorm((BatchNorm2d)norms[layer], LayerTangents.Linear(convolutions[layer].forward, v));
+            return LayerTangents.Relu(preActivation, tangents);
+        },
         x => dropout.forward(nn.functional.max_pool2d(x, 2, 2)),
         RotationAxis.None,
-        [new EquivariantLayer("conv 7", x => convolutions[^1].forward(x).flatten(1), FeatureSpace.Trivial)]);
+        [new EquivariantLayer("conv 7", x => convolutions[^1].forward(x).flatten(1), FeatureSpace.Trivial)
+        {
+            Tangents = (x, v) => LayerTangents.Linear(t => nn.functional.conv2d(t, ((Conv2d)convolutions[^1]).weight!), v).flatten(2),
+        }]);
 }
 
 /// <summary>
@@ -161,11 +176,22 @@ public sealed class P4Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
                 if (everyLayer) x = rotationPool.forward(x);
                 return norms[layer].forward(x).relu();
             }
+            Tensor BlockTangents(int layer, Tensor x, Tensor v)
+            {
+                var convolved = convolutions[layer].forward(x);
+                var tangents = LayerTangents.Linear(convolutions[layer].forward, v);
+                if (everyLayer) (convolved, tangents) = LayerTangents.Max(convolved, tangents, 2);
+                tangents = norms[layer] is P4BatchNorm p4Norm ? LayerTangents.BatchNorm(p4Norm.Norm, tangents) : LayerTangents.BatchNorm((BatchNorm2d)norms[layer], tangents);
+                return LayerTangents.Relu(norms[layer].forward(convolved), tangents);
+            }
+            // Rotation max-pooling then the output bias: tangents are taken at the maximal rotation.
+            Tensor PoolTangents(Tensor x, Tensor v) => LayerTangents.Max(x, v, 2).Tangents.flatten(2);
             EquivariantLayer[] head = everyLayer
-                ? [new("conv 7", x => rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias, FeatureSpace.Trivial)]
-                : [new("conv 7", x => convolutions[^1].forward(x), PaperCnn.Map(PaperCnn.Grids.Count - 1, rotations)),
-                   new("rotation pool", x => rotationPool.forward(x).flatten(1) + outputBias, FeatureSpace.Trivial)];
-            return PaperCnn.EquivariantLayers(Block, x => dropout.forward(everyLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x)), rotations, head);
+                ? [new("conv 7", x => rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias, FeatureSpace.Trivial)
+                    { Tangents = (x, v) => PoolTangents(convolutions[^1].forward(x), LayerTangents.Linear(convolutions[^1].forward, v)) }]
+                : [new("conv 7", x => convolutions[^1].forward(x), PaperCnn.Map(PaperCnn.Grids.Count - 1, rotations)) { Tangents = (_, v) => LayerTangents.Linear(convolutions[^1].forward, v) },
+                   new("rotation pool", x => rotationPool.forward(x).flatten(1) + outputBias, FeatureSpace.Trivial) { Tangents = PoolTangents }];
+            return PaperCnn.EquivariantLayers(Block, BlockTangents, x => dropout.forward(everyLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x)), rotations, head);
         }
     }
 }

@@ -89,6 +89,8 @@ public sealed class P4BatchNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    internal BatchNorm3d Norm => norm;
+
     public override Tensor forward(Tensor input) => norm.forward(input);
 }
 

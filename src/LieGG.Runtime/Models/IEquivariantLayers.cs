@@ -14,6 +14,12 @@ namespace LieGG.Runtime.Models;
 public sealed record EquivariantLayer(string Name, Func<Tensor, Tensor> Forward, FeatureSpace Output, IReadOnlyList<EquivariantLayer> Parts)
 {
     public EquivariantLayer(string name, Func<Tensor, Tensor> forward, FeatureSpace output) : this(name, forward, output, []) { }
+
+    /// <summary>
+    /// J_f(x)·v for inputs x [B, …] and tangents v [B, k, …], as [B, k, …f(x)]: a layer's own forward-mode derivative,
+    /// much cheaper than the double backward the analysis uses when this is null.
+    /// </summary>
+    public Func<Tensor, Tensor, Tensor>? Tangents { get; init; }
 }
 
 /// <summary>

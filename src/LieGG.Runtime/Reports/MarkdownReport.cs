@@ -218,20 +218,22 @@ public static class MarkdownReport
             md.Append("Declared exact: ").Append(exact).Append(" — measured at most ").Append(format.Number(worst))
               .Append(violations.Count == 0 ? $" ≤ {format.Number(equivariance.Tolerance)}: holds in every layer.\n\n" : $": **broken by {string.Join(", ", violations)}**.\n\n");
         }
-        var probes = equivariance.Elements.Select(e => (e.Element, e.EndToEndRelative, e.Layers))
-            .Concat(equivariance.Generators.Select(g => (g.Probe, g.EndToEndRelative, g.Layers))).ToList();
+        // Shares of an error at round-off are round-off too: shown only where the network's error exceeds the tolerance.
+        var probes = equivariance.Elements.Select(e => (e.Element, e.EndToEndRelative, e.Layers, Shares: e.EndToEndRelative > equivariance.Tolerance))
+            .Concat(equivariance.Generators.Select(g => (g.Probe, g.EndToEndRelative, g.Layers, Shares: true))).ToList();
         if (probes.Count == 0) return;
         md.Append("| layer | space |");
         foreach (var probe in probes) md.Append(' ').Append(probe.Item1).Append(" own | ").Append(probe.Item1).Append(" share |");
         md.Append("\n|---|---|").Append(string.Concat(Enumerable.Repeat("---|---|", probes.Count))).Append('\n');
         md.Append("| network | |");
-        foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.EndToEndRelative)).Append(" | 1 |");
+        foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.EndToEndRelative)).Append(probe.Shares ? " | 1 |" : " | – |");
         md.Append('\n');
         var layers = probes[0].Layers;
         for (int l = 0; l < layers.Count; l++)
         {
             md.Append("| ").Append(layers[l].Name).Append(" | ").Append(layers[l].Space).Append(" |");
-            foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.Layers[l].OwnRelative)).Append(" | ").Append(probe.Layers[l].Share is { } share ? format.Number(share) : "–").Append(" |");
+            foreach (var probe in probes)
+                md.Append(' ').Append(format.Number(probe.Layers[l].OwnRelative)).Append(" | ").Append(probe.Shares && probe.Layers[l].Share is { } share ? format.Number(share) : "–").Append(" |");
             md.Append('\n');
             for (int p = 0; p < layers[l].Parts.Count; p++)
             {
@@ -239,6 +241,11 @@ public static class MarkdownReport
                 foreach (var probe in probes) md.Append(' ').Append(format.Number(probe.Layers[l].Parts[p].OwnRelative)).Append(" | |");
                 md.Append('\n');
             }
+        }
+        if (equivariance.Generators.Count > 0)
+        {
+            md.Append("\nAlong a generator h, the analysed (summed, transformed) output's mean squared residual — LieGG's vec(h)ᵀ(EᵀE/N)vec(h) in centred coordinates for an invariant output, whose relative error is 1 whenever it is not 0: ")
+              .Append(string.Join(", ", equivariance.Generators.Select(g => $"{g.Probe} {format.Number(g.Analysed)}"))).Append('.');
         }
         md.Append("\nPer layer and probe: `equivariance.csv`.");
         var h1 = equivariance.Generators.FirstOrDefault(g => g.Probe == "LieGG H1");

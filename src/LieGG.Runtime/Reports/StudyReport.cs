@@ -71,12 +71,62 @@ public static class StudyReport
                 md.Append("| ").Append(c.X).Append(" | ").Append(c.Y).Append(" | ").Append(format.Number(c.Pearson.Coefficient)).Append(" | ").Append(format.Number(c.Pearson.PValue))
                   .Append(" | ").Append(format.Number(c.Spearman.Coefficient)).Append(" | ").Append(format.Number(c.Spearman.PValue)).Append(" | ").Append(c.Pearson.N).Append(" |\n");
         }
+        if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(md, study, format);
         if (images is { Count: > 0 })
         {
             md.Append("\n## Figures\n\nEach also as SVG (vector, same name) for papers.\n\n");
             foreach (var image in images) md.Append("![").Append(Path.GetFileNameWithoutExtension(image)).Append("](").Append(image).Append(")\n\n");
         }
         return md.ToString();
+    }
+
+    /// <summary>
+    /// Each trial's layers: own relative rot90 and stride-shift errors, beside the layer's pathway shares for ELLA networks,
+    /// and across every (trial, block) the correlation of the shares with the errors — does a layer ELLA judged
+    /// convolutional measure as equivariant?
+    /// </summary>
+    private static void Equivariance(StringBuilder md, StudyResult study, ReportFormat format)
+    {
+        bool shares = study.Rows.Any(r => r.LayerShares is not null);
+        md.Append("\n## Equivariance by layer\n\nEach layer's own relative error (0 = equivariant) for a quarter turn and for cyclic shifts by the network's total stride")
+          .Append(shares ? ", beside the layer's pathway shares of its effective parameters" : "").Append(".\n\n| trial | layer |")
+          .Append(shares ? " FC % | CONV % | G-CONV % |" : "").Append(" rot90 own | shift own |\n|---|---|").Append(shares ? "---|---|---|" : "").Append("---|---|\n");
+        var pairs = new List<(double Fc, double Conv, double GroupConv, double Rotation, double Shift)>();
+        foreach (var row in study.Rows.Where(r => r.LayerEquivariance is not null))
+        {
+            foreach (var layer in row.LayerEquivariance!)
+            {
+                var share = shares && layer.Layer.StartsWith("block ", StringComparison.Ordinal) && int.TryParse(layer.Layer.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out int block)
+                    ? row.LayerShares?.FirstOrDefault(s => s.Layer == block - 1) : null;
+                if (!layer.Layer.StartsWith("block ", StringComparison.Ordinal) && shares) continue;
+                md.Append("| ").Append(row.Trial.Index).Append(" | ").Append(layer.Layer).Append(" |");
+                if (shares)
+                    md.Append(' ').Append(share is null ? "–" : format.Number(100 * share.FcShare)).Append(" | ").Append(share is null ? "–" : format.Number(100 * share.ConvShare))
+                      .Append(" | ").Append(share is null ? "–" : format.Number(100 * share.GroupConvShare)).Append(" |");
+                md.Append(' ').Append(layer.Rotation is { } r ? format.Number(r) : "–").Append(" | ").Append(layer.Shift is { } t ? format.Number(t) : "–").Append(" |\n");
+                if (share is not null && layer.Rotation is { } rotation && layer.Shift is { } shift)
+                    pairs.Add((share.FcShare, share.ConvShare, share.GroupConvShare, rotation, shift));
+            }
+        }
+        if (pairs.Count < 3) return;
+        md.Append("\nAcross ").Append(pairs.Count).Append(" (trial, block) pairs; errors as log₁₀ (they span orders of magnitude; Spearman is unchanged by it):\n\n")
+          .Append("| share | error | Pearson r | p | Spearman ρ | p |\n|---|---|---|---|---|---|\n");
+        static double Log(double v) => Math.Log10(Math.Max(v, 1e-30));
+        foreach (var (name, x, errorName, y) in new (string, Func<(double Fc, double Conv, double GroupConv, double Rotation, double Shift), double>, string, Func<(double Fc, double Conv, double GroupConv, double Rotation, double Shift), double>)[]
+        {
+            ("FC", p => p.Fc, "shift own", p => Log(p.Shift)),
+            ("FC", p => p.Fc, "rot90 own", p => Log(p.Rotation)),
+            ("G-CONV", p => p.GroupConv, "rot90 own", p => Log(p.Rotation)),
+        })
+        {
+            var xs = pairs.Select(x).ToList();
+            var ys = pairs.Select(y).ToList();
+            if (xs.Distinct().Count() < 2 || ys.Distinct().Count() < 2) continue;
+            var pearson = Correlation.Pearson(xs, ys);
+            var spearman = Correlation.Spearman(xs, ys);
+            md.Append("| ").Append(name).Append(" | ").Append(errorName).Append(" | ").Append(format.Number(pearson.Coefficient)).Append(" | ").Append(format.Number(pearson.PValue))
+              .Append(" | ").Append(format.Number(spearman.Coefficient)).Append(" | ").Append(format.Number(spearman.PValue)).Append(" |\n");
+        }
     }
 
     public static string Csv(StudyResult study)

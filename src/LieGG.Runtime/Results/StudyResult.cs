@@ -5,6 +5,19 @@ using LieGG.Runtime.Training.Laplace;
 
 namespace LieGG.Runtime.Results;
 
+/// <summary>A layer's own relative equivariance error in a trial: for rot90 and for the stride shifts (the larger of the two axes).</summary>
+public sealed record LayerEquivarianceSummary(string Layer, double? Rotation, double? Shift)
+{
+    public static IReadOnlyList<LayerEquivarianceSummary>? Of(Symmetry.Equivariance.EquivarianceResult? equivariance)
+    {
+        if (equivariance is null || equivariance.Elements.Count == 0) return null;
+        var rotation = equivariance.Elements.FirstOrDefault(e => e.Element == new Symmetry.Equivariance.Rotation90(1).Name);
+        var shifts = equivariance.Elements.Where(e => e.Element.StartsWith("shift", StringComparison.Ordinal)).ToList();
+        return equivariance.Elements[0].Layers.Select((layer, l) => new LayerEquivarianceSummary(layer.Name, rotation?.Layers[l].OwnRelative,
+            shifts.Count == 0 ? null : shifts.Max(e => e.Layers[l].OwnRelative))).ToList();
+    }
+}
+
 /// <summary>One finished trial of a study.</summary>
 public sealed record TrialRow(
     TrialInfo Trial,
@@ -23,7 +36,8 @@ public sealed record TrialRow(
     IReadOnlyList<LayerShare>? LayerShares = null,
     double? ConvShare = null,
     double? GroupConvShare = null,
-    double? TestNll = null)
+    double? TestNll = null,
+    IReadOnlyList<LayerEquivarianceSummary>? LayerEquivariance = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -42,7 +56,8 @@ public sealed record TrialRow(
         record.Result.Laplace?.Layers,
         record.Result.Laplace?.MeanConvShare,
         record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null,
-        record.Result.TestNegativeLogLikelihood);
+        record.Result.TestNegativeLogLikelihood,
+        LayerEquivarianceSummary.Of(record.Result.Equivariance));
 
     public double Value(Metric metric) => metric switch
     {

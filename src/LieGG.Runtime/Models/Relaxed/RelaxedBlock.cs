@@ -78,7 +78,9 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     public IReadOnlyList<KfacSite> Sites { get; }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => nn.functional.relu(PreActivation(input));
+
+    private Tensor PreActivation(Tensor input)
     {
         var copies = splitsRotations ? SplitRotations(input) : null;
         Tensor? sum = null;
@@ -87,8 +89,25 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
             var output = PathwayOutput(i, input, copies);
             sum = sum is null ? output : sum + output;
         }
-        return nn.functional.relu(pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum! : sum! / pathways.Count);
+        return Combined(sum!);
     }
+
+    private Tensor Combined(Tensor sum) => pathways.Count == 1 || Combine == PathwayCombination.Sum ? sum : sum / pathways.Count;
+
+    /// <summary>J·v of the block at <paramref name="input"/> for tangents [N, k, …]: every pathway is affine, the ReLU masks.</summary>
+    internal Tensor Tangents(Tensor input, Tensor tangents)
+    {
+        Tensor? sum = null;
+        for (int i = 0; i < pathways.Count; i++)
+        {
+            var pathway = PathwayTangents(i, tangents);
+            sum = sum is null ? pathway : sum + pathway;
+        }
+        return LayerTangents.Relu(PreActivation(input), Combined(sum!));
+    }
+
+    /// <summary>J·v of pathway <paramref name="index"/> (affine, so the same at every input) for tangents [N, k, …].</summary>
+    internal Tensor PathwayTangents(int index, Tensor tangents) => LayerTangents.Affine(t => PathwayOutput(index, t), tangents);
 
     /// <summary>The pathways' names (FC, F-FC, CONV, G-CONV), in the order the block sums them.</summary>
     public IReadOnlyList<string> PathwayNames => pathways.Select(p => p switch

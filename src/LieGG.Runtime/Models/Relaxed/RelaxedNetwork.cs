@@ -147,8 +147,16 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork, IE
                 }
                 var space = new FeatureMap(stride, phase, true, rotations);
                 bool first = b == 0;
-                var parts = block.PathwayNames.Select((name, i) => new EquivariantLayer(name, x => block.PathwayOutput(i, first ? AsImages(x) : x), space)).ToList();
-                layers.Add(new EquivariantLayer($"block {b + 1}", x => block.forward(first ? AsImages(x) : x), space, parts.Count > 1 ? parts : []));
+                // Single-channel images [N, S, S] gain their channel axis, and so do their tangents [N, k, S, S].
+                Tensor TangentsOf(Tensor v) => first && v.dim() == 4 ? v.unsqueeze(2) : v;
+                var parts = block.PathwayNames.Select((name, i) => new EquivariantLayer(name, x => block.PathwayOutput(i, first ? AsImages(x) : x), space)
+                {
+                    Tangents = (_, v) => block.PathwayTangents(i, TangentsOf(v)),
+                }).ToList();
+                layers.Add(new EquivariantLayer($"block {b + 1}", x => block.forward(first ? AsImages(x) : x), space, parts.Count > 1 ? parts : [])
+                {
+                    Tangents = (x, v) => block.Tangents(first ? AsImages(x) : x, TangentsOf(v)),
+                });
             }
             layers.Add(new EquivariantLayer("pool", Pool, FeatureSpace.Trivial));
             layers.Add(new EquivariantLayer("head", Head, FeatureSpace.Trivial));

@@ -38,14 +38,15 @@ public sealed record ContinuousLayer(string Name, string Space, GeneratorGram Ow
 /// Continuous equivariance of a network and each of its layers along every generator of <see cref="Frame"/>.
 /// <see cref="Analysed"/> is the Gram of the analysed output's residual e = uᵀ(J_F 𝓛 x − 𝓛 F(x)) with u = (1, …, 1): with a
 /// trivial output it is exactly LieGG's EᵀE / N (polarization with summed outputs, <c>Centered</c> coordinates).
+/// <see cref="AnalysedScale"/> is the Gram of ‖uᵀJ_F 𝓛 x‖² + ‖uᵀ𝓛 F(x)‖², its relative error's denominator.
 /// </summary>
-public sealed record ContinuousEquivariance(EquivarianceFrame Frame, int Samples, GeneratorGram EndToEnd, GeneratorGram EndToEndScale, GeneratorGram Analysed, IReadOnlyList<ContinuousLayer> Layers)
+public sealed record ContinuousEquivariance(EquivarianceFrame Frame, int Samples, GeneratorGram Analysed, GeneratorGram AnalysedScale, IReadOnlyList<ContinuousLayer> Layers)
 {
     /// <summary>Every number of the analysis along one generator h (d coordinates, any norm; the errors scale with ‖h‖²).</summary>
     public GeneratorEquivariance Along(string name, IReadOnlyList<double> generator)
     {
         double analysed = Analysed.Of(generator);
-        return new GeneratorEquivariance(name, generator.ToArray(), EndToEnd.Of(generator), Ratio(EndToEnd.Of(generator), EndToEndScale.Of(generator)), analysed,
+        return new GeneratorEquivariance(name, generator.ToArray(), Ratio(analysed, AnalysedScale.Of(generator)), analysed,
             Layers.Select(layer => Layer(layer, isPart: false)).ToList());
 
         LayerEquivariance Layer(ContinuousLayer layer, bool isPart)
@@ -82,9 +83,9 @@ public sealed record ContinuousEquivariance(EquivarianceFrame Frame, int Samples
 public sealed record LayerEquivariance(string Name, string Space, double Own, double OwnRelative, double? Share, IReadOnlyList<LayerEquivariance> Parts);
 
 /// <summary>The continuous analysis along one generator.</summary>
-/// <param name="EndToEnd">Mean ‖J_F 𝓛 x − 𝓛 F(x)‖² of the whole network's output.</param>
+/// <param name="EndToEndRelative">The analysed output's residual relative to its scale (1 for an invariant output whenever it is not 0).</param>
 /// <param name="Analysed">Mean squared residual of the analysed (summed) output: LieGG's vec(h)ᵀ(EᵀE/N)vec(h) for an invariant output.</param>
-public sealed record GeneratorEquivariance(string Probe, double[] Generator, double EndToEnd, double EndToEndRelative, double Analysed, IReadOnlyList<LayerEquivariance> Layers);
+public sealed record GeneratorEquivariance(string Probe, double[] Generator, double EndToEndRelative, double Analysed, IReadOnlyList<LayerEquivariance> Layers);
 
 /// <summary>The discrete analysis for one group element: e(g) = Σ‖F(ρx) − ρF(x)‖² / Σ‖F(x)‖², and per layer.</summary>
 public sealed record DiscreteEquivariance(string Element, int Samples, double EndToEndRelative, IReadOnlyList<LayerEquivariance> Layers);

@@ -137,6 +137,30 @@ public sealed class EquivarianceTests
         return model;
     }
 
+    [Theory]
+    [MemberData(nameof(RandomNetworks))]
+    public void Forward_mode_tangents_of_every_built_in_layer_equal_the_double_backward_product(string kind)
+    {
+        torch.manual_seed(15);
+        using var model = RandomNetwork(kind, out var inputs, out var frame);
+        model.eval();
+        var checkedLayers = 0;
+        var x = inputs;
+        foreach (var layer in ((IEquivariantLayers)model).EquivariantLayers)
+        {
+            var tangents = randn(new[] { x.shape[0], 3L }.Concat(x.shape.Skip(1)).ToArray(), dtype: ScalarType.Float64);
+            foreach (var part in layer.Parts.Prepend(layer).Where(l => l.Tangents is not null))
+            {
+                var forwardMode = part.Tangents!(x, tangents);
+                var reverse = EquivarianceAnalysis.Jvp(part.Forward, x, tangents);
+                TensorComparison.AssertClose(reverse, forwardMode, 1e-12);
+                checkedLayers++;
+            }
+            using (no_grad()) x = layer.Forward(x);
+        }
+        Assert.True(kind == "conv" ? checkedLayers == 0 : checkedLayers >= 7, $"{checkedLayers} layers with forward-mode tangents");
+    }
+
     [Fact]
     public void P4cnn_layers_are_exactly_rot90_equivariant_and_z2cnn_layers_are_not()
     {
