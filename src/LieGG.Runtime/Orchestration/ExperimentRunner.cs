@@ -183,6 +183,15 @@ public static class ExperimentRunner
             ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
             : null;
         var equivariance = analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken) : null;
+        if (equivariance is not null && data.Task == TaskKind.Classification && prior is SpatialPrior && data.Test.Count > 0)
+        {
+            long responseSamples = Math.Min(data.Test.Count, options.Quick ? QuickRun.MaxEvaluationCount : ResponseSamples);
+            equivariance = equivariance with
+            {
+                Response = TransformationResponse.Measure(model, data.Test.Inputs.narrow(0, 0, responseSamples), data.Test.Targets.narrow(0, 0, responseSamples),
+                    TransformationResponse.DefaultAngles, Enumerable.Range(-6, 13).ToList()),
+            };
+        }
         bool readsDirectory = options.DataDirectoryFor(spec.Dataset) is not null;
         return new ExperimentResult
         {
@@ -214,6 +223,9 @@ public static class ExperimentRunner
             Threads = torch.get_num_threads(),
         };
     }
+
+    /// <summary>Test inputs in the accuracy-against-rotation figure.</summary>
+    private const int ResponseSamples = 500;
 
     private static EquivarianceResult MeasureEquivariance(EquivarianceSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra,
         OutputTransform transform, ExperimentRunOptions options, CancellationToken cancellationToken)

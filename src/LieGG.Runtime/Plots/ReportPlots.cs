@@ -32,6 +32,8 @@ public static class ReportPlots
         if (record.AnalysedSpatialPrior() is { } prior && result.Example is { } example) images.AddFigure("flow", Flow(example, symmetry.Generators[0], prior));
         if (result.Laplace is { } laplace)
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
+        if (result.Equivariance is { } equivariance)
+            foreach (var (name, bytes) in EquivariancePlots.Render(equivariance, result.Experiment)) images[name] = bytes;
         return images;
     }
 

@@ -74,6 +74,14 @@ public static class CsvExport
             foreach (var element in equivariance.Elements) Rows(element.Element, "element", element.EndToEndRelative, element.Layers);
             foreach (var generator in equivariance.Generators) Rows(generator.Probe, "generator", generator.EndToEndRelative, generator.Layers);
             tables["equivariance.csv"] = csv.ToString();
+            if (equivariance.Response is { } response)
+            {
+                var points = new StringBuilder("transformation,amount,accuracy,output_change\n");
+                foreach (var (kind, list) in new[] { ("rotation_degrees", response.Rotations), ("shift_pixels", response.Shifts) })
+                    foreach (var point in list)
+                        points.Append(kind).Append(',').Append(N(point.Amount)).Append(',').Append(N(point.Accuracy)).Append(',').Append(N(point.OutputChange)).Append('\n');
+                tables["response.csv"] = points.ToString();
+            }
         }
         return tables;
     }

@@ -110,7 +110,7 @@ public static class MarkdownReport
             md.Append('\n');
         }
 
-        if (result.Equivariance is { } equivariance) Equivariance(md, equivariance, format);
+        if (result.Equivariance is { } equivariance) Equivariance(md, equivariance, format, images);
 
         if (result.Laplace is { } laplace) Laplace(md, laplace, format, images);
 
@@ -204,7 +204,7 @@ public static class MarkdownReport
         };
     }
 
-    private static void Equivariance(StringBuilder md, Symmetry.Equivariance.EquivarianceResult equivariance, ReportFormat format)
+    private static void Equivariance(StringBuilder md, Symmetry.Equivariance.EquivarianceResult equivariance, ReportFormat format, IReadOnlyCollection<string> images)
     {
         md.Append("## Equivariance by layer\n\n");
         md.Append($"{equivariance.Samples} analysed inputs. *own* is a layer's own relative error — ‖f(ρx) − ρf(x)‖² / ‖f(x)‖² for an element, ")
@@ -251,6 +251,14 @@ public static class MarkdownReport
         var h1 = equivariance.Generators.FirstOrDefault(g => g.Probe == "LieGG H1");
         if (h1 is not null) md.Append(" LieGG H1 (affine, centred coordinates): (").Append(string.Join(", ", h1.Generator.Select(format.Number))).Append(").");
         md.Append("\n\n");
+        Image(md, images, "equivariance.png", "each layer's own equivariance error");
+        Image(md, images, "equivariance-shares.png", "each layer's share of the output's equivariance error");
+        if (equivariance.Response is { } response)
+        {
+            md.Append("Test accuracy against the input's rotation and cyclic shift (").Append(response.Samples).Append(" test inputs; `response.csv`):\n\n");
+            Image(md, images, "rotation-response.png", "accuracy and output change against rotation angle");
+            Image(md, images, "shift-response.png", "accuracy and output change against shift");
+        }
     }
 
     private static void Laplace(StringBuilder md, Training.Laplace.LaplaceResult laplace, ReportFormat format, IReadOnlyCollection<string> images)
