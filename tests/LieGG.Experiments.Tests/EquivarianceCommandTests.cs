@@ -82,6 +82,22 @@ public sealed class EquivarianceCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_torchscript_module_is_analysed_end_to_end_along_the_ground_truths_generators()
+    {
+        string fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch");
+        var (exit, log) = ExperimentsProgram.Run("analyze", Path.Combine(fixtures, "o5-invariant.pt"), "--inputs", Path.Combine(fixtures, "o5-inputs.npy"),
+            "--prior", "generic:5x2", "--ground-truth", "so", "--equivariance", "--equivariance-samples", "16", "--out", output);
+        Assert.True(exit == 0, log);
+        var result = Equivariance(Directory.GetDirectories(Path.Combine(output, "o5-invariant")).Single());
+        var generators = result.GetProperty("generators").EnumerateArray().ToList();
+        // so(5) has 10 basis generators, then LieGG's H1; the function is exactly O(5)-invariant (in float64), so along each the error is round-off.
+        Assert.Equal(11, generators.Count);
+        Assert.Equal("network", Assert.Single(generators[0].GetProperty("layers").EnumerateArray()).GetProperty("name").GetString());
+        Assert.All(generators, g => Assert.True(g.GetProperty("analysed").GetDouble() < 1e-12, $"{g.GetProperty("probe")}: {g.GetProperty("analysed")}"));
+        Assert.Empty(result.GetProperty("elements").EnumerateArray());
+    }
+
+    [Fact]
     public void Bad_equivariance_options_are_usage_errors_that_name_each_option()
     {
         var (exit, log) = ExperimentsProgram.Run("analyze", output, "--equivariance", "--elements", "rot45,shift:2;2", "--exact", "mirror,flip", "--out", output);

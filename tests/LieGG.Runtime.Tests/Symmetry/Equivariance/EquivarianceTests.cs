@@ -48,6 +48,22 @@ public sealed class EquivarianceTests
     }
 
     [Fact]
+    public void Analysed_gram_on_vectors_is_liegg_generic_prior_gram()
+    {
+        using var mlp = Mlp.Create(new MlpOptions(10, 1, 2, 6, Activation.Swish, Bias: true), seed: 8);
+        mlp.to(ScalarType.Float64);
+        var inputs = randn(new long[] { 11, 10 }, dtype: ScalarType.Float64, generator: new torch.Generator(9));
+        var analysis = EquivarianceAnalysis.Continuous(LayeredNetwork.For(mlp, new VectorCopies(5)), inputs, EquivarianceFrame.Vectors(5), batchSize: 4);
+        var polarization = Polarization.Compute(mlp, inputs, new GenericPrior(5, 2), new PolarizationOptions { Transform = OutputTransform.None });
+        var expected = new double[25 * 25];
+        for (int row = 0; row < polarization.Rows; row++)
+            for (int a = 0; a < 25; a++)
+                for (int b = 0; b < 25; b++)
+                    expected[a * 25 + b] += polarization.Row(row)[a] * polarization.Row(row)[b] / polarization.Rows;
+        AssertClose(expected, analysis.Analysed.Values, 1e-10);
+    }
+
+    [Fact]
     public void Own_error_of_a_layer_matches_a_brute_force_jacobian()
     {
         torch.manual_seed(7);
