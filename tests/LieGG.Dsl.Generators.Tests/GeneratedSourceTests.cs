@@ -33,6 +33,20 @@ public sealed class GeneratedSourceTests
         internal partial record RotLayers;
         """;
 
+    private const string EquivariantNetwork = """
+        using LieGG.Dsl;
+        namespace Lab;
+
+        [Experiment("p4-equivariance")]
+        [RotatedMnist]
+        [P4Cnn(Channels = 4)]
+        [Train(Epochs = 3)]
+        [SpatialPrior(Affine = true)]
+        [GroundTruth(Group.SE2)]
+        [Equivariance(Elements = SymmetryElements.Rotations | SymmetryElements.Flip, Exact = SymmetryElements.Rotations, Samples = 64)]
+        public partial class P4Equivariance;
+        """;
+
     private const string CustomEverything = """
         using LieGG.Dsl;
         using LieGG.Runtime.Data;
@@ -125,6 +139,7 @@ public sealed class GeneratedSourceTests
     [InlineData(nameof(Regression), Regression, "Lab.O5Study.LieGG.g.cs")]
     [InlineData(nameof(LayerwiseClassifier), LayerwiseClassifier, "Lab.Images.RotLayers.LieGG.g.cs")]
     [InlineData(nameof(CustomEverything), CustomEverything, "Custom.LieGG.g.cs")]
+    [InlineData(nameof(EquivariantNetwork), EquivariantNetwork, "Lab.P4Equivariance.LieGG.g.cs")]
     public void Generated_source_matches_snapshot_and_compiles_cleanly(string name, string source, string hintName)
     {
         var (files, output, _) = GeneratorHarness.Run(source);
@@ -154,6 +169,9 @@ public sealed class GeneratedSourceTests
         Assert.NotEmpty(classifier.GetMembers("TestAccuracy"));
         Assert.NotEmpty(classifier.GetMembers("Layers"));
         Assert.Equal(Accessibility.Internal, classifier.DeclaredAccessibility);
+        Assert.Empty(classifier.GetMembers("Equivariance"));
+        var (_, equivariant, _) = GeneratorHarness.Run(EquivariantNetwork);
+        Assert.NotEmpty(equivariant.GetTypeByMetadataName("Lab.P4EquivarianceResult")!.GetMembers("Equivariance"));
     }
 
     [Fact]
