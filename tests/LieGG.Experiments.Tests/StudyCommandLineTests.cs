@@ -92,6 +92,12 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("test error %", markdown);
         Assert.Contains("between different networks compare relative variance and bias", markdown);
         Assert.Contains("**Published:** Cohen & Welling (2016), Table 1", markdown);
+        // Every layer's own quarter-turn error: round-off in the P4CNNs, far from it in the Z2CNN's convolutions.
+        Assert.Contains("## Equivariance by layer", markdown);
+        foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value.StartsWith("rotmnist-p4cnn", StringComparison.Ordinal)))
+            Assert.All(row.LayerEquivariance!, layer => Assert.True(layer.Rotation < 1e-9, $"{row.Trial.Parameters[0].Value} {layer.Layer}: {layer.Rotation}"));
+        foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value == "rotmnist-z2cnn"))
+            Assert.True(row.LayerEquivariance!.Single(l => l.Layer == "conv 1").Rotation > 1e-3);
     }
 
     [Fact]
@@ -115,8 +121,17 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 1", markdown);
         Assert.True(File.Exists(Path.Combine(folder, "pathway-shares.png")));
         var trial = Directory.GetDirectories(Path.Combine(folder, "trials")).Order(StringComparer.Ordinal).Last();
-        foreach (var file in new[] { "shares.png", "marglik.png", "priors.csv", "shares.csv", "marglik.csv" })
+        foreach (var file in new[] { "shares.png", "marglik.png", "priors.csv", "shares.csv", "marglik.csv", "equivariance.csv", "equivariance.png" })
             Assert.True(File.Exists(Path.Combine(trial, file)), file);
+        // Each block's errors beside its pathway shares: CONV networks keep shifts by the total stride, FC networks do not.
+        Assert.Contains("## Equivariance by layer", markdown);
+        Assert.Contains("| FC | shift own |", markdown);
+        foreach (var row in study.Rows)
+        {
+            var blocks = row.LayerEquivariance!.Where(l => l.Layer.StartsWith("block", StringComparison.Ordinal)).ToList();
+            if (row.Trial.Parameters[0].Value.EndsWith("-conv", StringComparison.Ordinal)) Assert.All(blocks, b => Assert.True(b.Shift < 1e-9, $"{b.Layer}: {b.Shift}"));
+            if (row.Trial.Parameters[0].Value.EndsWith("-fc", StringComparison.Ordinal)) Assert.True(blocks[0].Shift > 1e-3);
+        }
     }
 
     [Fact]
@@ -138,6 +153,7 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("| CONV share | G-CONV share |", markdown);
         Assert.Contains(" | test error % | test NLL |", markdown);
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
+        Assert.Contains("| G-CONV | rot90 own |", markdown);
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
         Assert.EndsWith(",conv_share,group_conv_share,test_nll", csv[0]);
         // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.

@@ -36,12 +36,7 @@ public sealed class EquivarianceTests
             new PolarizationOptions { Transform = OutputTransform.L2Normalize, Mode = DifferentiationMode.Reverse });
 
         int d = 6;
-        var expected = new double[d * d];
-        for (int row = 0; row < polarization.Rows; row++)
-            for (int a = 0; a < d; a++)
-                for (int b = 0; b < d; b++)
-                    expected[a * d + b] += polarization.Row(row)[a] * polarization.Row(row)[b] / polarization.Rows;
-        AssertClose(expected, analysis.Analysed.Values, 1e-10);
+        AssertClose(Gram(polarization), analysis.Analysed.Values, 1e-10);
         // The output is trivial, so the whole network's residual is the analysed one's, output by output.
         Assert.Equal(d, analysis.Frame.Directions);
         Assert.All(analysis.Layers.Skip(1), layer => Assert.True(layer.Own.Values.All(v => v == 0), $"{layer.Name}: a trivial-to-trivial layer has no own error"));
@@ -55,12 +50,7 @@ public sealed class EquivarianceTests
         var inputs = randn(new long[] { 11, 10 }, dtype: ScalarType.Float64, generator: new torch.Generator(9));
         var analysis = EquivarianceAnalysis.Continuous(LayeredNetwork.For(mlp, new VectorCopies(5)), inputs, EquivarianceFrame.Vectors(5), batchSize: 4);
         var polarization = Polarization.Compute(mlp, inputs, new GenericPrior(5, 2), new PolarizationOptions { Transform = OutputTransform.None });
-        var expected = new double[25 * 25];
-        for (int row = 0; row < polarization.Rows; row++)
-            for (int a = 0; a < 25; a++)
-                for (int b = 0; b < 25; b++)
-                    expected[a * 25 + b] += polarization.Row(row)[a] * polarization.Row(row)[b] / polarization.Rows;
-        AssertClose(expected, analysis.Analysed.Values, 1e-10);
+        AssertClose(Gram(polarization), analysis.Analysed.Values, 1e-10);
     }
 
     [Fact]
@@ -392,6 +382,18 @@ public sealed class EquivarianceTests
         Assert.True(TensorComparison.SameValues(a.reshape(2, 12, 5, 5), b));
         // The rotation axis moves by one: copy r of the result is the quarter-turned copy r − 1.
         Assert.True(TensorComparison.SameValues(a[.., .., 1], separate[.., .., 0].rot90(1, (2, 3))));
+    }
+
+    /// <summary>EᵀE / N of a polarization matrix, entry by entry.</summary>
+    private static double[] Gram(PolarizationMatrix polarization)
+    {
+        int d = polarization.Columns;
+        var gram = new double[d * d];
+        for (int row = 0; row < polarization.Rows; row++)
+            for (int a = 0; a < d; a++)
+                for (int b = 0; b < d; b++)
+                    gram[a * d + b] += polarization.Row(row)[a] * polarization.Row(row)[b] / polarization.Rows;
+        return gram;
     }
 
     private static void AssertClose(double[] expected, double[] actual, double tolerance)
