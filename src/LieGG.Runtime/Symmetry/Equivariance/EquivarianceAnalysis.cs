@@ -6,9 +6,10 @@ namespace LieGG.Runtime.Symmetry.Equivariance;
 
 /// <summary>
 /// Equivariance of a network and of each of its layers (EQUIVARIANCE.md §2–3), streamed in batches. Continuous: exact
-/// Jacobian–vector products (double backward) of every layer along every generator coordinate, accumulated as d × d
-/// Grams in float64, and the exact telescoping decomposition of the analysed output's residual over the layers.
-/// Discrete: forward passes only, with the group element applied exactly to every layer's input and output.
+/// Jacobian–vector products of every layer along every generator coordinate (the layer's own forward-mode tangents, or
+/// the double backward), accumulated as d × d Grams summed in float64, and the exact telescoping decomposition of the
+/// analysed output's residual over the layers. Discrete: forward passes only, with the group element applied exactly to
+/// every layer's input and output.
 /// </summary>
 public static class EquivarianceAnalysis
 {
