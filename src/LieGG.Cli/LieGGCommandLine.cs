@@ -22,11 +22,26 @@ public static class LieGGCommandLine
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole? console = null)
         => Run(args, experiments, [], console);
 
+    /// <summary>
+    /// Standard error. Redirected (a log file, CI, a test reading it), each message stays on one line: wrapped at a console
+    /// width, a message broke wherever its file paths happened to put the 80th column, so what could be searched for in it
+    /// depended on where the repository was cloned.
+    /// </summary>
+    internal static IAnsiConsole StandardError()
+    {
+        var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) errors.Profile.Width = UnwrappedWidth;
+        return errors;
+    }
+
+    /// <summary>A console width no message reaches.</summary>
+    internal const int UnwrappedWidth = 100_000;
+
     /// <param name="console">Where results and progress go; standard output by default.</param>
     /// <param name="errors">Where errors and warnings go: standard error by default, <paramref name="console"/> when only that is given.</param>
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole? console = null, IAnsiConsole? errors = null)
     {
-        errors ??= console ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        errors ??= console ?? StandardError();
         console ??= AnsiConsole.Console;
         var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")
         {

@@ -94,6 +94,23 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("GenericPrior(Dimension = 3, Copies = 2)", wrongPriorLog);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(23)]
+    [InlineData(57)]
+    public void An_error_is_one_line_wherever_its_file_lies(int nameLength)
+    {
+        // A wrapped message broke wherever the file's path put the 80th column: the same error then read differently
+        // in another clone (the flake of Bad_sources_are_usage_errors_that_name_the_file_and_the_fix).
+        var folder = Directory.CreateDirectory(Path.Combine(output, new string('d', nameLength))).FullName;
+        var model = Path.Combine(folder, "tuple-output.pt");
+        File.Copy(Fixture("tuple-output.pt"), model);
+        var (exit, log) = Program("analyze", model, "--experiment", "o5-regression", "--quick", "--out", output);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(log.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"{model}: the TorchScript module's forward does not return one tensor; wrap it so that forward(x) returns a tensor", line);
+    }
+
     [Fact]
     public void Bad_sources_are_usage_errors_that_name_the_file_and_the_fix()
     {
