@@ -98,6 +98,8 @@ public sealed class StudyCommandLineTests : IDisposable
             Assert.All(row.LayerEquivariance!, layer => Assert.True(layer.Rotation < 1e-9, $"{row.Trial.Parameters[0].Value} {layer.Layer}: {layer.Rotation}"));
         foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value == "rotmnist-z2cnn"))
             Assert.True(row.LayerEquivariance!.Single(l => l.Layer == "conv 1").Rotation > 1e-3);
+        foreach (var figure in new[] { "rotation-accuracy.png", "rotation-change.png" })
+            Assert.True(File.Exists(Path.Combine(folder, figure)), figure);
     }
 
     [Fact]

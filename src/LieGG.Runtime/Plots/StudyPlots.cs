@@ -31,7 +31,42 @@ public static class StudyPlots
             figures.AddFigure("pathway-shares", PathwayShares(study));
         if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
             figures.AddFigure("flows", Flows(study.Study, trials, prior));
+        if (trials?.Where(t => t.Result.Equivariance?.Response is not null).ToList() is { Count: > 0 } responding)
+        {
+            figures.AddFigure("rotation-accuracy", Response(study.Study, responding, p => p.Accuracy, "test accuracy", log: false));
+            figures.AddFigure("rotation-change", Response(study.Study, responding, p => Math.Log10(Math.Max(p.OutputChange, 1e-16)), "relative output change ‖F(gx) − F(x)‖² / ‖F(x)‖²", log: true));
+        }
         return figures;
+    }
+
+    /// <summary>
+    /// The G-CNN figure over a study: a value at each input rotation angle, one line per trial group (its swept values or
+    /// compared experiment), the mean over its seeds.
+    /// </summary>
+    private static Figure Response(string study, IReadOnlyList<RunRecord> trials, Func<Symmetry.Equivariance.ResponsePoint, double> value, string label, bool log)
+    {
+        var plot = ReportPlots.NewPlot($"{study}: {label.Split(' ')[0] switch { "test" => "test accuracy", _ => "output change" }} against the input's rotation (mean over seeds)");
+        var groups = trials.GroupBy(t => t.Trial is { } info ? string.Join(", ", info.Parameters.Select(p => p.Value)) : t.Result.Experiment).ToList();
+        var values = new List<double>();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var responses = groups[g].Select(t => t.Result.Equivariance!.Response!.Rotations).ToList();
+            var angles = responses[0].Select(p => p.Amount).ToArray();
+            var means = angles.Select((_, i) => responses.Average(r => value(r[i]))).ToArray();
+            values.AddRange(means);
+            var line = plot.Add.Scatter(angles, means);
+            line.LegendText = groups[g].Key;
+            line.Color = CategoryPalette.GetColor(g);
+            line.MarkerShape = (MarkerShape)(1 + g % 8);
+            line.MarkerSize = 6;
+        }
+        if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(values);
+        else plot.Axes.SetLimitsY(0, 1.02);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(45);
+        plot.ShowLegend(Edge.Right);
+        plot.XLabel("rotation of the input (degrees)");
+        plot.YLabel(label);
+        return Figure.Of(plot, 900, 440);
     }
 
     /// <summary>A layer that more than one pathway holds.</summary>
