@@ -15,6 +15,6 @@ public sealed record EquivarianceResult(int Samples, double Tolerance, IReadOnly
     /// <summary>Layers whose own error for a declared exact element exceeds the tolerance, as "element: layer (error)".</summary>
     public IReadOnlyList<string> Violations()
         => Elements.Where(e => Exact.Contains(e.Element))
-            .SelectMany(e => e.Layers.Where(l => l.OwnRelative > Tolerance).Select(l => FormattableString.Invariant($"{e.Element}: {l.Name} (relative error {l.OwnRelative:E2} > {Tolerance:E2})")))
+            .SelectMany(e => e.Layers.Where(l => l.OwnRelative > Tolerance).Select(l => FormattableString.Invariant($"{e.Element}: {l.Name} (relative error {l.OwnRelative:0.00E+0} > {Tolerance:0.00E+0})")))
             .ToList();
 }
