@@ -20,6 +20,21 @@ public sealed class ReadmeExampleTests
         Assert.Empty(await GeneratorHarness.Compile(example).WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync());
     }
 
+    [Fact]
+    public void Own_network_equivariance_example_compiles_cleanly()
+    {
+        var readme = Readme();
+        var section = readme[readme.IndexOf("### Equivariance by layer", StringComparison.Ordinal)..];
+        int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Contains("class TinyCnn", example);
+        var problems = GeneratorHarness.Compile("global using System; global using System.Linq; global using System.Collections.Generic;", example)
+            .GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static string Readme([CallerFilePath] string here = "") => File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "README.md"));
+
     private static string ExampleFromReadme([CallerFilePath] string here = "")
     {
         var readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "README.md"));
