@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LieGG.Runtime.Results;
+using LieGG.Runtime.Training.Laplace;
 
 namespace LieGG.Runtime.Reports;
 
@@ -81,33 +82,50 @@ public static class StudyReport
     }
 
     /// <summary>
-    /// Each trial's layers: own relative rot90 and stride-shift errors, beside the layer's pathway shares for ELLA networks,
-    /// and across every (trial, block) the correlation of the shares with the errors — does a layer ELLA judged
-    /// convolutional measure as equivariant?
+    /// Each network's layers (mean over its seeds): own relative rot90 and stride-shift errors, beside the layer's pathway
+    /// shares for ELLA networks, and across every (trial, block) the correlation of the shares with the errors — does a
+    /// layer ELLA judged convolutional measure as equivariant?
     /// </summary>
     private static void Equivariance(StringBuilder md, StudyResult study, ReportFormat format)
     {
         bool shares = study.Rows.Any(r => r.LayerShares is not null);
+        var rows = study.Rows.Where(r => r.LayerEquivariance is not null).ToList();
+        var groups = rows.GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
         md.Append("\n## Equivariance by layer\n\nEach layer's own relative error (0 = equivariant) for a quarter turn and for cyclic shifts by the network's total stride")
-          .Append(shares ? ", beside the layer's pathway shares of its effective parameters" : "").Append(".\n\n| trial | layer |")
+          .Append(shares ? ", beside the layer's pathway shares of its effective parameters" : "").Append("; mean over ").Append(groups.Max(g => g.Count()) > 1 ? "the seeds" : "the one seed")
+          .Append(".\n\n| ").Append(string.Join(", ", rows[0].Trial.Parameters.Select(p => p.Name))).Append(" | layer |")
           .Append(shares ? " FC % | CONV % | G-CONV % |" : "").Append(" rot90 own | shift own |\n|---|---|").Append(shares ? "---|---|---|" : "").Append("---|---|\n");
-        var pairs = new List<(double Fc, double Conv, double GroupConv, double Rotation, double Shift)>();
-        foreach (var row in study.Rows.Where(r => r.LayerEquivariance is not null))
+        // With pathway shares only the blocks have them; the pooling and head layers are left out there.
+        bool Listed(LayerEquivarianceSummary layer) => !shares || layer.Layer.StartsWith("block ", StringComparison.Ordinal);
+        LayerShare? ShareOf(TrialRow row, LayerEquivarianceSummary layer)
+            => layer.Layer.StartsWith("block ", StringComparison.Ordinal) && int.TryParse(layer.Layer.AsSpan("block ".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out int block)
+                ? row.LayerShares?.FirstOrDefault(s => s.Layer == block - 1) : null;
+        string Mean(IEnumerable<double?> values, double scale = 1)
         {
-            foreach (var layer in row.LayerEquivariance!)
+            var known = values.Where(v => v is not null).Select(v => v!.Value * scale).ToList();
+            return known.Count == 0 ? "–" : format.Number(known.Average());
+        }
+        foreach (var group in groups)
+        {
+            var trials = group.ToList();
+            foreach (var layer in trials[0].LayerEquivariance!.Where(Listed))
             {
-                var share = shares && layer.Layer.StartsWith("block ", StringComparison.Ordinal) && int.TryParse(layer.Layer.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out int block)
-                    ? row.LayerShares?.FirstOrDefault(s => s.Layer == block - 1) : null;
-                if (!layer.Layer.StartsWith("block ", StringComparison.Ordinal) && shares) continue;
-                md.Append("| ").Append(row.Trial.Index).Append(" | ").Append(layer.Layer).Append(" |");
+                var matching = trials.Select(t => (Row: t, Layer: t.LayerEquivariance!.FirstOrDefault(l => l.Layer == layer.Layer))).Where(t => t.Layer is not null).ToList();
+                md.Append("| ").Append(group.Key).Append(" | ").Append(layer.Layer).Append(" |");
                 if (shares)
-                    md.Append(' ').Append(share is null ? "–" : format.Number(100 * share.FcShare)).Append(" | ").Append(share is null ? "–" : format.Number(100 * share.ConvShare))
-                      .Append(" | ").Append(share is null ? "–" : format.Number(100 * share.GroupConvShare)).Append(" |");
-                md.Append(' ').Append(layer.Rotation is { } r ? format.Number(r) : "–").Append(" | ").Append(layer.Shift is { } t ? format.Number(t) : "–").Append(" |\n");
-                if (share is not null && layer.Rotation is { } rotation && layer.Shift is { } shift)
-                    pairs.Add((share.FcShare, share.ConvShare, share.GroupConvShare, rotation, shift));
+                {
+                    var layerShares = matching.Select(t => ShareOf(t.Row, t.Layer!)).ToList();
+                    md.Append(' ').Append(Mean(layerShares.Select(s => s?.FcShare), 100)).Append(" | ").Append(Mean(layerShares.Select(s => s?.ConvShare), 100))
+                      .Append(" | ").Append(Mean(layerShares.Select(s => s?.GroupConvShare), 100)).Append(" |");
+                }
+                md.Append(' ').Append(Mean(matching.Select(t => t.Layer!.Rotation))).Append(" | ").Append(Mean(matching.Select(t => t.Layer!.Shift))).Append(" |\n");
             }
         }
+        var pairs = new List<(double Fc, double Conv, double GroupConv, double Rotation, double Shift)>();
+        foreach (var row in rows)
+            foreach (var layer in row.LayerEquivariance!)
+                if (ShareOf(row, layer) is { } share && layer.Rotation is { } rotation && layer.Shift is { } shift)
+                    pairs.Add((share.FcShare, share.ConvShare, share.GroupConvShare, rotation, shift));
         if (pairs.Count < 3) return;
         md.Append("\nAcross ").Append(pairs.Count).Append(" (trial, block) pairs; errors as log₁₀ (they span orders of magnitude; Spearman is unchanged by it):\n\n")
           .Append("| share | error | Pearson r | p | Spearman ρ | p |\n|---|---|---|---|---|---|\n");

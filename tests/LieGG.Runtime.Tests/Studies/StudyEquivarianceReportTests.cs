@@ -20,7 +20,7 @@ public sealed class StudyEquivarianceReportTests
         var markdown = StudyReport.Markdown(study, ReportFormat.Snapshot);
 
         Assert.Contains("## Equivariance by layer", markdown);
-        Assert.Contains("| 0 | block 2 | 30 | 70 | 0 | 0.5 | 1E-06 |", markdown);
+        Assert.Contains("| e0 | block 2 | 30 | 70 | 0 | 0.5 | 1E-06 |", markdown);
         Assert.DoesNotContain("| head |", markdown);
         var row = markdown.Split('\n').Single(l => l.StartsWith("| FC | shift own |", StringComparison.Ordinal));
         var cells = row.Split('|', StringSplitOptions.TrimEntries);
