@@ -31,12 +31,49 @@ public static class StudyPlots
             figures.AddFigure("pathway-shares", PathwayShares(study));
         if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
             figures.AddFigure("flows", Flows(study.Study, trials, prior));
+        if (study.Rows.Any(r => r.LayerEquivariance is not null && r.LayerShares is not null))
+        {
+            figures.AddFigure("shares-vs-shift", SharesAgainstErrors(study, s => s.FcShare, "FC share of the block's effective parameters", l => l.Shift, "own error for shifts by the total stride"));
+            figures.AddFigure("shares-vs-rot90", SharesAgainstErrors(study, s => s.GroupConvShare, "G-CONV share of the block's effective parameters", l => l.Rotation, "own error for a quarter turn"));
+        }
         if (trials?.Where(t => t.Result.Equivariance?.Response is not null).ToList() is { Count: > 0 } responding)
         {
             figures.AddFigure("rotation-accuracy", Response(study.Study, responding, p => p.Accuracy, "test accuracy", log: false));
             figures.AddFigure("rotation-change", Response(study.Study, responding, p => Math.Log10(Math.Max(p.OutputChange, 1e-16)), "relative output change ‖F(gx) − F(x)‖² / ‖F(x)‖²", log: true));
         }
         return figures;
+    }
+
+    /// <summary>
+    /// ELLA's judgement against the measurement: one point per (trial, block), a pathway's share of the block against the
+    /// block's own equivariance error (log), one colour per trial group.
+    /// </summary>
+    private static Figure SharesAgainstErrors(StudyResult study, Func<LayerShare, double> share, string shareLabel, Func<LayerEquivarianceSummary, double?> error, string errorLabel)
+    {
+        var plot = ReportPlots.NewPlot($"{study.Study}: {errorLabel} against {shareLabel.Split(' ')[0]} share, per block");
+        var groups = study.Rows.Where(r => r.LayerEquivariance is not null && r.LayerShares is not null)
+            .GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
+        var all = new List<double>();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var points = groups[g].SelectMany(row => row.LayerEquivariance!
+                .Where(l => l.Layer.StartsWith("block ", StringComparison.Ordinal) && error(l) is not null)
+                .Select(l => (Layer: l, Share: row.LayerShares!.FirstOrDefault(s => $"block {s.Layer + 1}" == l.Layer)))
+                .Where(p => p.Share is not null)
+                .Select(p => (X: 100 * share(p.Share!), Y: Math.Log10(Math.Max(error(p.Layer)!.Value, 1e-16))))).ToList();
+            if (points.Count == 0) continue;
+            all.AddRange(points.Select(p => p.Y));
+            var scatter = plot.Add.ScatterPoints(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
+            scatter.LegendText = groups[g].Key;
+            scatter.Color = CategoryPalette.GetColor(g);
+            scatter.MarkerShape = SeriesMarkers[g % SeriesMarkers.Length];
+            scatter.MarkerSize = 8;
+        }
+        plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(all);
+        plot.ShowLegend(Edge.Right);
+        plot.XLabel(shareLabel + " (%)");
+        plot.YLabel(errorLabel);
+        return Figure.Of(plot, 900, 460);
     }
 
     /// <summary>
@@ -57,7 +94,7 @@ public static class StudyPlots
             var line = plot.Add.Scatter(angles, means);
             line.LegendText = groups[g].Key;
             line.Color = CategoryPalette.GetColor(g);
-            line.MarkerShape = (MarkerShape)(1 + g % 8);
+            line.MarkerShape = SeriesMarkers[g % SeriesMarkers.Length];
             line.MarkerSize = 6;
         }
         if (log) plot.Axes.Left.TickGenerator = ReportPlots.LogTicks(values);
