@@ -42,11 +42,16 @@ public static class RunSetup
     {
         var columns = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (group, node) in setup)
-        {
-            if (node is not JsonObject properties) continue;
-            foreach (var (name, value) in properties) columns[$"{group}.{name}"] = value;
-        }
+            if (node is JsonObject properties) Add(group, properties);
         return columns;
+
+        // A nested spec (the analysis's equivariance) gives columns of its own: "analysis.Equivariance.Exact".
+        void Add(string prefix, JsonObject properties)
+        {
+            foreach (var (name, value) in properties)
+                if (value is JsonObject nested) Add($"{prefix}.{name}", nested);
+                else columns[$"{prefix}.{name}"] = value;
+        }
     }
 
     /// <summary>The first setting in which two setups differ, as "group.Property: a → b"; null when they agree (the effective values aside).</summary>
@@ -96,6 +101,8 @@ public static class RunSetup
         double d => double.IsFinite(d) ? JsonValue.Create(d) : JsonValue.Create(d.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         float f => JsonValue.Create((double)f),
         int[] array => new JsonArray(array.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+        Experiments.EquivarianceSpec equivariance => Describe(equivariance),
+        IEnumerable<Symmetry.Equivariance.GroupElement> elements => new JsonArray(elements.Select(e => (JsonNode?)JsonValue.Create(e.Name)).ToArray()),
         _ => null,
     };
 }
