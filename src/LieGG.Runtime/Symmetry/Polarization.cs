@@ -121,27 +121,12 @@ public static class Polarization
             _ => false,
         };
 
-        bool wasTraining = model.training;
-        var parameters = model.parameters().ToList();
-        var requiredGrad = parameters.Select(p => p.requires_grad).ToList();
-        model.eval();
-        foreach (var p in parameters) p.requires_grad_(false);
-        try
-        {
-            var device = parameters.FirstOrDefault()?.device;
-            Tensor OnDevice(Tensor x) => device is null ? x : x.to(device);
-            return forward
-                ? Run(inputs, options, cancellationToken, (x, start) => ForwardRows(tangentModel!, OnDevice(x), inputs.Contraction, start, options))
-                : Run(inputs, options, cancellationToken, (x, start) => ReverseRows(x => model.forward(OnDevice(x)), x, inputs.Contraction, start, options));
-        }
-        finally
-        {
-            using (torch.no_grad())
-            {
-                for (int i = 0; i < parameters.Count; i++) parameters[i].requires_grad_(requiredGrad[i]);
-            }
-            if (wasTraining) model.train();
-        }
+        using var frozen = new FrozenWeights(model);
+        var device = frozen.Device;
+        Tensor OnDevice(Tensor x) => device is null ? x : x.to(device);
+        return forward
+            ? Run(inputs, options, cancellationToken, (x, start) => ForwardRows(tangentModel!, OnDevice(x), inputs.Contraction, start, options))
+            : Run(inputs, options, cancellationToken, (x, start) => ReverseRows(x => model.forward(OnDevice(x)), x, inputs.Contraction, start, options));
     }
 
     public static PolarizationMatrix Compute(Func<Tensor, Tensor> function, PolarizationInputs inputs, PolarizationOptions? options = null, CancellationToken cancellationToken = default)

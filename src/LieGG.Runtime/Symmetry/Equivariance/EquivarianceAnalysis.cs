@@ -32,13 +32,13 @@ public static class EquivarianceAnalysis
         var analysed = new double[d * d];
         var analysedScale = new double[d * d];
         long total = inputs.shape[0];
-        using (Frozen(network.Module))
+        using (var frozen = new FrozenWeights(network.Module))
         {
             for (long start = 0; start < total; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                var x = OnDevice(network.Module, inputs.narrow(0, start, Math.Min(batchSize, total - start)));
+                var x = OnDevice(frozen.Device, inputs.narrow(0, start, Math.Min(batchSize, total - start)));
                 var outputGradients = OutputGradients(network, x, out var features);
                 // 𝓛 x_ℓ for every ℓ: a layer's output tangents are the next layer's input tangents.
                 var spaceTangents = new Tensor[layers + 1];
@@ -98,16 +98,20 @@ public static class EquivarianceAnalysis
         var endError = new double[count];
         var endScale = new double[count];
         long total = inputs.shape[0];
-        using (Frozen(network.Module))
+        using (var frozen = new FrozenWeights(network.Module))
         using (torch.no_grad())
         {
             for (long start = 0; start < total; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                var x = OnDevice(network.Module, inputs.narrow(0, start, Math.Min(batchSize, total - start)));
+                var x = OnDevice(frozen.Device, inputs.narrow(0, start, Math.Min(batchSize, total - start)));
                 var features = new List<Tensor> { x };
                 foreach (var layer in network.Layers) features.Add(layer.Forward(features[^1]));
+                // What does not depend on the element: each layer's (and pathway's) output norm, the pathways' outputs.
+                var outputNorms = features.Skip(1).Select(SquaredNorm).ToArray();
+                var partOutputs = network.Layers.Select((layer, l) => layer.Parts.Select(part => part.Forward(features[l])).ToArray()).ToArray();
+                var partNorms = partOutputs.Select(outputs => outputs.Select(SquaredNorm).ToArray()).ToArray();
                 for (int e = 0; e < count; e++)
                 {
                     var element = elements[e];
@@ -121,21 +125,20 @@ public static class EquivarianceAnalysis
                         var image = layer.Forward(transformedInput);
                         var transformedOutput = FeatureActions.Apply(layer.Output, features[l + 1], element);
                         ownError[e, l] += SquaredNorm(image - transformedOutput);
-                        ownScale[e, l] += SquaredNorm(features[l + 1]);
+                        ownScale[e, l] += outputNorms[l];
                         var carried = image;
                         for (int k = l + 1; k < layers; k++) carried = network.Layers[k].Forward(carried);
                         downstream[l] = carried;
                         for (int p = 0; p < layer.Parts.Count; p++)
                         {
                             var part = layer.Parts[p];
-                            var partOutput = part.Forward(features[l]);
-                            partError[l][e, p] += SquaredNorm(part.Forward(transformedInput) - FeatureActions.Apply(part.Output, partOutput, element));
-                            partScale[l][e, p] += SquaredNorm(partOutput);
+                            partError[l][e, p] += SquaredNorm(part.Forward(transformedInput) - FeatureActions.Apply(part.Output, partOutputs[l][p], element));
+                            partScale[l][e, p] += partNorms[l][p];
                         }
                     }
                     var difference = (downstream[0] - downstream[layers]).flatten(1).to_type(ScalarType.Float64);
                     endError[e] += difference.square().sum().item<double>();
-                    endScale[e] += SquaredNorm(features[layers]);
+                    endScale[e] += outputNorms[layers - 1];
                     for (int l = 0; l < layers; l++)
                     {
                         var step = (downstream[l] - downstream[l + 1]).flatten(1).to_type(ScalarType.Float64);
@@ -217,7 +220,7 @@ public static class EquivarianceAnalysis
 
     private static double Ratio(double error, double scale) => scale > 0 ? error / scale : 0;
 
-    private static Tensor OnDevice(nn.Module module, Tensor x) => module.parameters().FirstOrDefault()?.device is { } device ? x.to(device) : x;
+    private static Tensor OnDevice(Device? device, Tensor x) => device is null ? x : x.to(device);
 
     private static GramSum[] Sums(int count, int d) => Enumerable.Range(0, count).Select(_ => new GramSum(d)).ToArray();
 
@@ -237,25 +240,5 @@ public static class EquivarianceAnalysis
             Accumulate(Values, pending!, total);
             pending = null;
         }
-    }
-
-    /// <summary>Freezes the weights (input derivatives only) and switches to evaluation mode until disposed.</summary>
-    private static IDisposable Frozen(nn.Module module)
-    {
-        bool wasTraining = module.training;
-        var parameters = module.parameters().ToList();
-        var required = parameters.Select(p => p.requires_grad).ToList();
-        module.eval();
-        foreach (var p in parameters) p.requires_grad_(false);
-        return new Restore(() =>
-        {
-            for (int i = 0; i < parameters.Count; i++) parameters[i].requires_grad_(required[i]);
-            if (wasTraining) module.train();
-        });
-    }
-
-    private sealed class Restore(Action action) : IDisposable
-    {
-        public void Dispose() => action();
     }
 }
