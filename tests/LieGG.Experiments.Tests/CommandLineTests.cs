@@ -8,6 +8,7 @@ using Spectre.Console;
 namespace LieGG.Experiments.Tests;
 
 /// <summary>The experiments CLI end to end: exit codes, files written, results that load back.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-cli-").FullName;

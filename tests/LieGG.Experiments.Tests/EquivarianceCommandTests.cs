@@ -4,6 +4,7 @@ using LieGG.Experiments;
 namespace LieGG.Experiments.Tests;
 
 /// <summary><c>analyze --equivariance</c> on run folders: which layer keeps a symmetry and which breaks it.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class EquivarianceCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-equivariance-").FullName;

@@ -7,6 +7,7 @@ namespace LieGG.Experiments.Tests;
 /// <c>study --jobs</c> runs the experiments program itself as its workers, so these tests start that program as a
 /// process (the one built beside the tests), as a user's shell would.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class StudyJobsTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-jobs-").FullName;
