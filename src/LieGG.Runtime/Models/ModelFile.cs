@@ -1,5 +1,4 @@
-using System.Collections;
-using System.IO.Compression;
+using LieGG.Runtime.Models.Serialization;
 using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Models;
@@ -11,7 +10,7 @@ public enum ModelFileKind
     Safetensors,
     /// <summary>A TorchScript module (<c>torch.jit.save</c>): code and weights.</summary>
     TorchScript,
-    /// <summary>A state dict pickled by <c>torch.save(model.state_dict(), path)</c>.</summary>
+    /// <summary>A state dict pickled by <c>torch.save(model.state_dict(), path)</c>; read as tensors and plain containers only (<see cref="PickledStateDict"/>).</summary>
     PickledStateDict,
     Unknown,
 }
@@ -19,22 +18,17 @@ public enum ModelFileKind
 /// <summary>Tells saved models apart by their content, and reads state dicts of either kind.</summary>
 public static class ModelFile
 {
+    /// <exception cref="InvalidDataException">The file is a damaged zip archive; the message names it.</exception>
     public static ModelFileKind KindOf(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return ModelFileKind.Safetensors;
-        try
-        {
-            using var archive = ZipFile.OpenRead(path);
-            var names = archive.Entries.Select(e => e.FullName).ToList();
-            // Both are zip archives with data.pkl; only TorchScript carries its code.
-            if (names.Any(n => n.Contains("/code/", StringComparison.Ordinal))) return ModelFileKind.TorchScript;
-            if (names.Any(n => n.EndsWith("/data.pkl", StringComparison.Ordinal))) return ModelFileKind.PickledStateDict;
-        }
-        catch (InvalidDataException)
-        {
-            // Not a zip archive.
-        }
+        if (!ZipContainer.LooksLikeZip(path)) return ModelFileKind.Unknown;
+        using var archive = ZipContainer.Open(path, "Save it again with torch.save or torch.jit.save.");
+        var names = archive.Entries.Select(e => e.FullName).ToList();
+        // Both are zip archives with data.pkl; only TorchScript carries its code.
+        if (names.Any(n => n.Contains("/code/", StringComparison.Ordinal))) return ModelFileKind.TorchScript;
+        if (names.Any(n => n.EndsWith("/data.pkl", StringComparison.Ordinal))) return ModelFileKind.PickledStateDict;
         return ModelFileKind.Unknown;
     }
 
@@ -46,23 +40,7 @@ public static class ModelFile
             case ModelFileKind.Safetensors:
                 return Safetensors.Load(path);
             case ModelFileKind.PickledStateDict:
-                Hashtable table;
-                try
-                {
-                    table = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(path);
-                }
-                catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
-                {
-                    throw new InvalidDataException($"{path} could not be read as a pickled state dict ({e.Message}); save it with torch.save(model.state_dict(), path) or as safetensors.", e);
-                }
-                var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-                foreach (DictionaryEntry entry in table)
-                {
-                    if (entry.Value is not Tensor tensor)
-                        throw new InvalidDataException($"{path}: entry '{entry.Key}' is not a tensor; save the model's state_dict(), not the model or a checkpoint dictionary.");
-                    tensors[(string)entry.Key] = tensor;
-                }
-                return tensors;
+                return PickledStateDict.Read(path);
             case ModelFileKind.TorchScript:
                 throw new InvalidDataException($"{path} is a TorchScript module, not a state dict; analyse it as it is (analyze {Path.GetFileName(path)} --experiment NAME uses its own code).");
             default:

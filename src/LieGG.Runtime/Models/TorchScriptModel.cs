@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LieGG.Runtime.Models.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,9 +25,14 @@ public sealed class TorchScriptModel : nn.Module<Tensor, Tensor>
 
     /// <summary>Loads a TorchScript file onto the CPU, in evaluation mode.</summary>
     /// <exception cref="InvalidDataException">The file is not a TorchScript module (e.g. a pickled state dict from <c>torch.save</c>).</exception>
+    /// <remarks>A TorchScript file carries its own code, and loading it runs that code's class definitions as PyTorch does; load only files you trust as you would a program.</remarks>
     public static TorchScriptModel Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such TorchScript file.", path);
+        if (!ZipContainer.LooksLikeZip(path))
+            throw new InvalidDataException($"{path} is not a TorchScript module (not a zip archive). {TorchScriptFix} A state dict (torch.save(model.state_dict())) needs safetensors and --experiment for its architecture.");
+        // libtorch parses the archive natively; only an archive whose every entry is whole and matches its CRC reaches it.
+        using (ZipContainer.Open(path, TorchScriptFix)) { }
         jit.ScriptModule<Tensor, Tensor> script;
         try
         {
@@ -66,6 +72,8 @@ public sealed class TorchScriptModel : nn.Module<Tensor, Tensor>
         if (disposing) script.Dispose();
         base.Dispose(disposing);
     }
+
+    private const string TorchScriptFix = "Save the model with torch.jit.save(torch.jit.script(model), path) in PyTorch.";
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }
