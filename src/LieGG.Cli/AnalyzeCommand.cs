@@ -70,12 +70,25 @@ internal static class AnalyzeCommand
             if (isRun && !File.Exists(Path.Combine(path, "result.json"))) problems.Add($"{path} is a folder without result.json; name a run folder (results/<experiment>/<run-id>) or a model file.");
             if (isRun && (parse.GetValue(dataDirectory) is not null || parse.GetValue(quick) || parse.GetValue(prerotated) || parse.GetValue(poolSplits)))
                 problems.Add("--data-dir, --quick, --prerotated and --pool-splits apply to model files; a run folder is analysed on the data it was trained with.");
+            ModelFileKind? kind = null;
+            if (!isRun && File.Exists(path))
+            {
+                try
+                {
+                    kind = ModelFile.KindOf(path);
+                    if (kind == ModelFileKind.TorchScript && TorchScriptProbe.Problem(path) is { } unloadable) problems.Add(unloadable);
+                }
+                catch (InvalidDataException e)
+                {
+                    problems.Add(e.Message);
+                }
+            }
             string? inputsFile = parse.GetValue(inputsOption);
             if (inputsFile is not null)
             {
                 if (parse.GetValue(experimentOption) is not null) problems.Add("--inputs analyses on a file's inputs, --experiment on a declared experiment's data: give one of them.");
                 if (isRun) problems.Add("--inputs is for model files; a run folder is analysed on the data it was trained with.");
-                if (File.Exists(path) && ModelFile.KindOf(path) is ModelFileKind.Safetensors or ModelFileKind.PickledStateDict)
+                if (kind is ModelFileKind.Safetensors or ModelFileKind.PickledStateDict)
                     problems.Add($"{path} is a state dict: its architecture comes from a declared experiment, so use --experiment NAME instead of --inputs.");
                 if (!File.Exists(inputsFile)) problems.Add($"--inputs '{inputsFile}' does not exist.");
                 if (parse.GetValue(priorOption) is null) problems.Add("--inputs needs --prior (generic:N, generic:NxC, spatial or spatial-affine): how the group acts on the inputs.");

@@ -52,6 +52,7 @@ public static class LieGGCommandLine
             ExportCommand.Create(console, errors),
             StudyCommands.Run(studies, console, errors),
             StudyCommands.Merge(studies, console, errors),
+            TorchScriptProbe.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -23,6 +23,9 @@ public static class IdxFile
 
     private const int MaxSide = 1 << 14;
 
+    /// <summary>The most a gzip-compressed IDX file may expand by.</summary>
+    public const int MaxExpansion = 64;
+
     public static IdxImages ReadImages(string path)
     {
         using var stream = OpenRead(path);
@@ -104,14 +107,23 @@ public static class IdxFile
         {
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             using var plain = new MemoryStream();
-            gzip.CopyTo(plain);
+            // MNIST's files shrink about fivefold; a file that expands far more is a gzip bomb, stopped before it fills memory.
+            long limit = (long)bytes.Length * MaxExpansion + (1 << 16);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                plain.Write(buffer, 0, read);
+                if (plain.Length > limit)
+                    throw new DataFormatException(source, $"it expands more than {MaxExpansion}-fold when decompressed ({bytes.Length} bytes to over {limit}), which no IDX file of images does; if it is genuine, decompress it with gunzip and use the plain file.");
+            }
             // GZipStream stops quietly at a cut-off stream; the trailer's ISIZE (length mod 2³²) catches that.
             uint declared = bytes.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : uint.MaxValue;
             if (declared != (uint)plain.Length)
                 throw new InvalidDataException($"{plain.Length} bytes decompressed but the gzip trailer says {declared}");
             return plain.ToArray();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException && e is not DataFormatException)
         {
             throw new DataFormatException(source, $"the gzip stream is corrupt or truncated ({e.Message}); download the file again.", e);
         }

@@ -54,9 +54,20 @@ public static partial class NpyFile
         if (!descr.Success || !order.Success || !shapeMatch.Success) throw Invalid(path, $"its header '{header.Trim()}' lacks descr, fortran_order or shape");
         if (order.Groups["order"].Value == "True")
             throw Invalid(path, "it is stored in Fortran order; save it with numpy.save(path, numpy.ascontiguousarray(x))");
-        var shape = shapeMatch.Groups["shape"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        var shapeText = shapeMatch.Groups["shape"].Value;
+        var dimensions = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new long[dimensions.Length];
+        for (int i = 0; i < dimensions.Length; i++)
+            if (!long.TryParse(dimensions[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out shape[i]))
+                throw Invalid(path, $"its shape ({shapeText}) is not a tuple of non-negative whole numbers");
         var data = bytes.AsSpan(headerStart + headerLength);
+        // Each dimension is at most the byte count, so the product is checked before it can overflow.
+        long count = 1;
+        foreach (var dimension in shape)
+        {
+            if (dimension > data.Length || count * dimension > data.Length) { count = long.MaxValue; break; }
+            count *= dimension;
+        }
         string type = descr.Groups["descr"].Value;
         if (type.Length > 1 && type[0] == '>' && type[^1] != '1')
             throw Invalid(path, $"its dtype {type} is big-endian; convert it with x.astype(x.dtype.newbyteorder('<'))");
@@ -64,8 +75,8 @@ public static partial class NpyFile
         char kind = type.Length >= 2 ? type[^2] : '?';
         if (kind is not ('f' or 'i' or 'u' or 'b') || size is not (1 or 2 or 4 or 8) || kind == 'f' && size == 1)
             throw Invalid(path, $"its dtype {type} is not a number type this reader supports (float16/32/64, int, uint, bool)");
-        if (data.Length < count * size)
-            throw Invalid(path, $"an array of shape ({string.Join(", ", shape)}) and dtype {type} needs {count * size} bytes but the file has {data.Length}");
+        if (count > data.Length / size)
+            throw Invalid(path, $"an array of shape ({string.Join(", ", shape)}) and dtype {type} needs more bytes than the file's {data.Length}");
         data = data[..(int)(count * size)];
         return (kind, size) switch
         {

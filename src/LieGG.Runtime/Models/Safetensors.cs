@@ -74,13 +74,34 @@ public static class Safetensors
         {
             header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject ?? throw Invalid(path, "its header is not a JSON object");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
+            // Invalid UTF-8 surfaces as InvalidOperationException, a repeated name as ArgumentException.
             throw Invalid(path, $"its header is not JSON ({e.Message})");
         }
-        var data = bytes.AsMemory(8 + (int)headerLength);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            ReadEntries(header, bytes.AsMemory(8 + (int)headerLength), path, tensors, meta);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The header's strings are decoded lazily: invalid UTF-8 surfaces here.
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+            throw Invalid(path, $"its header is not valid JSON text ({e.Message})");
+        }
+        catch
+        {
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+            throw;
+        }
+        metadata = meta;
+        return tensors;
+    }
+
+    private static void ReadEntries(JsonObject header, ReadOnlyMemory<byte> data, string path, Dictionary<string, Tensor> tensors, Dictionary<string, string> meta)
+    {
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__")
@@ -89,18 +110,20 @@ public static class Safetensors
                     foreach (var (key, value) in entries) meta[key] = value?.ToString() ?? "";
                 continue;
             }
-            if (node is not JsonObject entry || entry["dtype"]?.GetValue<string>() is not { } dtype
+            if (node is not JsonObject entry || entry["dtype"] is not JsonValue dtypeNode || !dtypeNode.TryGetValue(out string? dtype)
                 || entry["shape"] is not JsonArray shapeNode || entry["data_offsets"] is not JsonArray { Count: 2 } offsets)
                 throw Invalid(path, $"the header entry '{name}' lacks dtype, shape or data_offsets");
-            var shape = shapeNode.Select(s => s!.GetValue<long>()).ToArray();
-            long begin = offsets[0]!.GetValue<long>(), end = offsets[1]!.GetValue<long>();
+            var shape = shapeNode.Select(s => WholeNumber(s) ?? -1).ToArray();
+            if (shape.Any(s => s < 0 || s > data.Length))
+                throw Invalid(path, $"tensor '{name}' has the shape {shapeNode.ToJsonString()}, not a list of sizes that fit the file");
+            long begin = WholeNumber(offsets[0]) ?? -1, end = WholeNumber(offsets[1]) ?? -1;
             if (begin < 0 || end < begin || end > data.Length)
                 throw Invalid(path, $"tensor '{name}' claims bytes {begin}…{end} of a {data.Length}-byte data section");
-            tensors[name] = FromBytes(data.Span[(int)begin..(int)end], dtype, shape, path, name);
+            tensors[name] = FromBytes(data.Span[(int)begin..(int)end], dtype!, shape, path, name);
         }
-        metadata = meta;
-        return tensors;
     }
+
+    private static long? WholeNumber(JsonNode? node) => node is JsonValue value && value.TryGetValue(out long number) && number >= 0 ? number : null;
 
     private static InvalidDataException Invalid(string path, string why)
         => new($"{path} is not a safetensors file: {why}. Save state dicts with safetensors.torch.save_file (PyTorch) or Safetensors.Save.");
@@ -143,7 +166,9 @@ public static class Safetensors
 
     private static Tensor FromBytes(ReadOnlySpan<byte> bytes, string dtype, long[] shape, string path, string name)
     {
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        // Every size is at most the byte count (checked by the caller), so the product is checked before it can overflow.
+        long count = 1;
+        foreach (var dimension in shape) count = count > 0 && dimension > bytes.Length / count ? bytes.Length + 1L : count * dimension;
         int size = dtype switch
         {
             "F64" or "I64" => 8,
