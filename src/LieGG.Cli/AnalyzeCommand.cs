@@ -23,7 +23,11 @@ internal static class AnalyzeCommand
 {
     public static Command Create(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console, IAnsiConsole errors)
     {
-        var source = new Argument<string>("source") { Description = "A run folder (holding result.json and model.safetensors), a safetensors state dict, or a TorchScript file (.pt)." };
+        var source = new Argument<string>("source")
+        {
+            Description = "A run folder (holding result.json and model.safetensors), a state dict (safetensors, or torch.save: read as data only, tensors and plain containers), " +
+                "or a TorchScript file (.pt). A TorchScript file runs its own code, as in PyTorch: analyse only files you would run.",
+        };
         var experimentOption = new Option<string?>("--experiment") { Description = "The declared experiment whose data, prior, ground truth (and, for a state dict, architecture) to use; a run folder names its own." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
         var convention = new Option<string?>("--convention") { Description = "Spatial prior coordinates: reference or centered." };

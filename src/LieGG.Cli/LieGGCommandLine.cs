@@ -41,6 +41,7 @@ public static class LieGGCommandLine
     /// <param name="errors">Where errors and warnings go: standard error by default, <paramref name="console"/> when only that is given.</param>
     public static int Run(string[] args, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole? console = null, IAnsiConsole? errors = null)
     {
+        ParentWatch.StartIfWorker();
         errors ??= console ?? StandardError();
         console ??= AnsiConsole.Console;
         var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")

@@ -90,10 +90,12 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
     {
         var start = new ProcessStartInfo(program.FileName)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment[ParentWatch.Variable] = "1";
         foreach (var argument in program.Prefix) start.ArgumentList.Add(argument);
         foreach (var argument in new[] { "study", study, "--trial", trial.Info.Index.ToString(CultureInfo.InvariantCulture) }.Concat(sharedArguments)) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start };

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace LieGG.Experiments.Tests;
 
 /// <summary>Studies through the CLI: a quick full run, and the same study in two shards merged afterwards.</summary>
-[Trait("Category", "EndToEnd")]
+[Trait("Category", "Study")]
 public sealed class StudyCommandLineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-study-cli-").FullName;

@@ -46,16 +46,27 @@ public static class Safetensors
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        using (var stream = File.Create(temporary))
+        try
         {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            stream.Write(length);
-            stream.Write(json);
-            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            foreach (var payload in payloads) stream.Write(payload);
+            using (var stream = File.Create(temporary))
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+                stream.Write(length);
+                stream.Write(json);
+                for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+                foreach (var payload in payloads) stream.Write(payload);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException))
+        {
+            throw new IOException($"{path} could not be written ({e.Message.Replace(temporary, "its temporary", StringComparison.Ordinal)}); nothing was replaced — free space or fix the folder and run the same command again.", e);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 
     /// <summary>Every tensor of a safetensors file, on the CPU, by name; a file that is not one fails with <see cref="InvalidDataException"/> naming it.</summary>

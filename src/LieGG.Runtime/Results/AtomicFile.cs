@@ -1,7 +1,7 @@
 
 namespace LieGG.Runtime.Results;
 
-/// <summary>Files written whole or not at all: a temporary file in the same folder, then a rename.</summary>
+/// <summary>Files written whole or not at all: a temporary file in the same folder, then a rename. A failed write (a full disk) leaves the old file, if any, as it was and names the file.</summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string contents) => Write(path, temporary => File.WriteAllText(temporary, contents));
@@ -15,6 +15,11 @@ public static class AtomicFile
         {
             writeTemporary(temporary);
             File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException))
+        {
+            // The temporary's name means nothing to the reader; the file that could not be written does.
+            throw new IOException($"{path} could not be written ({e.Message.Replace(temporary, "its temporary", StringComparison.Ordinal)}); nothing was replaced — free space or fix the folder and run the same command again.", e);
         }
         finally
         {
