@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using LieGG.Runtime;
 using LieGG.Runtime.Results;
 using Xunit.Abstractions;
 
@@ -7,7 +8,8 @@ namespace LieGG.Experiments.Tests;
 
 /// <summary>
 /// <c>run</c>, <c>study --jobs 2</c> and <c>analyze</c> killed with SIGKILL at seeded moments — half anywhere in the
-/// command's lifetime, half in its last fifth, where the model, figures and JSON are written. After every kill: no folder
+/// command's lifetime, half in its last fifth — and then exactly inside the write of each file that matters (the
+/// process kills itself between writing the file's temporary and renaming it, <see cref="WriteFaults"/>). After every kill: no folder
 /// that looks complete (result.json, study.json) is incomplete, and nothing complete before the kill changed. The next
 /// identical command carries on (a study resumes where it stopped, and once it finishes its results equal an unkilled
 /// run's); no study worker outlives a killed study.
@@ -28,7 +30,8 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         var (duration, _) = RunToEnd("run", "o5-regression", "--quick", "--out", reference);
         var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
         KillRepeatedly(["run", "o5-regression", "--quick", "--out", Path.Combine(root, "killed")], duration, seed: 1,
-            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected));
+            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
+            writes: ["model.safetensors", "training.csv", "spectrum.svg", "report.md", "result.json"]);
     }
 
     [Fact]
@@ -42,7 +45,8 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
         var before = Hashes(runFolder);
         KillRepeatedly(["analyze", runFolder, "--out", Path.Combine(root, "killed")], duration, seed: 2,
-            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected));
+            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
+            writes: ["spectrum.csv", "report.md", "result.json"]);
         Assert.Equal(before, Hashes(runFolder));
     }
 
@@ -69,7 +73,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
                 Assert.Equal(Computed(Path.Combine(referenceStudy, "trials", trial!)), Computed(Path.Combine(trials, trial!)));
             finishedStudies++;
             Directory.Delete(killed, recursive: true);
-        });
+        }, writes: ["model.safetensors", "result.json", "trials.csv", "study.md", "study.json"]);
         Assert.True(finishedStudies > 0, "some command in the chain finished the study");
     }
 
@@ -94,11 +98,11 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     /// Starts the command <see cref="Points"/> times in a row, each killed after a seeded delay unless it ends first, and
     /// checks after each that complete folders were neither damaged nor changed; then runs it once to its end.
     /// </summary>
-    private void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after)
+    private void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after, IReadOnlyList<string> writes)
     {
         var random = new Random(seed);
         string outputFolder = arguments[^1];
-        int killed = 0, finished = 0;
+        int killed = 0, finished = 0, insideWrites = 0, temporaries = 0;
         for (int point = 0; point < Points; point++)
         {
             double fraction = point % 2 == 0 ? random.NextDouble() : 0.8 + 0.25 * random.NextDouble();
@@ -116,16 +120,37 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
                 process.Kill(); // SIGKILL, the process alone: its workers must notice by themselves
                 process.WaitForExit();
                 killed++;
+                // A temporary left behind means the kill landed inside a file write (model, figure, CSV or JSON).
+                if (Directory.Exists(outputFolder) && Directory.EnumerateFiles(outputFolder, "*.tmp", SearchOption.AllDirectories).Count() > temporaries)
+                    insideWrites++;
             }
+            temporaries = Directory.Exists(outputFolder) ? Directory.EnumerateFiles(outputFolder, "*.tmp", SearchOption.AllDirectories).Count() : 0;
             drain.Wait();
             foreach (var (folder, hashes) in before)
                 Assert.True(Directory.Exists(folder) && Hashes(folder).SequenceEqual(hashes), $"point {point} ({delay.TotalMilliseconds:F0} ms): {folder} was complete before and changed");
             after(outputFolder);
         }
+        // Then killed exactly inside each write that matters: the process kills itself between writing a file's temporary and renaming it.
+        foreach (var file in writes)
+        {
+            var before = CompleteFolders(outputFolder).ToDictionary(f => f, Hashes);
+            var start = ExperimentsProgram.StartInfo(arguments);
+            start.Environment[WriteFaults.Variable] = file;
+            using var process = Process.Start(start)!;
+            var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+            process.WaitForExit();
+            drain.Wait();
+            Assert.True(process.ExitCode != 0, $"killed while writing {file}: the command did not finish\n{string.Join("\n", drain.Result)}");
+            Assert.Contains(Directory.EnumerateFiles(outputFolder, "*.tmp", SearchOption.AllDirectories), t => Path.GetFileName(t).Contains(file, StringComparison.Ordinal));
+            foreach (var (folder, hashes) in before)
+                Assert.True(Directory.Exists(folder) && Hashes(folder).SequenceEqual(hashes), $"killed while writing {file}: {folder} was complete before and changed");
+            after(outputFolder);
+        }
         var (exitCode, text) = ExperimentsProgram.Run(arguments);
         Assert.True(exitCode == 0, $"the next identical command after the kills finishes: {text}");
         after(outputFolder);
-        log.WriteLine($"{string.Join(' ', arguments.Take(2))}: {Points} seeded kill points over {duration.TotalMilliseconds:F0} ms — {killed} killed mid-way, {finished} finished before their point");
+        log.WriteLine($"{string.Join(' ', arguments.Take(2))}: {Points} seeded kill points over {duration.TotalMilliseconds:F0} ms — {killed} killed mid-way ({insideWrites} inside a file write), {finished} finished before their point; " +
+            $"then killed inside the write of each of {string.Join(", ", writes)}");
     }
 
     /// <summary>Every folder holding result.json holds everything a complete one does, and its result loads.</summary>

@@ -26,8 +26,8 @@ public sealed class TorchScriptFuzzTests(ITestOutputHelper output) : IDisposable
         => (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "LieGG.Experiments.dll")]);
 
     [Theory]
-    [InlineData("file", 400)]
-    [InlineData("contents", 200)]
+    [InlineData("file", 2000)]
+    [InlineData("contents", 500)]
     public void Every_fuzzed_archive_loads_or_is_refused_by_name(string where, int cases)
     {
         var valid = File.ReadAllBytes(Fixture("o5-mlp.pt"));

@@ -54,6 +54,9 @@ public static class Safetensors
                 BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
                 stream.Write(length);
                 stream.Write(json);
+                stream.Flush();
+                // Header written, tensors not yet: a kill here leaves a half-written temporary.
+                WriteFaults.MidWrite(path);
                 for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
                 foreach (var payload in payloads) stream.Write(payload);
             }

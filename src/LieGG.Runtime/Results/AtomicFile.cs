@@ -14,6 +14,7 @@ public static class AtomicFile
         try
         {
             writeTemporary(temporary);
+            WriteFaults.MidWrite(path);
             File.Move(temporary, path, overwrite: true);
         }
         catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException))
