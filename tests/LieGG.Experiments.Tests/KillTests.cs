@@ -73,7 +73,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
                 Assert.Equal(Computed(Path.Combine(referenceStudy, "trials", trial!)), Computed(Path.Combine(trials, trial!)));
             finishedStudies++;
             Directory.Delete(killed, recursive: true);
-        }, writes: ["model.safetensors", "result.json", "trials.csv", "study.md", "study.json"]);
+        }, writes: ["model.safetensors", "result.json", "trials.csv", "study.md", "study.json"], fresh: true);
         Assert.True(finishedStudies > 0, "some command in the chain finished the study");
     }
 
@@ -98,7 +98,9 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     /// Starts the command <see cref="Points"/> times in a row, each killed after a seeded delay unless it ends first, and
     /// checks after each that complete folders were neither damaged nor changed; then runs it once to its end.
     /// </summary>
-    private void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after, IReadOnlyList<string> writes)
+    /// <param name="fresh">Whether the targeted kills start from an empty output folder: a study whose trials all finished
+    /// during the seeded kills would have no model left to write.</param>
+    private void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after, IReadOnlyList<string> writes, bool fresh = false)
     {
         var random = new Random(seed);
         string outputFolder = arguments[^1];
@@ -131,6 +133,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
             after(outputFolder);
         }
         // Then killed exactly inside each write that matters: the process kills itself between writing a file's temporary and renaming it.
+        if (fresh && Directory.Exists(outputFolder)) Directory.Delete(outputFolder, recursive: true);
         foreach (var file in writes)
         {
             var before = CompleteFolders(outputFolder).ToDictionary(f => f, Hashes);
