@@ -43,7 +43,7 @@ internal static class TorchScriptProbe
                 problems[current] = line == "ok" ? null : line.StartsWith("refused ", StringComparison.Ordinal) ? line["refused ".Length..] : line;
                 current++;
             }
-            if (!process.WaitForExit(Limit))
+            if (!process.WaitForExit(Limit) && current < paths.Count)
             {
                 process.Kill(entireProcessTree: true);
                 problems[current] = $"{paths[current]}: loading it as a TorchScript module did not finish within {Limit.TotalMinutes:F0} minutes.";

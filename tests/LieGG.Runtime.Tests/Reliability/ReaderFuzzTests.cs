@@ -277,7 +277,6 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
         var pickle = new Models.PickleBuilder().Proto(2).Op((byte)']').Op((byte)'q', 0);
         for (int i = 0; i < 1_000_000; i++) pickle.Op((byte)'h', 0).Op((byte)'a');
         pickle.Stop();
-        using var file = new MemoryStream();
         var path = Path.GetTempFileName();
         try
         {
