@@ -33,8 +33,15 @@ internal static class AnalyzeCommand
         var convention = new Option<string?>("--convention") { Description = "Spatial prior coordinates: reference or centered." };
         convention.AcceptOnlyFromAmong("reference", "centered");
         var affine = new Option<bool?>("--affine") { Description = "Spatial prior with translations (true) or without (false)." };
-        var groundTruth = new Option<string?>("--ground-truth") { Description = "Compare with so, sl, scaling, translations, se2, lorentz, or none." };
-        groundTruth.AcceptOnlyFromAmong("so", "sl", "scaling", "translations", "se2", "lorentz", "none");
+        var groundTruth = new Option<string?>("--ground-truth") { Description = "Compare with so, sl, scaling, co (so + scaling), translations, se2, lorentz, or none." };
+        groundTruth.AcceptOnlyFromAmong("so", "sl", "scaling", "co", "translations", "se2", "lorentz", "none");
+        var outputRepresentation = new Option<string?>("--output-representation")
+        {
+            Description = "Also find pairs (A on the input, B on the output) with J·(A x) = B·F: how the group acts on the outputs — vectors (copies of the generic prior's R^n; vectors:C for C copies), " +
+                "tensor (an n × n tensor, B ⊗ I + I ⊗ B), or invariant (B = 0, LieGG's own numbers). Replaces the declared one.",
+        };
+        var pairTruth = new Option<string?>("--pair-truth") { Description = "With an output representation: compare the pairs with the diagonal (h, h) of the ground truth (default) or with (h, 0) (input-only)." };
+        pairTruth.AcceptOnlyFromAmong("diagonal", "input-only");
         var outputs = new Option<string?>("--outputs") { Description = "sum (one row per sample) or per-output." };
         outputs.AcceptOnlyFromAmong("sum", "per-output");
         var transform = new Option<string?>("--transform") { Description = "Output transform: l2, none, softmax or log-softmax." };
@@ -57,7 +64,7 @@ internal static class AnalyzeCommand
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
             source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise,
-            equivariance, elements, exact, equivarianceSamples, dataDirectory, prerotated, poolSplits, quick, threads,
+            equivariance, elements, exact, equivarianceSamples, outputRepresentation, pairTruth, dataDirectory, prerotated, poolSplits, quick, threads,
         };
         command.SetAction(parse =>
         {
@@ -67,6 +74,7 @@ internal static class AnalyzeCommand
             if (parse.GetValue(bootstrap) is < 0) problems.Add($"--bootstrap must be 0 or more, not {parse.GetValue(bootstrap)}.");
             if (parse.GetValue(threads) is <= 0) problems.Add($"--threads must be at least 1, not {parse.GetValue(threads)}.");
             var equivarianceSpec = EquivarianceOption(parse.GetValue(equivariance), parse.GetValue(elements), parse.GetValue(exact), parse.GetValue(equivarianceSamples), problems);
+            var jointChange = JointOption(parse.GetValue(outputRepresentation), parse.GetValue(pairTruth), problems);
             if (DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } directoryProblem) problems.Add(directoryProblem);
             problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             bool isRun = Directory.Exists(path);
@@ -99,7 +107,7 @@ internal static class AnalyzeCommand
                 if (parse.GetValue(split) is not null || parse.GetValue(dataDirectory) is not null || parse.GetValue(quick)) problems.Add("--split, --data-dir and --quick choose an experiment's data; with --inputs the file is the data.");
             }
             if (parse.GetValue(priorOption) is { } priorText && ParsePrior(priorText) is null)
-                problems.Add($"--prior '{priorText}' is not generic:N, generic:NxC, spatial or spatial-affine.");
+                problems.Add($"--prior '{priorText}' is not generic:N, generic:NxC, generic:NxC+S (S leading scalars), spatial or spatial-affine.");
             if (!isRun && inputsFile is null && parse.GetValue(experimentOption) is null && File.Exists(path))
                 problems.Add($"{path} is a model file: name the declared experiment whose data, prior and ground truth to use with --experiment NAME (see 'list'), or analyse it on --inputs FILE with --prior.");
             if (problems.Count > 0)
@@ -110,7 +118,7 @@ internal static class AnalyzeCommand
 
             if (inputsFile is not null)
                 return AnalyzeInputs(path, inputsFile, ParsePrior(parse.GetValue(priorOption)!)!, parse.GetValue(convention), parse.GetValue(affine), parse.GetValue(groundTruth),
-                    parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), equivarianceSpec, parse.GetValue(threads), parse.GetValue(output)!, console, errors);
+                    parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), equivarianceSpec, jointChange, parse.GetValue(threads), parse.GetValue(output)!, console, errors);
 
             RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, "result.json")) : null;
             string experimentName = parse.GetValue(experimentOption) ?? sourceRecord!.Result.Experiment;
@@ -136,7 +144,7 @@ internal static class AnalyzeCommand
             {
                 var declared = parse.GetValue(priorOption) is { } replaced ? experiment.Spec with { Prior = ParsePrior(replaced)! } : experiment.Spec;
                 spec = Override(options.ApplyTo(declared), parse.GetValue(affine), parse.GetValue(groundTruth), parse.GetValue(outputs), parse.GetValue(transform),
-                    parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise), equivarianceSpec);
+                    parse.GetValue(samples), parse.GetValue(bootstrap), parse.GetValue(layerWise), equivarianceSpec, jointChange);
             }
             catch (ExperimentSetupException e)
             {
@@ -170,6 +178,37 @@ internal static class AnalyzeCommand
         return new EquivarianceChange(Read(elements, "--elements"), Read(exact, "--exact"), samples);
     }
 
+    /// <summary>--output-representation and --pair-truth: the joint analysis they ask for (null: as declared), with problems for every bad value.</summary>
+    private static JointChange? JointOption(string? representation, string? truth, List<string> problems)
+    {
+        if (representation is null)
+        {
+            if (truth is not null) problems.Add("--pair-truth needs --output-representation (or a declaration with [OutputRepresentation]).");
+            return truth is null ? null : new JointChange(null, ParseTruth(truth));
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(representation, @"^(?<kind>vectors|tensor|invariant)(:(?<copies>[1-9][0-9]{0,5}))?$");
+        if (!match.Success || (match.Groups["copies"].Success && match.Groups["kind"].Value != "vectors"))
+        {
+            problems.Add($"--output-representation '{representation}' is not vectors, vectors:C (C copies of R^n), tensor or invariant.");
+            return null;
+        }
+        var kind = match.Groups["kind"].Value switch { "vectors" => OutputSpace.Vectors, "tensor" => OutputSpace.Tensor, _ => OutputSpace.Invariant };
+        int copies = match.Groups["copies"].Success ? int.Parse(match.Groups["copies"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var pairs = truth is null ? (kind == OutputSpace.Invariant ? PairTruth.InputOnly : PairTruth.Diagonal) : ParseTruth(truth);
+        return new JointChange(new JointSpec(kind, copies, pairs), null);
+    }
+
+    private static PairTruth ParseTruth(string truth) => truth == "input-only" ? PairTruth.InputOnly : PairTruth.Diagonal;
+
+    /// <summary>A whole joint analysis from the command line, or only the pair truth of the declared one.</summary>
+    private sealed record JointChange(JointSpec? Spec, PairTruth? Truth)
+    {
+        public JointSpec? ApplyTo(JointSpec? declared, string experiment)
+            => Spec ?? (declared is null
+                ? throw new ExperimentSetupException($"--pair-truth needs an output representation, and experiment '{experiment}' declares none; add --output-representation.")
+                : declared with { Truth = Truth!.Value });
+    }
+
     /// <summary>--elements, --exact and --equivariance-samples: each replaces the declared value (or the default) when given.</summary>
     private sealed record EquivarianceChange(ElementSelection? Elements, ElementSelection? Exact, int? Samples)
     {
@@ -183,7 +222,7 @@ internal static class AnalyzeCommand
     }
 
     private static ExperimentSpec Override(ExperimentSpec spec, bool? affine, string? groundTruth, string? outputs, string? transform, int? samples, int? bootstrap, bool? layerWise,
-        EquivarianceChange? equivariance = null)
+        EquivarianceChange? equivariance = null, JointChange? joint = null)
     {
         if (affine is { } withTranslations)
         {
@@ -199,6 +238,7 @@ internal static class AnalyzeCommand
                 "so" => new BuiltInGroundTruth(Group.SO),
                 "sl" => new BuiltInGroundTruth(Group.SL),
                 "scaling" => new BuiltInGroundTruth(Group.Scaling),
+                "co" => new BuiltInGroundTruth(Group.CO),
                 "translations" => new BuiltInGroundTruth(Group.Translations),
                 "se2" => new BuiltInGroundTruth(Group.SE2),
                 _ => new BuiltInGroundTruth(Group.Lorentz),
@@ -216,6 +256,7 @@ internal static class AnalyzeCommand
         if (bootstrap is { } resamples) analysis = analysis with { Bootstrap = resamples };
         if (layerWise is { } layers) analysis = analysis with { LayerWise = layers };
         if (equivariance is not null) analysis = analysis with { Equivariance = equivariance.ApplyTo(analysis.Equivariance) };
+        if (joint is not null) analysis = analysis with { Joint = joint.ApplyTo(analysis.Joint, spec.Name) };
         return spec with { Analysis = analysis };
     }
 
@@ -240,7 +281,7 @@ internal static class AnalyzeCommand
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{experiment}: analysed {source}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
-                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, "report.md")}");
             return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or NotSupportedException)
@@ -257,19 +298,24 @@ internal static class AnalyzeCommand
         }
     }
 
-    /// <summary>"generic:N", "generic:NxC", "spatial" or "spatial-affine"; null when it is none of them.</summary>
+    /// <summary>The joint analysis in the one-line summary: "; pair variance …, min pair bias … (algebra)", or nothing.</summary>
+    private static string PairSummary(ExperimentResult result) => result.Joint is { } joint
+        ? $"; pair variance {ReportFormat.Full.Number(joint.Variance)}" + (joint.MinBias is { } bias ? $", min pair bias {ReportFormat.Full.Number(bias)} ({joint.Algebra})" : "")
+        : "";
+
+    /// <summary>"generic:N", "generic:NxC", "generic:NxC+S" (S leading scalars), "spatial" or "spatial-affine"; null when it is none of them.</summary>
     internal static ISymmetryPrior? ParsePrior(string text)
     {
         if (text == "spatial") return new SpatialPrior();
         if (text == "spatial-affine") return new SpatialPrior(Affine: true);
-        var match = System.Text.RegularExpressions.Regex.Match(text, @"^generic:(?<n>[1-9][0-9]*)(x(?<c>[1-9][0-9]*))?$");
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^generic:(?<n>[1-9][0-9]{0,5})(x(?<c>[1-9][0-9]{0,5}))?(\+(?<s>[0-9]{1,6}))?$");
         if (!match.Success) return null;
-        int copies = match.Groups["c"].Success ? int.Parse(match.Groups["c"].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
-        return new GenericPrior(int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), copies);
+        int Group(string name, int absent) => match.Groups[name].Success ? int.Parse(match.Groups[name].Value, System.Globalization.CultureInfo.InvariantCulture) : absent;
+        return new GenericPrior(Group("n", 0), Group("c", 1), Group("s", 0));
     }
 
     private static int AnalyzeInputs(string modelFile, string inputsFile, ISymmetryPrior prior, string? convention, bool? affine, string? groundTruth, string? outputs, string? transform,
-        int? samples, int? bootstrap, EquivarianceChange? equivariance, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
+        int? samples, int? bootstrap, EquivarianceChange? equivariance, JointChange? joint, int? threads, string output, IAnsiConsole console, IAnsiConsole errors)
     {
         string name = Path.GetFileNameWithoutExtension(modelFile);
         var options = new ExperimentRunOptions { Convention = ParseConvention(convention), Threads = threads };
@@ -286,7 +332,7 @@ internal static class AnalyzeCommand
                 Prior = prior,
                 Analysis = new AnalysisSpec(Bootstrap: 0),
             };
-            var spec = Override(options.ApplyTo(declared), affine, groundTruth, outputs, transform, samples, bootstrap, layerWise: null, equivariance);
+            var spec = Override(options.ApplyTo(declared), affine, groundTruth, outputs, transform, samples, bootstrap, layerWise: null, equivariance, joint);
             using var inputs = LieGG.Runtime.Data.InputFiles.Read(inputsFile);
             using var model = TorchScriptModel.Load(modelFile);
             claimed = RunFolder.Claim(output, name, RunRecord.RunIdFor(started, spec.Training.Seed, quick: false) + "-analysis");
@@ -294,7 +340,7 @@ internal static class AnalyzeCommand
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{name}: analysed {modelFile} on {inputsFile}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
-                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + $"; report: {Path.Combine(folder, "report.md")}");
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, "report.md")}");
             return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or IOException or ArgumentException)

@@ -273,6 +273,12 @@ public static class LieGGCommandLine
         table.AddRow("relative variance", format.Number(result.Symmetry.RelativeVariance));
         if (result.Symmetry.MinBias is { } bias) table.AddRow($"min bias ({Markup.Escape(result.Symmetry.Algebra ?? "")})", format.Number(bias));
         table.AddRow($"gap λ{result.Symmetry.SubspaceDimension + 1}/λ{result.Symmetry.SubspaceDimension}", format.Number(result.Symmetry.GapRatio));
+        if (result.Joint is { } joint)
+        {
+            table.AddRow("pair variance (A, B)", joint.Degenerate ? "[red]degenerate[/]: the joint system has rank 0" : format.Number(joint.Variance));
+            if (joint.MinBias is { } pairBias) table.AddRow($"min pair bias ({Markup.Escape(joint.Algebra ?? "")})", format.Number(pairBias));
+            table.AddRow($"pair gap λ{joint.SubspaceDimension + 1}/λ{joint.SubspaceDimension}", format.Number(joint.GapRatio));
+        }
         console.Write(table);
         console.Profile.Out.Writer.WriteLine($"report: {Path.Combine(folder, "report.md")}");
     }

@@ -27,6 +27,40 @@ public sealed class O5RegressionAttribute : Attribute
     public int TestCount { get; set; } = Defaults.O5TestCount;
 }
 
+/// <summary>
+/// Dataset: an O(5)-equivariant regression task in the spirit of LieGG §5.1 — inputs two 5-vectors, output the 5-vector
+/// F(x₁, x₂) = sin‖x₁‖·x₁ − ½‖x₂‖·x₂ + cos∠(x₁, x₂)·x₁ (O5EquivariantSynthetic).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class O5EquivariantAttribute : Attribute
+{
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TrainCount { get; set; } = Defaults.O5TrainCount;
+
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
+    public int ValidationCount { get; set; } = Defaults.O5ValidationCount;
+
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TestCount { get; set; } = Defaults.O5TestCount;
+}
+
+/// <summary>
+/// Dataset: EMLP's Inertia task — the masses and positions of 5 point masses (20 inputs: masses first) → their 3 × 3
+/// inertia tensor (9 outputs), O(3)-equivariant.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class InertiaAttribute : Attribute
+{
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TrainCount { get; set; } = Defaults.InertiaTrainCount;
+
+    [AllowedRange(0, 10_000_000, "a count from 0 to 10 000 000")]
+    public int ValidationCount { get; set; } = Defaults.InertiaValidationCount;
+
+    [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
+    public int TestCount { get; set; } = Defaults.InertiaTestCount;
+}
+
 /// <summary>Split sizes and preprocessing shared by the MNIST-based datasets.</summary>
 public abstract class MnistDataAttribute : Attribute
 {
@@ -171,7 +205,7 @@ public sealed class TrainAttribute : Attribute
     public bool SelectBest { get; set; } = true;
 }
 
-/// <summary>Prior: the group acts on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors of the input.</summary>
+/// <summary>Prior: the group acts on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors of the input (after <see cref="Scalars"/> it leaves alone).</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class GenericPriorAttribute : Attribute
 {
@@ -180,6 +214,10 @@ public sealed class GenericPriorAttribute : Attribute
 
     [AllowedRange(1, 1_000_000, "at least one copy")]
     public int Copies { get; set; } = 1;
+
+    /// <summary>Leading inputs the group leaves alone (masses, charges), before the copies.</summary>
+    [AllowedRange(0, 1_000_000, "a count of 0 or more")]
+    public int Scalars { get; set; }
 }
 
 /// <summary>Prior: the group acts on the pixel coordinates of single-channel images.</summary>
@@ -245,6 +283,23 @@ public sealed class EquivarianceAttribute : Attribute
 
     /// <summary>Also along the continuous generators (exact Jacobian–vector products, d × d Grams).</summary>
     public bool Continuous { get; set; } = true;
+}
+
+/// <summary>
+/// Discovers pairs (A, B) the trained network is equivariant to — A acting on the input as the prior says, B on the
+/// outputs as <see cref="Kind"/> says, J_F(x)·(A·x) = B·F(x) — and compares them with the ground truth's pair algebra
+/// (<see cref="Truth"/>) by the same metrics as LieGG: spectrum, bias, principal angles, rank, gap, closure, intervals.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class OutputRepresentationAttribute(OutputSpace kind) : Attribute
+{
+    public OutputSpace Kind { get; } = kind;
+
+    /// <summary><see cref="OutputSpace.Vectors"/>: how many copies of Rⁿ the outputs are.</summary>
+    [AllowedRange(1, 1_000_000, "at least one copy")]
+    public int Copies { get; set; } = 1;
+
+    public PairTruth Truth { get; set; } = PairTruth.Diagonal;
 }
 
 /// <summary>

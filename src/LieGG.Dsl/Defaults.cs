@@ -9,6 +9,9 @@ public static class Defaults
 {
     public const int O5TrainCount = 10_000, O5ValidationCount = 250, O5TestCount = 250;
 
+    /// <summary>The Inertia task's split sizes (EMLP generates 1 024 samples per split by default).</summary>
+    public const int InertiaTrainCount = 1000, InertiaValidationCount = 250, InertiaTestCount = 1000;
+
     public const int MnistTrainCount = 8000, MnistValidationCount = 1000, MnistTestCount = 1000;
 
     /// <summary>MNIST images are MnistSide × MnistSide pixels, MnistClasses digits.</summary>

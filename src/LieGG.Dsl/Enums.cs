@@ -98,6 +98,8 @@ public enum Group
     SE2,
     /// <summary>so(1, n−1): the Lorentz algebra for the metric diag(1, −1, …, −1).</summary>
     Lorentz,
+    /// <summary>co(n) = so(n) ⊕ ℝ·I: rotations and isotropic scaling (the conformal orthogonal algebra).</summary>
+    CO,
 }
 
 /// <summary>Per-trial quantities a study can correlate and plot.</summary>
@@ -123,6 +125,12 @@ public enum Metric
     ConvShare,
     /// <summary>ELLA networks: the G-CONV pathway's share of the effective parameters, mean over layers.</summary>
     GroupConvShare,
+    /// <summary>[OutputRepresentation]: the joint variance λ_min of the pairs (A, B) — how far from equivariant.</summary>
+    PairVariance,
+    /// <summary>[OutputRepresentation]: the smallest bias of a learned pair against the pair algebra.</summary>
+    PairMinBias,
+    /// <summary>[OutputRepresentation]: λ_{k+1} / λ_k of the joint spectrum.</summary>
+    PairGapRatio,
 }
 
 /// <summary>How a network with a pre-trained part is trained (LieGG §5.4).</summary>
@@ -230,4 +238,24 @@ public enum LearningRateSchedule
     Constant,
     /// <summary>Cosine annealing per step from the learning rate to the final learning rate.</summary>
     Cosine,
+}
+
+/// <summary>How the group acts on a network's outputs, for the joint analysis of pairs (A on the input, B on the output).</summary>
+public enum OutputSpace
+{
+    /// <summary>The outputs do not move (B = 0): the joint analysis is LieGG's invariance analysis.</summary>
+    Invariant,
+    /// <summary>The outputs are copies of the input's space Rⁿ (the generic prior's n); B ∈ gl(n) acts on each.</summary>
+    Vectors,
+    /// <summary>The outputs are a rank-2 tensor on Rⁿ, n × n row-major; B ∈ gl(n) acts as B ⊗ I + I ⊗ B (T ↦ BT + TBᵀ).</summary>
+    Tensor,
+}
+
+/// <summary>Which pairs (A, B) built from the ground-truth algebra 𝔥 the learned pairs are compared with.</summary>
+public enum PairTruth
+{
+    /// <summary>{(h, h) : h ∈ 𝔥}: the output moves with the input (equivariance; on a tensor h acts as h ⊗ I + I ⊗ h).</summary>
+    Diagonal,
+    /// <summary>{(h, 0) : h ∈ 𝔥}: the output does not move (invariance).</summary>
+    InputOnly,
 }

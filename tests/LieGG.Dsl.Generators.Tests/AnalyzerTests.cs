@@ -82,7 +82,7 @@ public sealed class AnalyzerTests
             """);
         Assert.All(missing, d => Assert.Equal("LGG1006", d.Id));
         Assert.Equal(
-            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [Mnist], [RotatedMnist], [QuadrantMnist], [CanvasMnist], [Dataset]",
+            ["Experiment 'no-data-no-training' declares no dataset; add one of [O5Regression], [O5Equivariant], [Inertia], [Mnist], [RotatedMnist], [QuadrantMnist], [CanvasMnist], [Dataset]",
              "Experiment 'no-data-no-training' declares no training; add one of [Train]"],
             missing.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order());
     }
@@ -336,6 +336,42 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG3008_an_output_representation_must_match_the_outputs() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("fits")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [OutputRepresentation(OutputSpace.Vectors)]
+        public partial class Fits;
+        [Experiment("two-copies")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [OutputRepresentation(OutputSpace.Vectors, {|LGG3008:Copies = 2|})]
+        public partial class TwoCopies;
+        [Experiment("not-a-multiple")] [Inertia] [Mlp] [Train] [GenericPrior(Dimension = 3, Copies = 5, Scalars = 5)] [OutputRepresentation({|LGG3008:OutputSpace.Vectors|})]
+        public partial class NotAMultiple;
+        [Experiment("tensor")] [Inertia] [Mlp] [Train] [GenericPrior(Dimension = 3, Copies = 5, Scalars = 5)] [OutputRepresentation(OutputSpace.Tensor)]
+        public partial class Tensor;
+        [Experiment("tensor-of-vector")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [OutputRepresentation({|LGG3008:OutputSpace.Tensor|})]
+        public partial class TensorOfVector;
+        [Experiment("scalars-miscounted")] [Inertia] [Mlp] [Train] [GenericPrior({|LGG3002:Dimension = 3|}, Copies = 5)] [OutputRepresentation(OutputSpace.Tensor)]
+        public partial class ScalarsMiscounted;
+        """);
+
+    [Fact]
+    public void LGG3009_an_output_representation_must_fit_the_task() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("logits")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [OutputRepresentation({|LGG3009:OutputSpace.Vectors|})]
+        public partial class Logits;
+        [Experiment("logits-invariant")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [GroundTruth(Group.SO)] [OutputRepresentation(OutputSpace.Invariant, Truth = PairTruth.InputOnly)]
+        public partial class LogitsInvariant;
+        [Experiment("invariant-diagonal")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [GroundTruth(Group.SO)] [OutputRepresentation(OutputSpace.Invariant, {|LGG3009:Truth = PairTruth.Diagonal|})]
+        public partial class InvariantDiagonal;
+        """);
+
+    [Fact]
+    public void LGG4005_pair_metrics_need_an_output_representation() => AnalyzerHarness.Verify(Usings + """
+        [Study("pairs")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [OutputRepresentation(OutputSpace.Vectors)] [Sweep("O5Equivariant.TrainCount", 100, 200)]
+        [Correlate(Metric.PairVariance, Metric.TestMetric)] [Plot(X = "TrainCount", Y = Metric.PairMinBias)]
+        public partial class Pairs;
+        [Study("no-pairs")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Sweep("O5Regression.TrainCount", 100, 200)]
+        [Correlate({|LGG4005:Metric.PairVariance|}, Metric.TestMetric)] [Plot(X = "TrainCount", {|LGG4005:Y = Metric.PairGapRatio|})]
+        public partial class NoPairs;
+        """);
+
+    [Fact]
     public void LGG2005_pathways_name_at_least_one_and_not_both_fc_kinds() => AnalyzerHarness.Verify(Usings + """
         [Experiment("both")] [QuadrantMnist] [RelaxedCnn({|LGG2005:Pathways = Pathways.FC | Pathways.FactoredFC|})] [Train] [SpatialPrior]
         public partial class Both;
@@ -450,6 +486,6 @@ public sealed class AnalyzerTests
             [Experiment("o5")] [O5Regression] [Mlp] [Train] [GenericPrior(Dimension = 4, Copies = 2)]
             public partial class O5;
             """));
-        Assert.Equal("GenericPrior(Dimension = 4, Copies = 2) acts on 8 inputs but [O5Regression] gives 10; choose Dimension × Copies = 10", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("GenericPrior(Dimension = 4, Copies = 2) acts on 8 inputs but [O5Regression] gives 10; choose Dimension × Copies (+ Scalars) = 10", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -33,6 +33,21 @@ public sealed class ReadmeExampleTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    [Fact]
+    public async Task Pairs_example_compiles_cleanly()
+    {
+        var readme = Readme();
+        var section = readme[readme.IndexOf("### Pairs:", StringComparison.Ordinal)..];
+        int start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Contains("[OutputRepresentation(OutputSpace.Vectors)]", example);
+        var (files, output, _) = GeneratorHarness.Run("global using System; global using System.Linq;\n" + example);
+        Assert.Contains("MyForces.LieGG.g.cs", files.Keys);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Empty(await GeneratorHarness.Compile("global using System; global using System.Linq;\n" + example).WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+    }
+
     private static string Readme([CallerFilePath] string here = "") => File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "README.md"));
 
     private static string ExampleFromReadme([CallerFilePath] string here = "")

@@ -200,7 +200,8 @@ public sealed class CommandLineTests : IDisposable
 
         var lines = File.ReadAllLines(table);
         var header = lines[0].Split(',');
-        Assert.Equal(4, lines.Length);
+        // The header, the four o5-* experiments (invariant, regression, equivariant and its control) and the schema-1 run.
+        Assert.Equal(6, lines.Length);
         var width = Array.IndexOf(header, "architecture.Width");
         var experiment = Array.IndexOf(header, "experiment");
         Assert.True(width > 0 && experiment >= 0);

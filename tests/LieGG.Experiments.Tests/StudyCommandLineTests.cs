@@ -158,7 +158,7 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
         Assert.Contains("| G-CONV | rot90 own |", markdown);
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
-        Assert.EndsWith(",conv_share,group_conv_share,test_nll", csv[0]);
+        Assert.EndsWith(",conv_share,group_conv_share,test_nll,pair_variance,pair_min_bias,pair_gap_ratio", csv[0]);
         // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.
         var correlation = study.Correlations.Single(c => c.X == Metric.GroupConvShare && c.Y == Metric.MinBias);
         var shares = study.Rows.Select(r => r.GroupConvShare!.Value).ToList();

@@ -68,7 +68,7 @@ public static class DiagnosticDescriptors
         "[SpatialPrior] acts on pixel coordinates but {0} gives inputs of shape [{1}]; use [GenericPrior(Dimension = …, Copies = …)] for vector data", Symmetry);
 
     public static readonly DiagnosticDescriptor GenericSizeMismatch = Rule("LGG3002", "Generic prior does not match the input size",
-        "GenericPrior(Dimension = {0}, Copies = {1}) acts on {2} inputs but {3} gives {4}; choose Dimension × Copies = {4}", Symmetry);
+        "GenericPrior(Dimension = {0}, Copies = {1}) acts on {2} inputs but {3} gives {4}; choose Dimension × Copies (+ Scalars) = {4}", Symmetry);
 
     public static readonly DiagnosticDescriptor AlgebraShapeMismatch = Rule("LGG3003", "Ground-truth algebra does not fit the prior",
         "[GroundTruth(Group.{0})] {1}; {2}", Symmetry);
@@ -85,6 +85,12 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ExactElementsOnVectors = Rule("LGG3007", "Exact image symmetries on vector data",
         "[Equivariance(Exact = SymmetryElements.{0})] acts on images, but the prior is [GenericPrior]; remove Exact (the continuous analysis along gl(n) still runs) or analyse images with [SpatialPrior]", Symmetry);
 
+    public static readonly DiagnosticDescriptor OutputRepresentationSize = Rule("LGG3008", "Output representation does not match the outputs",
+        "[OutputRepresentation(OutputSpace.{0})] {1} but {2} gives {3} outputs; {4}", Symmetry);
+
+    public static readonly DiagnosticDescriptor OutputRepresentationMisfit = Rule("LGG3009", "Output representation does not fit the task",
+        "[OutputRepresentation(OutputSpace.{0})] {1}; {2}", Symmetry);
+
     public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
         "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
 
@@ -96,6 +102,9 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ShareOfNetworkWithoutPathways = Rule("LGG4004", "Pathway share of a network without pathways",
         "Metric.{0} is a share of an ELLA network's pathways but '{1}' is [{2}], which has none; use [RelaxedCnn] for every trial or another metric", Training);
+
+    public static readonly DiagnosticDescriptor PairMetricWithoutPairs = Rule("LGG4005", "Pair metric without an output representation",
+        "Metric.{0} measures the pairs (A, B) of the joint analysis but '{1}' declares no [OutputRepresentation]; declare one, or use Metric.{2}", Training);
 
     public static readonly DiagnosticDescriptor UnknownSweepTarget = Rule("LGG4101", "Unknown sweep target",
         "Sweep target '{0}' {1}; write \"Attribute.Property\" for an attribute of this study{2}", Training);

@@ -22,7 +22,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, ExactSymmetryImpossible, ExactElementsOnVectors, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
+        TransformOfSingleOutput, ExactSymmetryImpossible, ExactElementsOnVectors, OutputRepresentationSize, OutputRepresentationMisfit, PairMetricWithoutPairs, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
         LaplaceWithoutPriors, LaplaceNeverSteps, ShareOfNetworkWithoutPathways, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
@@ -122,11 +122,14 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         if (groundTruth is not null) CheckGroundTruth(report, groundTruth, prior, interfaces);
         if (analysis is not null) CheckAnalysis(report, analysis, data);
         if (attributes.FirstOrDefault(a => a.Name == "Equivariance") is { } equivariance) CheckEquivariance(report, equivariance, architecture, prior, interfaces.Defaults);
+        var joint = attributes.FirstOrDefault(a => a.Name == "OutputRepresentation");
+        if (joint is not null) CheckJoint(report, joint, prior, data, groundTruth, interfaces.Defaults);
 
         if (experiment.Name == "Study")
         {
             CheckSweeps(report, type, attributes);
             CheckShareMetrics(report, attributes, [(type.Name, ArchitectureOf(type))]);
+            if (joint is null) CheckPairMetrics(report, attributes, type.Name);
             if (!attributes.Any(a => a.Name == "Sweep")) report.At(experiment.Location, StudyWithoutSweep, report.Experiment);
         }
         else
@@ -179,6 +182,71 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static readonly Dictionary<string, string> PairMetrics = new()
+    {
+        ["PairVariance"] = "Variance",
+        ["PairMinBias"] = "MinBias",
+        ["PairGapRatio"] = "GapRatio",
+    };
+
+    private static void CheckPairMetrics(Reporter report, List<DslAttribute> attributes, string study)
+    {
+        foreach (var correlate in attributes.Where(a => a.Name == "Correlate"))
+            for (int i = 0; i < 2; i++)
+                if (correlate.ConstructorEnumName(i) is { } metric && PairMetrics.TryGetValue(metric, out var instead))
+                    report.At(correlate.ConstructorLocation(i), PairMetricWithoutPairs, metric, study, instead);
+        foreach (var plot in attributes.Where(a => a.Name == "Plot"))
+        {
+            if (plot.Named("X")?.Value is string x && PairMetrics.TryGetValue(x, out var insteadX))
+                report.At(plot.ArgumentLocation("X"), PairMetricWithoutPairs, x, study, insteadX);
+            if (plot.EnumName("Y") is { } y && PairMetrics.TryGetValue(y, out var insteadY))
+                report.At(plot.ArgumentLocation("Y"), PairMetricWithoutPairs, y, study, insteadY);
+        }
+    }
+
+    /// <summary>
+    /// What the declaration fixes about the joint analysis: B needs the generic prior's Rⁿ, outputs that are copies of it or a
+    /// tensor on it (sizes known for the built-in datasets), a task whose outputs the group can act on (not class logits),
+    /// and a pair truth that fits the representation.
+    /// </summary>
+    private static void CheckJoint(Reporter report, DslAttribute joint, DslAttribute? prior, DatasetFacts? data, DslAttribute? groundTruth, DslDefaults defaults)
+    {
+        report.Ranges(joint);
+        var kind = joint.ConstructorEnumName(0);
+        if (kind is null) return;
+        var at = joint.ConstructorLocation(0);
+        bool diagonal = joint.EnumName("Truth") is null or "Diagonal";
+        if (kind == "Invariant")
+        {
+            if (diagonal && groundTruth is not null && joint.Named("Truth") is not null)
+                report.At(joint.ArgumentLocation("Truth"), OutputRepresentationMisfit, kind, "leaves the outputs alone, so pairs (h, h) that move them cannot be its truth", "use Truth = PairTruth.InputOnly");
+            return;
+        }
+        if (data is { Regression: false })
+        {
+            report.At(at, OutputRepresentationMisfit, kind, $"acts on the outputs of {data.Source}, a classification task whose outputs are class scores the group does not move", "use OutputSpace.Invariant (LieGG's analysis) or a regression task");
+            return;
+        }
+        if (prior?.Name == "SpatialPrior")
+        {
+            report.At(at, OutputRepresentationMisfit, kind, "acts on copies of the input's space Rⁿ, but [SpatialPrior] acts on the image plane", "analyse vector data with [GenericPrior], or use OutputSpace.Invariant");
+            return;
+        }
+        if (prior?.Name != "GenericPrior") return;
+        int n = prior.Named("Dimension")?.Value as int? ?? defaults.Int("GenericPriorDimension") ?? 0;
+        if (n < 1 || data?.Outputs is not { } outputs) return;
+        if (kind == "Vectors")
+        {
+            int copies = joint.Named("Copies")?.Value as int? ?? 1;
+            if (copies >= 1 && (long)copies * n != outputs)
+                report.At(joint.Named("Copies") is null ? at : joint.ArgumentLocation("Copies"), OutputRepresentationSize, kind, $"with Copies = {copies} on R^{n} needs {(long)copies * n} outputs", data.Source, outputs,
+                    outputs % n == 0 ? $"set Copies = {outputs / n}" : $"{outputs} is not a multiple of n = {n}: the outputs are not copies of the input's space (declare Dimension as the space they share, or OutputSpace.Tensor / Invariant)");
+        }
+        else if (kind == "Tensor" && (long)n * n != outputs)
+            report.At(at, OutputRepresentationSize, kind, $"on R^{n} needs {n * n} outputs (an n × n tensor)", data.Source, outputs,
+                "use OutputSpace.Vectors for vector outputs, or the prior's Dimension the tensor is on");
+    }
+
     /// <summary>The architecture attribute an experiment type declares, "BuildNetwork" for a model-building method, else null.</summary>
     private static string? ArchitectureOf(INamedTypeSymbol experiment)
         => experiment.GetAttributes().Select(a => AttributeNames.ShortName(a.AttributeClass?.ToDisplayString())).FirstOrDefault(n => AttributeNames.Architectures.Contains(n))
@@ -190,7 +258,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         foreach (var attribute in experiment.GetAttributes())
         {
             var name = AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString());
-            if (name == "O5Regression") return true;
+            if (name is "O5Regression" or "O5Equivariant" or "Inertia") return true;
             if (name == "Dataset")
                 return new DslAttribute(name, attribute).EnumName("Task") == "Regression";
         }
@@ -413,9 +481,10 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         }
         report.Ranges(prior);
         int dimension = prior.Named("Dimension")?.Value as int? ?? defaults.Int("GenericPriorDimension") ?? 0, copies = prior.Named("Copies")?.Value as int? ?? 1;
-        if (dimension < 1 || copies < 1) return;
-        if (data?.InputSize is { } size && (long)dimension * copies != size)
-            report.At(prior.ArgumentLocation("Dimension"), GenericSizeMismatch, dimension, copies, (long)dimension * copies, data.Source, size);
+        int scalars = prior.Named("Scalars")?.Value as int? ?? 0;
+        if (dimension < 1 || copies < 1 || scalars < 0) return;
+        if (data?.InputSize is { } size && (long)dimension * copies + scalars != size)
+            report.At(prior.ArgumentLocation("Dimension"), GenericSizeMismatch, dimension, copies, (long)dimension * copies + scalars, data.Source, size);
         if ((long)dimension * dimension > GenericEntriesLimit)
             report.At(prior.ArgumentLocation("Dimension"), GenericOnLargeInput, dimension, (long)dimension * dimension);
     }
@@ -436,7 +505,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
             ("Translations" or "SE2", false, _) => ("has 2×3 affine generators but the generic prior's are square", "use [SpatialPrior(Affine = true)]"),
             ("Translations" or "SE2", true, false) => ("has 2×3 affine generators but [SpatialPrior] without Affine has 2×2 ones", "set Affine = true on [SpatialPrior]"),
             ("Lorentz", true, true) => ("acts linearly but [SpatialPrior(Affine = true)] generators are affine", "drop Affine or choose another group"),
-            ("Lorentz" or "SO" or "SL", false, _) when dimension < 2 => ($"needs matrices of size at least 2 but the generic prior's Dimension is {dimension}", "increase Dimension"),
+            ("Lorentz" or "SO" or "SL" or "CO", false, _) when dimension < 2 => ($"needs matrices of size at least 2 but the generic prior's Dimension is {dimension}", "increase Dimension"),
             _ => ((string, string)?)null,
         } is { } fault ? $"{fault.Item1}|{fault.Item2}" : null;
         if (problem is null) return;
@@ -519,6 +588,8 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         public static DatasetFacts Of(DslAttribute dataset, DslDefaults defaults) => dataset.Name switch
         {
             "O5Regression" => new("[O5Regression]", [10], 1, true),
+            "O5Equivariant" => new("[O5Equivariant]", [10], 5, true),
+            "Inertia" => new("[Inertia]", [20], 9, true),
             "Mnist" or "RotatedMnist" => new($"[{dataset.Name}]", defaults.Int("MnistSide") is { } side ? [side, side] : null, defaults.Int("MnistClasses"), false),
             "CanvasMnist" => new("[CanvasMnist]",
                 (dataset.Named("Canvas")?.Value as int? ?? defaults.Int("CanvasMnistCanvas")) is { } side ? [side, side] : null, defaults.Int("MnistClasses"), false),

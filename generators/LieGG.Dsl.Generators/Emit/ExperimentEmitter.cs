@@ -96,6 +96,12 @@ internal static class ExperimentEmitter
             w.Line("/// <summary>Equivariance by layer: each layer's own error and its share of the output's, per element and generator.</summary>");
             w.Line($"public {Runtime}.Symmetry.Equivariance.EquivarianceResult Equivariance => Raw.Equivariance!;");
         }
+        if (model.Joint is not null)
+        {
+            w.Line();
+            w.Line("/// <summary>The pairs (A on the input, B on the output) the network is most equivariant to, with LieGG's metrics against the pair algebra.</summary>");
+            w.Line($"public {Runtime}.Symmetry.Joint.JointSymmetryResult Joint => Raw.Joint!;");
+        }
         if (model.IsRelaxed)
         {
             string laplace = $"{Runtime}.Training.Laplace";
@@ -149,7 +155,9 @@ internal static class ExperimentEmitter
         var analysisArguments = model.Analysis is { } analysis ? With(analysis, Swept(analysis)).Arguments.ToList() : [];
         if (model.Equivariance is { } equivariance)
             analysisArguments.Add(new ArgumentModel("Equivariance", Construct($"{Experiments}.EquivarianceSpec", With(equivariance, Swept(equivariance)).Arguments)));
-        if (model.Analysis is not null || model.Equivariance is not null) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", analysisArguments)},");
+        if (model.Joint is { } joint)
+            analysisArguments.Add(new ArgumentModel("Joint", Construct($"{Experiments}.JointSpec", With(joint, Swept(joint)).Arguments.Select(a => a.Name == "kind" ? a with { Name = "Kind" } : a))));
+        if (model.Analysis is not null || model.Equivariance is not null || model.Joint is not null) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", analysisArguments)},");
         if (model.Pretrain is { } pretrain) w.Line($"Pretrain = {Construct($"{Experiments}.PretrainSpec", With(pretrain, Swept(pretrain)).Arguments)},");
         if (model.Laplace is { } laplace) w.Line($"Laplace = {Construct($"{Experiments}.LaplaceSpec", With(laplace, Swept(laplace)).Arguments)},");
     }
@@ -157,6 +165,8 @@ internal static class ExperimentEmitter
     private static string Dataset(AttributeModel attribute) => attribute.Name switch
     {
         "O5Regression" => Construct($"{Experiments}.O5DatasetSpec", attribute.Arguments),
+        "O5Equivariant" => Construct($"{Experiments}.O5EquivariantDatasetSpec", attribute.Arguments),
+        "Inertia" => Construct($"{Experiments}.InertiaDatasetSpec", attribute.Arguments),
         "Mnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "false", attribute.Arguments)),
         "RotatedMnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "true", attribute.Arguments)),
         "QuadrantMnist" => Construct($"{Experiments}.QuadrantMnistDatasetSpec", attribute.Arguments),

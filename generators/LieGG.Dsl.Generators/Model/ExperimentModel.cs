@@ -67,12 +67,13 @@ internal sealed record ExperimentModel(
     StudyModel? Study = null,
     AttributeModel? Pretrain = null,
     AttributeModel? Laplace = null,
-    AttributeModel? Equivariance = null)
+    AttributeModel? Equivariance = null,
+    AttributeModel? Joint = null)
 {
     /// <summary>Only complete declarations are emitted; the analyzers explain what is missing.</summary>
     public bool IsComplete => ExperimentName.Length > 0 && (Study is null || Study.IsValid)
         && (Study is { IsComparison: true } || (Dataset is not null && Architecture is not null && Train is not null && Prior is not null))
-        && new[] { Dataset, Architecture, Train, Prior, GroundTruth, Analysis, Pretrain, Laplace, Equivariance }.All(a => a is null || a.Arguments.All(argument => argument.IsUsable));
+        && new[] { Dataset, Architecture, Train, Prior, GroundTruth, Analysis, Pretrain, Laplace, Equivariance, Joint }.All(a => a is null || a.Arguments.All(argument => argument.IsUsable));
 
     public bool IsStudy => Study is not null;
 
@@ -82,7 +83,7 @@ internal sealed record ExperimentModel(
 
     public bool IsRegression => Dataset?.Name switch
     {
-        "O5Regression" => true,
+        "O5Regression" or "O5Equivariant" or "Inertia" => true,
         "Dataset" => Dataset.Find("Task")?.Literal == "global::LieGG.Dsl.TaskKind.Regression",
         _ => false,
     };

@@ -15,7 +15,7 @@ internal static class AttributeNames
 
     public const string ModelContext = "LieGG.Runtime.Experiments.ModelContext";
 
-    public static readonly string[] Datasets = ["O5Regression", "Mnist", "RotatedMnist", "QuadrantMnist", "CanvasMnist", "Dataset"];
+    public static readonly string[] Datasets = ["O5Regression", "O5Equivariant", "Inertia", "Mnist", "RotatedMnist", "QuadrantMnist", "CanvasMnist", "Dataset"];
     public static readonly string[] Architectures = ["Mlp", "MlpBudget", "Cnn", "P4Cnn", "RelaxedCnn", "Model"];
     public static readonly string[] Trainings = ["Train"];
     public static readonly string[] Priors = ["GenericPrior", "SpatialPrior"];
@@ -24,6 +24,7 @@ internal static class AttributeNames
     public static readonly string[] Pretrainings = ["Pretrain"];
     public static readonly string[] Laplaces = ["Laplace"];
     public static readonly string[] Equivariances = ["Equivariance"];
+    public static readonly string[] Joints = ["OutputRepresentation"];
 
     /// <summary>"LieGG.Dsl.MlpAttribute" → "Mlp"; null for attributes outside the DSL.</summary>
     public static string? ShortName(string? metadataName)

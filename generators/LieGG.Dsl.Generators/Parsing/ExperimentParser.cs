@@ -56,6 +56,7 @@ internal static class ExperimentParser
         groups.TryGetValue("pretrain", out var pretrain);
         groups.TryGetValue("laplace", out var laplace);
         groups.TryGetValue("equivariance", out var equivariance);
+        groups.TryGetValue("joint", out var joint);
         return new ExperimentModel(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
@@ -67,7 +68,8 @@ internal static class ExperimentParser
             isStudy ? ParseStudy(type) : null,
             pretrain,
             laplace,
-            equivariance);
+            equivariance,
+            joint);
     }
 
     private static StudyModel ParseStudy(INamedTypeSymbol type)
@@ -163,6 +165,7 @@ internal static class ExperimentParser
         if (Array.IndexOf(AttributeNames.Pretrainings, shortName) >= 0) return "pretrain";
         if (Array.IndexOf(AttributeNames.Laplaces, shortName) >= 0) return "laplace";
         if (Array.IndexOf(AttributeNames.Equivariances, shortName) >= 0) return "equivariance";
+        if (Array.IndexOf(AttributeNames.Joints, shortName) >= 0) return "joint";
         return null;
     }
 

@@ -7,17 +7,19 @@ namespace LieGG.Runtime.Experiments;
 /// <param name="Samples">Training samples in the polarization matrix; 0 = all.</param>
 /// <param name="Bootstrap">Bootstrap resamples for the confidence intervals.</param>
 /// <param name="Equivariance">The layer-by-layer equivariance analysis; null = none.</param>
+/// <param name="Joint">The joint analysis of pairs (A, B) acting on input and output; null = none.</param>
 public sealed record AnalysisSpec(
     OutputReduction Outputs = OutputReduction.Sum,
     OutputTransform? Transform = null,
     bool LayerWise = false,
     int Samples = 0,
     int Bootstrap = Defaults.AnalysisBootstrap,
-    EquivarianceSpec? Equivariance = null)
+    EquivarianceSpec? Equivariance = null,
+    JointSpec? Joint = null)
 {
     public OutputTransform ResolveTransform(TaskKind task, int outputs)
         => Transform ?? (task == TaskKind.Classification && outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
 
     public override string ToString()
-        => $"AnalysisSpec {{ Outputs = {Outputs}, Transform = {Transform?.ToString() ?? "auto"}, LayerWise = {LayerWise}, Samples = {Samples}, Bootstrap = {Bootstrap}{(Equivariance is null ? "" : $", Equivariance = {Equivariance}")} }}";
+        => $"AnalysisSpec {{ Outputs = {Outputs}, Transform = {Transform?.ToString() ?? "auto"}, LayerWise = {LayerWise}, Samples = {Samples}, Bootstrap = {Bootstrap}{(Equivariance is null ? "" : $", Equivariance = {Equivariance}")}{(Joint is null ? "" : $", Joint = {Joint}")} }}";
 }

@@ -45,6 +45,34 @@ public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int V
     }
 }
 
+/// <summary>The O(5)-equivariant regression task (<see cref="O5EquivariantSynthetic"/>).</summary>
+public sealed record O5EquivariantDatasetSpec(int TrainCount = Defaults.O5TrainCount, int ValidationCount = Defaults.O5ValidationCount, int TestCount = Defaults.O5TestCount) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory() => false;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        return O5EquivariantSynthetic.Create(new SyntheticSplits(context.Seed, train, validation, test)).Data;
+    }
+}
+
+/// <summary>EMLP's Inertia task (<see cref="InertiaSynthetic"/>).</summary>
+public sealed record InertiaDatasetSpec(int TrainCount = Defaults.InertiaTrainCount, int ValidationCount = Defaults.InertiaValidationCount, int TestCount = Defaults.InertiaTestCount) : DatasetSpec
+{
+    public override TaskKind Task => TaskKind.Regression;
+
+    public override bool ReadsDataDirectory() => false;
+
+    public override IDataset Load(DatasetContext context)
+    {
+        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        return InertiaSynthetic.Create(new SyntheticSplits(context.Seed, train, validation, test)).Data;
+    }
+}
+
 /// <summary>MNIST digits, optionally rotated (rotated MNIST), blurred and normalised.</summary>
 /// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
 /// <param name="Digits">Which digits, and how they are split (see <see cref="DigitSet"/>); a --data-dir replaces the digits.</param>

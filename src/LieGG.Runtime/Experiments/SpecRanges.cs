@@ -17,6 +17,8 @@ public static class SpecRanges
     private static readonly IReadOnlyDictionary<Type, Type> AttributeOf = new Dictionary<Type, Type>
     {
         [typeof(O5DatasetSpec)] = typeof(O5RegressionAttribute),
+        [typeof(O5EquivariantDatasetSpec)] = typeof(O5EquivariantAttribute),
+        [typeof(InertiaDatasetSpec)] = typeof(InertiaAttribute),
         [typeof(MnistDatasetSpec)] = typeof(MnistAttribute),
         [typeof(QuadrantMnistDatasetSpec)] = typeof(QuadrantMnistAttribute),
         [typeof(CanvasMnistDatasetSpec)] = typeof(CanvasMnistAttribute),
@@ -31,6 +33,7 @@ public static class SpecRanges
         [typeof(PretrainSpec)] = typeof(PretrainAttribute),
         [typeof(LaplaceSpec)] = typeof(LaplaceAttribute),
         [typeof(EquivarianceSpec)] = typeof(EquivarianceAttribute),
+        [typeof(JointSpec)] = typeof(OutputRepresentationAttribute),
     };
 
     /// <summary>The spec records whose values are range-checked, with the attribute that declares their ranges.</summary>
@@ -39,7 +42,7 @@ public static class SpecRanges
     /// <exception cref="ExperimentSetupException">A value lies outside its declared range; the message names the attribute, the property and the range.</exception>
     public static void Check(ExperimentSpec spec)
     {
-        object?[] parts = [spec.Dataset, spec.Architecture, spec.Training, spec.Prior, spec.Analysis, spec.Pretrain, spec.Laplace, spec.Analysis.Equivariance];
+        object?[] parts = [spec.Dataset, spec.Architecture, spec.Training, spec.Prior, spec.Analysis, spec.Pretrain, spec.Laplace, spec.Analysis.Equivariance, spec.Analysis.Joint];
         foreach (var part in parts)
         {
             if (part is null || !AttributeOf.TryGetValue(part.GetType(), out var attribute)) continue;

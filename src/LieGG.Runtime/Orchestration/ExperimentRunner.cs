@@ -8,6 +8,7 @@ using LieGG.Runtime.Models.Relaxed;
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Symmetry.Equivariance;
+using LieGG.Runtime.Symmetry.Joint;
 using LieGG.Runtime.Training;
 using LieGG.Runtime.Training.Laplace;
 using TorchSharp;
@@ -138,6 +139,21 @@ public static class ExperimentRunner
         var matrix = Polarization.Compute(model, prepared, polarizationOptions, cancellationToken);
         var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, new SymmetryOptions { BootstrapResamples = spec.Analysis.Bootstrap, BootstrapSeed = options.Seed ?? spec.Training.Seed });
         var equivariance = spec.Analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, prepared, algebra, transform, options, cancellationToken) : null;
+        JointSymmetryResult? joint = null;
+        if (spec.Analysis.Joint is { } pairs)
+        {
+            try
+            {
+                var output = pairs.Resolve(spec.Prior);
+                output.RequireFits(outputShape, spec.Prior);
+                pairs.PairsOf(algebra, output);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ExperimentSetupException(e.Message, e);
+            }
+            joint = AnalyzeJoint(pairs, model, prepared, algebra, spec.Analysis.Bootstrap, options.Seed ?? spec.Training.Seed, cancellationToken);
+        }
         total.Stop();
         return new ExperimentResult
         {
@@ -157,6 +173,7 @@ public static class ExperimentRunner
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Equivariance = equivariance,
+            Joint = joint,
             Example = spec.Prior is SpatialPrior ? ExampleOf(inputs) : null,
             Timings = new RunTimings(dataSeconds, 0, total.Elapsed.TotalSeconds - dataSeconds, total.Elapsed.TotalSeconds),
             Threads = torch.get_num_threads(),
@@ -183,6 +200,7 @@ public static class ExperimentRunner
             ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
             : null;
         var equivariance = analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken) : null;
+        var joint = analysis.Joint is { } pairs ? AnalyzeJoint(pairs, model, inputs, algebra, symmetryOptions.BootstrapResamples, seed, cancellationToken) : null;
         if (equivariance is not null && data.Task == TaskKind.Classification && prior is SpatialPrior && data.Test.Count > 0)
         {
             long responseSamples = Math.Min(data.Test.Count, options.Quick ? QuickRun.MaxEvaluationCount : ResponseSamples);
@@ -221,6 +239,7 @@ public static class ExperimentRunner
             Symmetry = symmetry,
             Layers = layers,
             Equivariance = equivariance,
+            Joint = joint,
             Example = prior is SpatialPrior ? ExampleOf(inputs.Inputs) : null,
             Timings = new RunTimings(0, 0, 0, 0),
             Threads = torch.get_num_threads(),
@@ -237,6 +256,12 @@ public static class ExperimentRunner
         return EquivarianceMeasurement.Measure(model, inputs.Inputs.narrow(0, 0, samples), inputs.Prior, algebra, transform, declared.Measured, declared.ExactSelection, declared.Continuous, cancellationToken);
     }
 
+    private static JointSymmetryResult AnalyzeJoint(JointSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra, int bootstrap, int seed, CancellationToken cancellationToken)
+    {
+        var output = declared.Resolve(inputs.Prior);
+        return JointAnalysis.Analyze(model, inputs, output, declared.PairsOf(algebra, output), bootstrap, seed, cancellationToken: cancellationToken);
+    }
+
     private static (IDataset Data, ILieAlgebra? Algebra, PolarizationInputs Inputs) Prepare(ExperimentSpec spec, ExperimentRunOptions options)
     {
         IDataset? data = null;
@@ -251,6 +276,12 @@ public static class ExperimentRunner
                     if (data.Task == TaskKind.Regression) TensorDataset.RequireFinite(split.Targets, $"Dataset '{data.Name}', {name} split", "target");
                 }
             var algebra = spec.GroundTruth?.Resolve(spec.Prior);
+            if (spec.Analysis.Joint is { } joint)
+            {
+                var output = joint.Resolve(spec.Prior);
+                output.RequireFits(new long[] { 1, data.OutputSize }, spec.Prior);
+                joint.PairsOf(algebra, output);
+            }
             RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
             var analysed = options.AnalysisSplit switch
             {

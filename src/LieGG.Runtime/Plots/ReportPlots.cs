@@ -34,6 +34,7 @@ public static class ReportPlots
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
         if (result.Equivariance is { } equivariance)
             foreach (var (name, bytes) in EquivariancePlots.Render(equivariance, result.Experiment)) images[name] = bytes;
+        if (result.Joint is { } joint) images.AddFigure("pairs", Pairs(joint));
         return images;
     }
 
@@ -133,10 +134,65 @@ public static class ReportPlots
             cells[r, g * (columns + 1) + c] = value;
             largest = Math.Max(largest, Math.Abs(value));
         }
-        // Round the scale up to two significant digits so the colour bar ends on a labelled value.
+        // Each panel named under it (index, variance, bias); cells are centred on integer coordinates.
+        var centres = Enumerable.Range(0, shown).Select(g => g * (columns + 1) + (columns - 1) / 2.0).ToArray();
+        var labels = Enumerable.Range(0, shown)
+            .Select(g => $"H{g + 1}\nλ {Number(symmetry.Spectrum[g])}" + (symmetry.Bias is { } bias ? $"\nbias {Number(bias[g])}" : "")).ToArray();
+        return MatrixPanels($"generators H1…H{shown}, smallest variance λ first", cells, largest, centres, labels,
+            cell: Math.Clamp(240 / Math.Max(rows, columns), 22, 56), left: 20, bottom: symmetry.Bias is null ? 60 : 80);
+    }
+
+    /// <summary>
+    /// The smallest-variance pairs side by side, each a column with A above B (square cells, one colour scale symmetric
+    /// about 0 over every entry shown), labelled with index, λ and bias; invariant outputs show A alone.
+    /// </summary>
+    private static Figure Pairs(Symmetry.Joint.JointSymmetryResult joint)
+    {
+        int shown = Math.Min(6, joint.Pairs.Length);
+        var first = joint.Pairs[0];
+        int rowsA = first.A.Length, rowsB = first.B.Length;
+        int columns = Math.Max(first.A[0].Length, rowsB > 0 ? first.B[0].Length : 0);
+        int rows = rowsA + (rowsB > 0 ? 1 + rowsB : 0);
+        var cells = new double[rows, shown * (columns + 1) - 1];
+        for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cells.GetLength(1); c++)
+            cells[r, c] = double.NaN;
+        double largest = 0;
+        for (int g = 0; g < shown; g++)
+        {
+            void Place(double[][] matrix, int top)
+            {
+                for (int r = 0; r < matrix.Length; r++)
+                for (int c = 0; c < matrix[r].Length; c++)
+                {
+                    cells[top + r, g * (columns + 1) + c] = matrix[r][c];
+                    largest = Math.Max(largest, Math.Abs(matrix[r][c]));
+                }
+            }
+            Place(joint.Pairs[g].A, 0);
+            if (rowsB > 0) Place(joint.Pairs[g].B, rowsA + 1);
+        }
+        var centres = Enumerable.Range(0, shown).Select(g => g * (columns + 1) + (columns - 1) / 2.0).ToArray();
+        var labels = Enumerable.Range(0, shown)
+            .Select(g => $"pair {g + 1}\nλ {Number(joint.Spectrum[g])}" + (joint.Bias is { } bias ? $"\nbias {Number(bias[g])}" : "")).ToArray();
+        // Row r of the cells is drawn at y = rows − 1 − r: A's block on top, B's below the blank row.
+        var blocks = rowsB > 0 ? new[] { rows - 1 - (rowsA - 1) / 2.0, (rowsB - 1) / 2.0 } : [rows - 1 - (rowsA - 1) / 2.0];
+        return MatrixPanels($"pairs 1…{shown}, smallest variance λ first: A (input) above B (output)", cells, largest, centres, labels,
+            cell: Math.Clamp(240 / Math.Max(rows, columns), 18, 48), left: 40, bottom: joint.Bias is null ? 60 : 80, rowLabels: (blocks, rowsB > 0 ? ["A", "B"] : ["A"]));
+    }
+
+    /// <summary>
+    /// Matrices side by side as one heatmap (NaN cells blank): square cells of <paramref name="cell"/> pixels, one colour
+    /// scale symmetric about 0 rounded up to two significant digits so the colour bar ends on a labelled value, each panel
+    /// named under it, and optional labels for blocks of rows.
+    /// </summary>
+    private static Figure MatrixPanels(string title, double[,] cells, double largest, double[] centres, string[] labels, int cell, int left, int bottom,
+        (double[] Positions, string[] Labels)? rowLabels = null)
+    {
+        int rows = cells.GetLength(0);
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(largest, 1e-300))) - 1);
         double limit = Math.Ceiling(largest / magnitude) * magnitude;
-        var plot = NewPlot($"generators H1…H{shown}, smallest variance λ first");
+        var plot = NewPlot(title);
         var heatmap = plot.Add.Heatmap(cells);
         heatmap.Colormap = new ScottPlot.Colormaps.Balance();
         heatmap.ManualRange = new ScottPlot.Range(-limit, limit);
@@ -151,18 +207,18 @@ public static class ReportPlots
             axis.MinorTickStyle.Length = 0;
             axis.TickLabelStyle.IsVisible = false;
         }
-        // Each panel named under it (index, variance, bias); cells are centred on integer coordinates.
-        var centres = Enumerable.Range(0, shown).Select(g => g * (columns + 1) + (columns - 1) / 2.0).ToArray();
-        var labels = Enumerable.Range(0, shown)
-            .Select(g => $"H{g + 1}\nλ {Number(symmetry.Spectrum[g])}" + (symmetry.Bias is { } bias ? $"\nbias {Number(bias[g])}" : "")).ToArray();
         plot.Axes.Bottom.SetTicks(centres, labels);
         plot.Axes.Bottom.TickLabelStyle.IsVisible = true;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
-        // Fixed margins and an image sized to the data, so every cell is a square of `cell` pixels.
-        int cell = Math.Clamp(240 / Math.Max(rows, columns), 22, 56);
-        int left = 20, right = 130, top = 50, bottom = symmetry.Bias is null ? 60 : 80;
+        if (rowLabels is var (positions, names))
+        {
+            plot.Axes.Left.SetTicks(positions, names);
+            plot.Axes.Left.TickLabelStyle.IsVisible = true;
+            plot.Axes.Left.TickLabelStyle.FontSize = 15;
+        }
+        // Fixed margins and an image sized to the data; limits half a cell beyond the cell centres leave no margin to stretch the squares.
+        int right = 130, top = 50;
         plot.Layout.Fixed(new PixelPadding(left, right, bottom, top));
-        // Cells are centred on integer coordinates: limits half a cell beyond them leave no margin to stretch the squares.
         plot.Axes.SetLimits(-0.5, cells.GetLength(1) - 0.5, -0.5, rows - 0.5);
         return Png(plot, left + right + cells.GetLength(1) * cell, top + bottom + rows * cell);
     }

@@ -215,6 +215,9 @@ public static class StudyPlots
         nameof(LieGG.Dsl.Metric.FcShare) => "FC share (mean over layers)",
         nameof(LieGG.Dsl.Metric.ConvShare) => "CONV share (mean over layers)",
         nameof(LieGG.Dsl.Metric.GroupConvShare) => "G-CONV share (mean over layers)",
+        nameof(LieGG.Dsl.Metric.PairVariance) => "pair variance λ_min (A, B)",
+        nameof(LieGG.Dsl.Metric.PairMinBias) => "min pair bias",
+        nameof(LieGG.Dsl.Metric.PairGapRatio) => "pair spectral gap λ_k+1/λ_k",
         "Hidden" => "hidden layers",
         _ => System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
     };

@@ -112,6 +112,8 @@ public static class MarkdownReport
 
         if (result.Equivariance is { } equivariance) Equivariance(md, equivariance, format, images);
 
+        if (result.Joint is { } joint) Pairs(md, joint, format, images);
+
         if (result.Laplace is { } laplace) Laplace(md, laplace, format, images);
 
         md.Append("## Training\n\n");
@@ -202,6 +204,56 @@ public static class MarkdownReport
             ["ground truth"] = record.Settings.GroundTruth ?? "–",
             ["analysis"] = record.Settings.Analysis,
         };
+    }
+
+    /// <summary>Pairs shown as matrices in the report (all are in result.json).</summary>
+    public const int PairsShown = 4;
+
+    private static void Pairs(StringBuilder md, Symmetry.Joint.JointSymmetryResult joint, ReportFormat format, IReadOnlyCollection<string> images)
+    {
+        md.Append("## Pairs (A on the input, B on the output)\n\n");
+        md.Append("The joint system J_F(x)·(A·x) = B·F(x), one row per sample and output component; the output is ").Append(joint.Output).Append(". ");
+        md.Append(joint.Scaling == Symmetry.Joint.JointScaling.Balanced
+            ? $"The A and B blocks are weighted by their columns' root mean square ({format.Number(joint.InputScale)} and {format.Number(joint.OutputScale)}), so λ is unit-free; each pair is mapped back and has ‖A‖² + ‖B‖² = 1."
+            : "Unscaled: λ is the mean squared residual per row, in the output's units squared.");
+        md.Append("\n\n| | |\n|---|---|\n");
+        Row(md, "pair variance λ_min", joint.Degenerate ? "degenerate: the system has rank 0" : format.Number(joint.Variance) + Interval(joint.VarianceInterval, format));
+        if (joint.Bias is not null)
+            Row(md, $"min pair bias vs {joint.Algebra}", format.Number(joint.MinBias) + Interval(joint.MinBiasInterval, format));
+        Row(md, "relative variance λ_min/λ_max", format.Number(joint.RelativeVariance));
+        Row(md, $"spectral gap λ{joint.SubspaceDimension + 1}/λ{joint.SubspaceDimension}", format.Number(joint.GapRatio));
+        Row(md, "numerical rank (tolerance on σ)", $"{joint.NumericalRank} of {joint.Spectrum.Length} ({format.Number(joint.RankTolerance)})");
+        Row(md, $"closure residual of the first {joint.SubspaceDimension} pairs", format.Number(joint.ClosureResidual));
+        if (joint.PrincipalAngles is { } angles)
+            Row(md, $"principal angles to {joint.Algebra} (rad)", string.Join(", ", angles.Select(format.Number)));
+        Row(md, "rows", joint.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        md.Append('\n');
+        Image(md, images, "pairs.png", "the smallest-variance pairs, A above B");
+        int shown = Math.Min(joint.Spectrum.Length, Math.Max(joint.SubspaceDimension + 2, 6));
+        md.Append("| i | λ |").Append(joint.Bias is null ? "" : " bias |").Append(" ‖B‖ |\n|---|---|").Append(joint.Bias is null ? "" : "---|").Append("---|\n");
+        for (int i = 0; i < shown; i++)
+        {
+            md.Append("| ").Append(i + 1).Append(" | ").Append(format.Number(joint.Spectrum[i])).Append(" |");
+            if (joint.Bias is { } bias) md.Append(' ').Append(format.Number(bias[i])).Append(" |");
+            md.Append(' ').Append(format.Number(Math.Sqrt(joint.Pairs[i].B.Sum(row => row.Sum(v => v * v))))).Append(" |\n");
+        }
+        if (shown < joint.Spectrum.Length) md.Append("| … | ").Append(joint.Spectrum.Length - shown).Append(" more in result.json |").Append(joint.Bias is null ? "" : " |").Append(" |\n");
+        md.Append('\n');
+        for (int i = 0; i < Math.Min(PairsShown, joint.Pairs.Length); i++)
+        {
+            md.Append("Pair ").Append(i + 1).Append(" (λ = ").Append(format.Number(joint.Spectrum[i]));
+            if (joint.Bias is { } bias) md.Append(", bias ").Append(format.Number(bias[i]));
+            md.Append(")\n\n```\n");
+            var (a, b) = (joint.Pairs[i].A, joint.Pairs[i].B);
+            int width = format.SignificantDigits + 6;
+            for (int r = 0; r < Math.Max(a.Length, b.Length); r++)
+            {
+                md.Append(r == 0 ? "A: " : "   ").Append(r < a.Length ? string.Join("  ", a[r].Select(v => format.Number(v).PadLeft(width))) : "");
+                if (b.Length > 0) md.Append(r == 0 ? "    B: " : "       ").Append(r < b.Length ? string.Join("  ", b[r].Select(v => format.Number(v).PadLeft(width))) : "");
+                md.Append('\n');
+            }
+            md.Append("```\n\n");
+        }
     }
 
     private static void Equivariance(StringBuilder md, Symmetry.Equivariance.EquivarianceResult equivariance, ReportFormat format, IReadOnlyCollection<string> images)

@@ -16,14 +16,16 @@ public static class StudyReport
             md.Append("**Quick run:** every trial was smoke-size (").Append(Experiments.QuickRun.Description).Append("); not a result.\n\n");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
         string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
+        bool pairs = study.Rows.Any(r => r.PairVariance is not null);
         md.Append("| trial | ").Append(string.Concat(parameters.Select(p => p + " | "))).Append("seed | ").Append(metric).Append(" | variance | min bias | relative variance | gap | parameters |")
-          .Append(format.IncludeMachineFacts ? " seconds |" : "").Append('\n');
-        md.Append("|---|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|---|---|---|---|---|").Append(format.IncludeMachineFacts ? "---|" : "").Append('\n');
+          .Append(pairs ? " pair variance | min pair bias | pair gap |" : "").Append(format.IncludeMachineFacts ? " seconds |" : "").Append('\n');
+        md.Append("|---|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|---|---|---|---|---|").Append(pairs ? "---|---|---|" : "").Append(format.IncludeMachineFacts ? "---|" : "").Append('\n');
         foreach (var row in study.Rows)
         {
             md.Append("| ").Append(row.Trial.Index).Append(" | ").Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + " | "))).Append(row.Trial.Seed).Append(" | ")
               .Append(format.Number(row.TestMetric)).Append(" | ").Append(format.Number(row.Variance)).Append(" | ").Append(format.Number(row.MinBias)).Append(" | ")
               .Append(format.Number(row.RelativeVariance)).Append(" | ").Append(format.Number(row.GapRatio)).Append(" | ").Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(" |");
+            if (pairs) md.Append(' ').Append(format.Number(row.PairVariance)).Append(" | ").Append(format.Number(row.PairMinBias)).Append(" | ").Append(format.Number(row.PairGapRatio)).Append(" |");
             if (format.IncludeMachineFacts) md.Append(' ').Append(format.Number(row.WallSeconds)).Append(" |");
             md.Append('\n');
         }
@@ -36,7 +38,9 @@ public static class StudyReport
             bool nll = study.Rows.Any(r => r.TestNll is not null);
             md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |").Append(nll ? " test NLL |" : "")
               .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) |" + (groupConv ? " CONV share | G-CONV share |" : "") + " −log ML / N |" : "")
-              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append(nll ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "").Append('\n');
+              .Append(pairs ? " pair variance | min pair bias | pair gap |" : "")
+              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append(nll ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "")
+              .Append(pairs ? "---|---|---|" : "").Append('\n');
             string MeanStd(IEnumerable<double> values, double scale = 1)
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
@@ -58,6 +62,9 @@ public static class StudyReport
                     if (groupConv) md.Append(' ').Append(MeanStd(rows.Select(r => r.ConvShare ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.GroupConvShare ?? double.NaN))).Append(" |");
                     md.Append(' ').Append(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN))).Append(" |");
                 }
+                if (pairs)
+                    md.Append(' ').Append(MeanStd(rows.Select(r => r.PairVariance ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.PairMinBias ?? double.NaN)))
+                      .Append(" | ").Append(MeanStd(rows.Select(r => r.PairGapRatio ?? double.NaN))).Append(" |");
                 md.Append('\n');
             }
             md.Append("\nMean ± sample standard deviation over the seeds.\n");
@@ -150,13 +157,14 @@ public static class StudyReport
     public static string Csv(StudyResult study)
     {
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
-        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik,conv_share,group_conv_share,test_nll\n");
+        var csv = new StringBuilder("trial,").Append(string.Concat(parameters.Select(p => p + ","))).Append("seed,test_metric,variance,min_bias,relative_variance,gap_ratio,parameters,wall_seconds,fc_share,neg_log_marglik,conv_share,group_conv_share,test_nll,pair_variance,pair_min_bias,pair_gap_ratio\n");
         static string N(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var row in study.Rows)
             csv.Append(row.Trial.Index).Append(',').Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + ","))).Append(row.Trial.Seed).Append(',')
                .Append(N(row.TestMetric)).Append(',').Append(N(row.Variance)).Append(',').Append(N(row.MinBias)).Append(',').Append(N(row.RelativeVariance)).Append(',')
                .Append(N(row.GapRatio)).Append(',').Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(',').Append(N(row.WallSeconds)).Append(',')
-               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append(',').Append(N(row.ConvShare)).Append(',').Append(N(row.GroupConvShare)).Append(',').Append(N(row.TestNll)).Append('\n');
+               .Append(N(row.FcShare)).Append(',').Append(N(row.NegativeLogMarginalLikelihood)).Append(',').Append(N(row.ConvShare)).Append(',').Append(N(row.GroupConvShare)).Append(',').Append(N(row.TestNll)).Append(',')
+               .Append(N(row.PairVariance)).Append(',').Append(N(row.PairMinBias)).Append(',').Append(N(row.PairGapRatio)).Append('\n');
         return csv.ToString();
     }
 }

@@ -79,6 +79,9 @@ public sealed record ExperimentResult
     /// <summary>The layer-by-layer equivariance analysis, when the declaration or <c>analyze --equivariance</c> asked for it.</summary>
     public Symmetry.Equivariance.EquivarianceResult? Equivariance { get; init; }
 
+    /// <summary>The joint analysis of pairs (A, B) on input and output, when the declaration or <c>analyze --output</c> asked for it.</summary>
+    public Symmetry.Joint.JointSymmetryResult? Joint { get; init; }
+
     /// <summary>ELLA networks: learned (or fixed) prior precisions, γ per tensor, pathway shares per layer, marginal likelihood.</summary>
     public LaplaceResult? Laplace { get; init; }
 

@@ -37,7 +37,10 @@ public sealed record TrialRow(
     double? ConvShare = null,
     double? GroupConvShare = null,
     double? TestNll = null,
-    IReadOnlyList<LayerEquivarianceSummary>? LayerEquivariance = null)
+    IReadOnlyList<LayerEquivarianceSummary>? LayerEquivariance = null,
+    double? PairVariance = null,
+    double? PairMinBias = null,
+    double? PairGapRatio = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -57,7 +60,10 @@ public sealed record TrialRow(
         record.Result.Laplace?.MeanConvShare,
         record.Result.Laplace is { HasGroupConv: true } laplace ? laplace.MeanGroupConvShare : null,
         record.Result.TestNegativeLogLikelihood,
-        LayerEquivarianceSummary.Of(record.Result.Equivariance));
+        LayerEquivarianceSummary.Of(record.Result.Equivariance),
+        record.Result.Joint?.Variance,
+        record.Result.Joint?.MinBias,
+        record.Result.Joint?.GapRatio);
 
     public double Value(Metric metric) => metric switch
     {
@@ -71,6 +77,9 @@ public sealed record TrialRow(
         Metric.FcShare => FcShare ?? double.NaN,
         Metric.ConvShare => ConvShare ?? double.NaN,
         Metric.GroupConvShare => GroupConvShare ?? double.NaN,
+        Metric.PairVariance => PairVariance ?? double.NaN,
+        Metric.PairMinBias => PairMinBias ?? double.NaN,
+        Metric.PairGapRatio => PairGapRatio ?? double.NaN,
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
     };
 }

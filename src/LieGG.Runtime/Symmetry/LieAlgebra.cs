@@ -65,6 +65,10 @@ public sealed record LieAlgebra(string Name, IReadOnlyList<double[,]> Basis) : I
         return new LieAlgebra($"scaling({n})", new[] { m });
     }
 
+    /// <summary>co(n) = so(n) ⊕ ℝ·I: rotations and isotropic scaling. Dimension n(n−1)/2 + 1.</summary>
+    public static LieAlgebra ConformalOrthogonal(int n)
+        => new($"co({n})", SpecialOrthogonal(n).Basis.Concat(Scaling(n).Basis).ToList());
+
     /// <summary>Translations of the plane as 2×3 affine generators [0 | t]. Dimension 2.</summary>
     public static LieAlgebra Translations()
     {
@@ -122,6 +126,7 @@ public sealed record LieAlgebra(string Name, IReadOnlyList<double[,]> Basis) : I
             Group.SO => Linear(SpecialOrthogonal(rows)),
             Group.SL => Linear(SpecialLinear(rows)),
             Group.Scaling => Linear(Scaling(rows)),
+            Group.CO => Linear(ConformalOrthogonal(rows)),
             Group.Lorentz when !affine => Lorentz(rows),
             Group.Lorentz => throw new ArgumentException("The Lorentz algebra acts linearly; use it with a non-affine prior."),
             Group.Translations or Group.SE2 when !affine || rows != 2 => throw new ArgumentException(

@@ -158,14 +158,15 @@ public static class SymmetryAnalyzer
             variances[r] = svd.SingularValues[0] * svd.SingularValues[0] / matrix.Rows;
             if (basis is not null) minBiases[r] = svd.RightVectors.Min(v => basis.DistanceTo(v));
         }
-        return (Percentile(variances, options), basis is null ? null : Percentile(minBiases, options));
+        return (Percentile(variances, options.ConfidenceLevel), basis is null ? null : Percentile(minBiases, options.ConfidenceLevel));
     }
 
-    private static ConfidenceInterval Percentile(double[] values, SymmetryOptions options)
+    /// <summary>The two-sided percentile interval of bootstrap values (sorted in place).</summary>
+    internal static ConfidenceInterval Percentile(double[] values, double level)
     {
         Array.Sort(values);
-        double alpha = (1 - options.ConfidenceLevel) / 2;
-        return new ConfidenceInterval(Quantile(values, alpha), Quantile(values, 1 - alpha), options.ConfidenceLevel, values.Length);
+        double alpha = (1 - level) / 2;
+        return new ConfidenceInterval(Quantile(values, alpha), Quantile(values, 1 - alpha), level, values.Length);
     }
 
     /// <summary>Linear-interpolation quantile of sorted values (type 7, as numpy's default).</summary>

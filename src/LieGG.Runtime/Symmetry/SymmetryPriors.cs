@@ -38,12 +38,13 @@ public interface IPolarizationContraction : IDisposable
 }
 
 /// <summary>
-/// The group acts identically on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors
-/// of the input: h ∈ gl(n), E_row[k·n + j] = Σ_v ∂F/∂x_v[k] · x_v[j].
+/// The group acts identically on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors of the input,
+/// after <see cref="Scalars"/> leading inputs it leaves alone (masses, charges): h ∈ gl(n),
+/// E_row[k·n + j] = Σ_v ∂F/∂x_v[k] · x_v[j].
 /// </summary>
-public sealed record GenericPrior(int Dimension, int Copies = 1) : ISymmetryPrior
+public sealed record GenericPrior(int Dimension, int Copies = 1, int Scalars = 0) : ISymmetryPrior
 {
-    public string Description => $"generic prior (n = {Dimension}, copies = {Copies})";
+    public string Description => $"generic prior (n = {Dimension}, copies = {Copies}{(Scalars > 0 ? $", scalars = {Scalars}" : "")})";
 
     public int GeneratorRows => Dimension;
 
@@ -51,32 +52,36 @@ public sealed record GenericPrior(int Dimension, int Copies = 1) : ISymmetryPrio
 
     public IPolarizationContraction Prepare(Tensor inputs)
     {
-        if (Dimension <= 0 || Copies <= 0)
-            throw new ArgumentException($"GenericPrior(Dimension = {Dimension}, Copies = {Copies}): both must be positive.");
+        if (Dimension <= 0 || Copies <= 0 || Scalars < 0)
+            throw new ArgumentException($"GenericPrior(Dimension = {Dimension}, Copies = {Copies}, Scalars = {Scalars}): Dimension and Copies must be positive, Scalars 0 or more.");
         long perSample = inputs.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
-        if (perSample != (long)Dimension * Copies)
-            throw new ArgumentException(
-                $"GenericPrior(Dimension = {Dimension}, Copies = {Copies}) acts on {Dimension * Copies} inputs per sample but the data has {perSample}; choose Dimension × Copies = {perSample}, or the spatial prior for images.");
-        return new Contraction(inputs, Dimension, Copies);
+        if (perSample != (long)Dimension * Copies + Scalars)
+            throw new ArgumentException(Scalars == 0
+                ? $"GenericPrior(Dimension = {Dimension}, Copies = {Copies}) acts on {Dimension * Copies} inputs per sample but the data has {perSample}; choose Dimension × Copies = {perSample}, or the spatial prior for images."
+                : $"GenericPrior(Dimension = {Dimension}, Copies = {Copies}, Scalars = {Scalars}) covers {Dimension * Copies + Scalars} inputs per sample but the data has {perSample}; choose Scalars + Dimension × Copies = {perSample}.");
+        return new Contraction(inputs, Dimension, Copies, Scalars);
     }
 
-    private sealed class Contraction(Tensor inputs, int n, int copies) : IPolarizationContraction
+    private sealed class Contraction(Tensor inputs, int n, int copies, int scalars) : IPolarizationContraction
     {
+        private Tensor Vectors(Tensor flat) => flat.reshape(flat.shape[0], -1).narrow(1, scalars, (long)copies * n);
+
         public Tensor Rows(Tensor inputGradient, long start)
         {
             long b = inputGradient.shape[0];
-            var x = inputs.narrow(0, start, b).reshape(b, copies, n).to(inputGradient.device).to_type(inputGradient.dtype);
-            var g = inputGradient.reshape(b, copies, n);
+            var x = Vectors(inputs.narrow(0, start, b)).reshape(b, copies, n).to(inputGradient.device).to_type(inputGradient.dtype);
+            var g = Vectors(inputGradient).reshape(b, copies, n);
             return torch.bmm(g.transpose(1, 2), x).reshape(b, n * n);
         }
 
         public Tensor Tangents(long start, long count)
         {
             // T[(k, j), (v, k')] = δ_kk' · x_v[j]: the flow of the generator E_kj moves x_v[k] by x_v[j].
-            // Axes (b, k, j, v, k′): δ_kk′ from the identity, x_v[j] from the inputs.
-            var x = inputs.narrow(0, start, count).reshape(count, copies, n).transpose(1, 2).reshape(count, 1, n, copies, 1);
+            // Axes (b, k, j, v, k′): δ_kk′ from the identity, x_v[j] from the inputs; the scalars do not move.
+            var x = Vectors(inputs.narrow(0, start, count)).reshape(count, copies, n).transpose(1, 2).reshape(count, 1, n, copies, 1);
             var eye = torch.eye(n, dtype: x.dtype, device: x.device).reshape(1, n, 1, 1, n);
-            return (eye * x).reshape(count, n * n, copies * n);
+            var moving = (eye * x).reshape(count, n * n, copies * n);
+            return scalars == 0 ? moving : torch.cat(new[] { torch.zeros(new long[] { count, n * n, scalars }, dtype: x.dtype, device: x.device), moving }, 2);
         }
 
         public void Dispose()

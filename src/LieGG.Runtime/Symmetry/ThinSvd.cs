@@ -36,7 +36,7 @@ public sealed record ThinSvd(double[] SingularValues, double[][] RightVectors)
     }
 
     /// <summary>Fixes the sign so the entry of largest magnitude is positive (singular vectors are defined up to sign).</summary>
-    private static double[] Canonical(double[] v)
+    internal static double[] Canonical(double[] v)
     {
         int largest = 0;
         for (int i = 1; i < v.Length; i++)

@@ -11,7 +11,7 @@ namespace LieGG.Runtime.Tests.Architecture;
 public sealed partial class LayeringTests
 {
     private static readonly string[] Stack =
-        ["Data", "Models", "Models.Relaxed", "Models.Serialization", "Training", "Training.Laplace", "Symmetry", "Symmetry.Equivariance", "Experiments", "Studies", "Results", "Reports", "Plots", "Orchestration"];
+        ["Data", "Models", "Models.Relaxed", "Models.Serialization", "Training", "Training.Laplace", "Symmetry", "Symmetry.Equivariance", "Symmetry.Joint", "Experiments", "Studies", "Results", "Reports", "Plots", "Orchestration"];
 
     // A sub-namespace shares its parent's layer (Models.Relaxed builds on Models and Models wraps relaxed networks).
     private static int Layer(string ns) => ns switch
@@ -19,7 +19,7 @@ public sealed partial class LayeringTests
         "" => -1,
         "Models.Relaxed" or "Models.Serialization" => Array.IndexOf(Stack, "Models"),
         "Training.Laplace" => Array.IndexOf(Stack, "Training"),
-        "Symmetry.Equivariance" => Array.IndexOf(Stack, "Symmetry"),
+        "Symmetry.Equivariance" or "Symmetry.Joint" => Array.IndexOf(Stack, "Symmetry"),
         _ => Array.IndexOf(Stack, ns),
     };
 

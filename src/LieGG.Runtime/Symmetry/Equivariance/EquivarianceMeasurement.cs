@@ -24,6 +24,8 @@ public static class EquivarianceMeasurement
                 frame = EquivarianceFrame.Plane(height, width, affine: true);
                 input = FeatureSpace.Image();
                 break;
+            case GenericPrior { Scalars: > 0 } withScalars:
+                throw new ArgumentException($"The layer-by-layer equivariance analysis acts on inputs that are copies of R^n only; the {withScalars.Description} has {withScalars.Scalars} scalars before them. Use the joint analysis ([OutputRepresentation]) for such inputs.");
             case GenericPrior generic:
                 frame = EquivarianceFrame.Vectors(generic.Dimension);
                 input = new VectorCopies(generic.Dimension);
