@@ -152,7 +152,7 @@ public static class ExperimentRunner
             {
                 throw new ExperimentSetupException(e.Message, e);
             }
-            joint = AnalyzeJoint(pairs, model, prepared, algebra, spec.Analysis.Bootstrap, options.Seed ?? spec.Training.Seed, cancellationToken);
+            joint = AnalyzeJoint(pairs, model, prepared, algebra, spec.Analysis.Bootstrap, options.Seed ?? spec.Training.Seed, symmetry, polarizationOptions, outputs, cancellationToken);
         }
         total.Stop();
         return new ExperimentResult
@@ -200,7 +200,7 @@ public static class ExperimentRunner
             ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
             : null;
         var equivariance = analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken) : null;
-        var joint = analysis.Joint is { } pairs ? AnalyzeJoint(pairs, model, inputs, algebra, symmetryOptions.BootstrapResamples, seed, cancellationToken) : null;
+        var joint = analysis.Joint is { } pairs ? AnalyzeJoint(pairs, model, inputs, algebra, symmetryOptions.BootstrapResamples, seed, symmetry, polarizationOptions, data.OutputSize, cancellationToken) : null;
         if (equivariance is not null && data.Task == TaskKind.Classification && prior is SpatialPrior && data.Test.Count > 0)
         {
             long responseSamples = Math.Min(data.Test.Count, options.Quick ? QuickRun.MaxEvaluationCount : ResponseSamples);
@@ -256,9 +256,16 @@ public static class ExperimentRunner
         return EquivarianceMeasurement.Measure(model, inputs.Inputs.narrow(0, 0, samples), inputs.Prior, algebra, transform, declared.Measured, declared.ExactSelection, declared.Continuous, cancellationToken);
     }
 
-    private static JointSymmetryResult AnalyzeJoint(JointSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra, int bootstrap, int seed, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Invariant outputs whose LieGG analysis already has the joint rows — untransformed, one row per output (per-output rows,
+    /// or a single output) — reuse that analysis: the same numbers, not a second computation that differs in round-off.
+    /// </remarks>
+    private static JointSymmetryResult AnalyzeJoint(JointSpec declared, nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, ILieAlgebra? algebra, int bootstrap, int seed,
+        SymmetryResult liegg, PolarizationOptions polarization, long outputs, CancellationToken cancellationToken)
     {
         var output = declared.Resolve(inputs.Prior);
+        if (output is InvariantOutput && polarization.TransformFor(outputs) == OutputTransform.None && (polarization.Reduction == OutputReduction.PerOutput || outputs == 1))
+            return JointSymmetryAnalyzer.FromInvariance(liegg);
         return JointAnalysis.Analyze(model, inputs, output, declared.PairsOf(algebra, output), bootstrap, seed, cancellationToken: cancellationToken);
     }
 
