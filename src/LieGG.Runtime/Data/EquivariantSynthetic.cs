@@ -49,7 +49,9 @@ public static class O5EquivariantSynthetic
         var inputScales = Enumerable.Range(0, 2).Select(v => Rms(inputs.narrow(0, 0, splits.TrainCount).narrow(1, v * VectorDimension, VectorDimension))).ToArray();
         double targetScale = Rms(targets.narrow(0, 0, splits.TrainCount));
         using var scales = tensor(inputScales.SelectMany(s => Enumerable.Repeat(s, VectorDimension)).ToArray());
-        return EquivariantDataset.Split("o5-equivariant", (inputs / scales).to_type(ScalarType.Float32), (targets / targetScale).to_type(ScalarType.Float32), splits,
+        using var scaledInputs = inputs / scales;
+        using var scaledTargets = targets / targetScale;
+        return EquivariantDataset.Split("o5-equivariant", scaledInputs.to_type(ScalarType.Float32), scaledTargets.to_type(ScalarType.Float32), splits,
             $"O(5)-equivariant synthetic, seed {splits.Seed}, N = {splits.TrainCount}/{splits.ValidationCount}/{splits.TestCount}", inputScales, targetScale);
     }
 
