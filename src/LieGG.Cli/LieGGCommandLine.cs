@@ -53,6 +53,7 @@ public static class LieGGCommandLine
             ExportCommand.Create(console, errors),
             StudyCommands.Run(studies, console, errors),
             StudyCommands.Merge(studies, console, errors),
+            StudyCommands.Status(studies, console, errors),
             TorchScriptProbe.Create(),
         };
         var parsed = root.Parse(args);

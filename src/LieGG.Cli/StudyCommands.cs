@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Reports;
@@ -18,44 +19,60 @@ internal static class StudyCommands
         var name = new Argument<string>("name") { Description = "Study name." };
         var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
         var quick = new Option<bool>("--quick") { Description = $"Smoke-size trials, not results: {QuickRun.Description}." };
-        var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n), e.g. one shard per Slurm array task." };
+        var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n); 'auto' takes i and n from a Slurm job array, 'auto/N' i from a Kubernetes Indexed Job of N completions." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
         var jobs = new Option<int?>("--jobs") { Description = "Train N trials at a time, each in its own worker process (threads per worker: --threads, default cores / N)." };
-        var trialIndex = new Option<int?>("--trial") { Description = "Run only the trial with this grid index (0-based), and do not merge." };
+        var trialIndex = new Option<string?>("--trial") { Description = "Run only the trial with this grid index (0-based), and do not merge; 'auto' takes it from a job array's task index." };
+        var lease = new Option<string?>("--lease") { Description = "How long a trial's claim held on another host may go unrenewed before it is taken over (e.g. 90s, 10m, 1h; default 10m)." };
+        var submit = SlurmSubmission.Options();
         var (prerotated, poolSplits, convention) = LieGGCommandLine.DataAndAnalysisOptions();
-        var command = new Command("study", "Run a study's trials (skipping finished ones), then merge what has finished into its report.")
+        var command = new Command("study", "Run a study's trials (skipping finished ones and ones another process is running), then merge what has finished into its report.")
         {
-            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention,
+            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention, lease,
         };
+        foreach (var option in submit.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
+            var problems = new List<string>();
             Shard? selected = null;
             if (parse.GetValue(shard) is { } text)
             {
                 try
                 {
-                    selected = Shard.Parse(text);
+                    selected = Shard.Parse(text, Environment.GetEnvironmentVariable);
                 }
                 catch (FormatException e)
                 {
-                    errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                    return UsageError;
+                    problems.Add(e.Message);
                 }
             }
-            if (parse.GetValue(threads) is <= 0)
+            int? trial = null;
+            if (parse.GetValue(trialIndex) is { } trialText)
             {
-                errors.MarkupLine("[red]error:[/] --threads must be at least 1.");
-                return UsageError;
+                try
+                {
+                    trial = ParseTrial(trialText);
+                }
+                catch (FormatException e)
+                {
+                    problems.Add(e.Message);
+                }
             }
-            var problems = new List<string>();
+            TimeSpan claimLease = StudyRunOptions.DefaultLease;
+            if (parse.GetValue(lease) is { } leaseText && !TryParseDuration(leaseText, out claimLease))
+                problems.Add($"--lease '{leaseText}' is not a duration such as 90s, 10m or 1h.");
+            if (parse.GetValue(threads) is <= 0) problems.Add("--threads must be at least 1.");
             if (parse.GetValue(jobs) is < 1) problems.Add($"--jobs must be at least 1, not {parse.GetValue(jobs)}.");
-            if (parse.GetValue(jobs) is > 1 && parse.GetValue(trialIndex) is not null) problems.Add("--trial runs one trial; it cannot be combined with --jobs.");
-            if (parse.GetValue(trialIndex) is { } index && (index < 0 || index >= study.Trials.Count))
+            if (parse.GetValue(jobs) is > 1 && trial is not null) problems.Add("--trial runs one trial; it cannot be combined with --jobs.");
+            if (trial is { } index && (index < 0 || index >= study.Trials.Count))
                 problems.Add($"--trial {index} does not exist; '{study.Name}' has trials 0 … {study.Trials.Count - 1}.");
             if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem) problems.Add(problem);
             problems.AddRange(LieGGCommandLine.DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
+            var submission = submit.Read(parse, problems);
+            if (submission is not null && (parse.GetValue(jobs) is not null || trial is not null))
+                problems.Add("--submit hands the trials to the scheduler, one array task each; it cannot be combined with --jobs or --trial.");
             if (problems.Count > 0)
             {
                 foreach (var each in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(each)}");
@@ -64,81 +81,197 @@ internal static class StudyCommands
             if (parse.GetValue(dataDirectory) is { } given && study.Trials.All(t => !t.Spec.Dataset.ReadsDataDirectory()))
                 errors.MarkupLine(LieGGCommandLine.UnusedDataDirectoryWarning(study.Name, given));
             int workers = parse.GetValue(jobs) ?? 1;
-            int? threadsPerTrial = parse.GetValue(threads) ?? (workers > 1 ? Math.Max(1, Environment.ProcessorCount / workers) : null);
+            int? threadsPerTrial = submission?.CpusPerTask ?? parse.GetValue(threads) ?? (workers > 1 ? Math.Max(1, Environment.ProcessorCount / workers) : null);
             var options = new StudyRunOptions
             {
                 Output = parse.GetValue(output)!,
                 Shard = selected,
-                Trial = parse.GetValue(trialIndex),
+                Trial = trial,
+                Lease = claimLease,
                 Run = new ExperimentRunOptions
                 {
                     Quick = parse.GetValue(quick), Threads = threadsPerTrial, DataDirectory = parse.GetValue(dataDirectory),
                     Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits), Convention = LieGGCommandLine.ParseConvention(parse.GetValue(convention)),
                 },
             };
-            var writer = console.Profile.Out.Writer;
-            if (workers > 1) return RunInWorkers(study, options, workers, parse.GetValue(convention), console, errors);
-            try
-            {
-                var summary = StudyRunner.Run(study.Trials, options, new Progress(writer));
-                if (summary.Selected == 0)
-                {
-                    // A scheduler's array may be larger than the study: the spare shards have nothing to do, which is fine.
-                    writer.WriteLine($"{study.Name}: no trials in shard {selected!.Index}/{selected.Count} (the study has {study.Trials.Count}); nothing to run.");
-                    return Success;
-                }
-                writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
-                if (options.Trial is not null) return Success;
-            }
-            catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
-            {
-                errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return UsageError;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                errors.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");
-                return RunFailed;
-            }
-            return MergeAndReport(study, options.Output, console, errors);
+            var shared = SharedArguments(options, parse.GetValue(convention), parse.GetValue(lease));
+            if (submission is not null) return submission.Submit(study, options, shared, console, errors, MergeAndReport);
+            if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors);
+            return RunHere(study, options, console, errors);
         });
         return command;
     }
 
-    /// <summary><c>study --jobs N</c>: the pending trials in N worker processes, then the merge.</summary>
-    private static int RunInWorkers(StudyDescriptor study, StudyRunOptions options, int workers, string? convention, IAnsiConsole console, IAnsiConsole errors)
+    /// <summary>The trial index of <c>--trial</c>: a number, or <c>auto</c> (a job array's task index).</summary>
+    private static int ParseTrial(string text)
+    {
+        if (text.StartsWith("auto", StringComparison.Ordinal))
+        {
+            int? count = text.Length > 4 && text[4] == '/' && int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : null;
+            if (text != "auto" && count is null) throw new FormatException($"--trial '{text}' is not auto or auto/N (N the number of tasks, for a Kubernetes Indexed Job).");
+            try
+            {
+                return count is null ? ArrayTask.IndexFromEnvironment(Environment.GetEnvironmentVariable) : ArrayTask.FromEnvironment(Environment.GetEnvironmentVariable, count).Index;
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"--trial {text}: {e.Message}", e);
+            }
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            ? index
+            : throw new FormatException($"--trial '{text}' is not a trial index (0, 1, …) or auto.");
+    }
+
+    /// <summary>"90s", "10m", "1h", "2h30m" or a number of seconds.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s?)?$");
+        if (!match.Success || text.Trim().Length == 0) return false;
+        int Part(string group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
+        duration = new TimeSpan(Part("h"), Part("m"), Part("s"));
+        return duration > TimeSpan.Zero;
+    }
+
+    /// <summary>The options every trial process of this study is started with (workers, array tasks): the same run, one trial each.</summary>
+    private static List<string> SharedArguments(StudyRunOptions options, string? convention, string? lease)
+    {
+        var run = options.Run;
+        var shared = new List<string> { "--out", Path.GetFullPath(options.Output), "--threads", (run.Threads ?? 1).ToString(CultureInfo.InvariantCulture) };
+        if (run.Quick) shared.Add("--quick");
+        if (run.DataDirectory is { } directory) shared.AddRange(["--data-dir", Path.GetFullPath(directory)]);
+        if (run.Prerotated) shared.Add("--prerotated");
+        if (run.PoolSplits) shared.Add("--pool-splits");
+        if (convention is not null) shared.AddRange(["--convention", convention]);
+        if (lease is not null) shared.AddRange(["--lease", lease]);
+        return shared;
+    }
+
+    /// <summary>The selected trials one after another in this process; SIGTERM or Ctrl-C stops the trial in training, removes its unfinished files and releases its claim.</summary>
+    private static int RunHere(StudyDescriptor study, StudyRunOptions options, IAnsiConsole console, IAnsiConsole errors)
     {
         var writer = console.Profile.Out.Writer;
-        IReadOnlyList<StudyTrial> pending;
+        using var cancellation = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        }
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        StudyRunSummary summary;
         try
         {
-            pending = StudyRunner.Pending(study.Trials, options);
+            summary = StudyRunner.Run(study.Trials, options, new Progress(writer), cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            errors.MarkupLine($"[yellow]{Markup.Escape(study.Name)} interrupted:[/] finished trials are kept; the one in training was removed and its claim released. Run the same command again to resume.");
+            return Interrupted;
         }
         catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
         {
             errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return UsageError;
         }
-        var run = options.Run;
-        var shared = new List<string> { "--out", options.Output, "--threads", (run.Threads ?? 1).ToString(CultureInfo.InvariantCulture) };
-        if (run.Quick) shared.Add("--quick");
-        if (run.DataDirectory is { } directory) shared.AddRange(["--data-dir", Path.GetFullPath(directory)]);
-        if (run.Prerotated) shared.Add("--prerotated");
-        if (run.PoolSplits) shared.Add("--pool-splits");
-        if (convention is not null) shared.AddRange(["--convention", convention]);
-        writer.WriteLine($"{study.Name}: {pending.Count} trial(s) to run in {Math.Min(workers, Math.Max(pending.Count, 1))} worker process(es) of {run.Threads} thread(s) each.");
-        var outcome = new StudyWorkers(study.Name, shared, writer).Run(pending, workers, options.Output);
-        if (outcome.Interrupted)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            errors.MarkupLine($"[yellow]{Markup.Escape(study.Name)} interrupted:[/] {outcome.Ran} trial(s) finished in this run and are kept; unfinished trials were removed. Run the same command again to resume.");
-            return Interrupted;
+            errors.MarkupLine($"[red]{Markup.Escape(study.Name)} failed:[/] {Markup.Escape(e.Message)}");
+            return RunFailed;
         }
-        writer.WriteLine($"{study.Name}: {outcome.Ran} trials run, {study.Trials.Count(t => options.Shard?.Includes(t.Info.Index) ?? true) - pending.Count} already finished.");
-        if (outcome.Failed.Count > 0)
+        var selected = options.Shard;
+        if (summary.Selected == 0)
         {
-            foreach (var (trial, exitCode, lastErrors) in outcome.Failed)
+            // A scheduler's array may be larger than the study: the spare shards have nothing to do, which is fine.
+            writer.WriteLine($"{study.Name}: no trials in shard {selected!.Index}/{selected.Count} (the study has {study.Trials.Count}); nothing to run.");
+            return Success;
+        }
+        foreach (var (trial, reason) in summary.TookOver) writer.WriteLine($"{trial.Key}: taken over — {reason}.");
+        foreach (var (trial, heldBy) in summary.HeldElsewhere)
+            writer.WriteLine($"{trial.Key} ({trial.Label}): held by another process ({heldBy}); {(options.Trial is null ? "waited for it" : "left to it")}.");
+        writer.WriteLine($"{study.Name}: {summary.Ran} trials run, {summary.Skipped} already finished" +
+            (options.Trial is not null && summary.HeldElsewhere.Count > 0 ? $", {summary.HeldElsewhere.Count} running elsewhere" : "") +
+            (summary.Failed.Count > 0 ? $", {summary.Failed.Count} failed" : "") +
+            $"{(selected is null ? "" : $" (shard {selected.Index}/{selected.Count})")}.");
+        foreach (var (trial, reason) in summary.Failed)
+            errors.MarkupLine($"[red]{Markup.Escape(trial.Key)} ({Markup.Escape(trial.Label)}) failed:[/] {Markup.Escape(reason)} (its log: {Markup.Escape(Path.Combine(StudyRunner.TrialFolder(options.Output, trial), TrialLog.FileName))})");
+        if (options.Trial is not null)
+        {
+            if (summary.Failed.Count > 0)
+            {
+                // The exit code belongs in the record too: study-status shows it for a trial an array task ran.
+                var folder = StudyRunner.TrialFolder(options.Output, study.Trials[options.Trial.Value].Info);
+                if (TrialFailure.TryLoad(folder) is { } failure) failure.WithExitCode(RunFailed).WriteInto(folder);
+                return RunFailed;
+            }
+            return Success;
+        }
+        int merged = MergeAndReport(study, options.Output, console, errors);
+        return summary.Failed.Count > 0 ? RunFailed : merged;
+    }
+
+    /// <summary>The trials to hand to workers or a scheduler; null, with the reason written, when finished trials do not match this run.</summary>
+    internal static IReadOnlyList<StudyTrial>? PendingOrExplain(StudyDescriptor study, StudyRunOptions options, IAnsiConsole errors)
+    {
+        try
+        {
+            return StudyRunner.Pending(study.Trials, options);
+        }
+        catch (Exception e) when (e is StaleTrialException or ExperimentSetupException)
+        {
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// <c>study --jobs N</c>: the pending trials in N worker processes, then — as a sequential study does — waits for
+    /// trials another process holds, starting workers for any it gives up, then the merge.
+    /// </summary>
+    private static int RunInWorkers(StudyDescriptor study, StudyRunOptions options, int workers, IReadOnlyList<string> shared, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var writer = console.Profile.Out.Writer;
+        if (PendingOrExplain(study, options, errors) is not { } pending) return UsageError;
+        var run = options.Run;
+        var selected = study.Trials.Where(t => options.Shard?.Includes(t.Info.Index) ?? true).ToList();
+        writer.WriteLine($"{study.Name}: {pending.Count} trial(s) to run in {Math.Min(workers, Math.Max(pending.Count, 1))} worker process(es) of {run.Threads} thread(s) each.");
+        int ran = 0;
+        var failed = new List<(TrialInfo Trial, int ExitCode, string Errors)>();
+        int alreadyFinished = selected.Count(t => StudyRunner.TryLoadFinished(StudyRunner.TrialFolder(options.Output, t.Info)) is not null);
+        while (true)
+        {
+            var toStart = pending.Where(t => !failed.Any(f => f.Trial.Index == t.Info.Index)).ToList();
+            if (toStart.Count > 0)
+            {
+                var outcome = new StudyWorkers(study.Name, shared, writer).Run(toStart, workers, options.Output);
+                ran += outcome.Ran;
+                failed.AddRange(outcome.Failed);
+                if (outcome.Interrupted)
+                {
+                    errors.MarkupLine($"[yellow]{Markup.Escape(study.Name)} interrupted:[/] {ran} trial(s) finished in this run and are kept; unfinished trials were removed. Run the same command again to resume.");
+                    return Interrupted;
+                }
+            }
+            else
+            {
+                // Nothing to start: wait while another live process holds trials of this selection.
+                var states = TrialState.Read(selected, options.Output, logLines: 0);
+                if (!states.Any(s => s.Stage == TrialStage.Running)) break;
+                Thread.Sleep(StudyRunner.WaitPoll);
+            }
+            if (PendingOrExplain(study, options, errors) is not { } next) return UsageError;
+            pending = next;
+        }
+        writer.WriteLine($"{study.Name}: {ran} trials run, {alreadyFinished} already finished.");
+        if (failed.Count > 0)
+        {
+            foreach (var (trial, exitCode, lastErrors) in failed)
                 errors.MarkupLine($"[red]{Markup.Escape(trial.Key)} ({Markup.Escape(trial.Label)}) failed[/] (exit {exitCode}): {Markup.Escape(lastErrors)}");
-            return outcome.Failed.Any(f => f.ExitCode == UsageError) ? UsageError : RunFailed;
+            // Bad input fails every worker the same way: nothing to merge. A trial that failed on its own leaves the rest to merge.
+            if (failed.Any(f => f.ExitCode == UsageError)) return UsageError;
+            MergeAndReport(study, options.Output, console, errors);
+            return RunFailed;
         }
         return MergeAndReport(study, options.Output, console, errors);
     }
@@ -163,9 +296,16 @@ internal static class StudyCommands
                 errors.MarkupLine($"[red]error:[/] {Markup.Escape(folder)} holds no finished trial of '{Markup.Escape(study.Name)}'; run the study (or its shards) first.");
                 return UsageError;
             }
-            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference);
+            var finished = records.Select(r => r.Trial!.Index).ToHashSet();
+            var missing = TrialState.Read(study.Trials.Where(t => !finished.Contains(t.Info.Index)).ToList(), output, logLines: 0)
+                .Select(state => new MissingTrial(state.Trial.Index, state.Trial.Label, $"{state.Stage.ToString().ToLowerInvariant()}: {state.Detail}"))
+                .ToList();
+            var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference) with { Missing = missing };
             StudyWriter.Write(result, folder, study.Plots, trials: records);
-            console.Profile.Out.Writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
+            var writer = console.Profile.Out.Writer;
+            writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
+            if (missing.Count > 0)
+                writer.WriteLine($"{study.Name}: missing {string.Join(", ", missing.Select(m => $"trial {m.Index} ({m.State.Split(':')[0]})"))}; 'study-status {study.Name}' says more.");
             return Success;
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
@@ -173,6 +313,32 @@ internal static class StudyCommands
             errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return UsageError;
         }
+    }
+
+    /// <summary><c>study-status &lt;name&gt;</c>: every trial's state, from the files alone.</summary>
+    public static Command Status(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var name = new Argument<string>("name") { Description = "Study name." };
+        var output = new Option<string>("--out") { Description = "Folder the study writes to.", DefaultValueFactory = _ => "results" };
+        var lines = new Option<int>("--log-lines") { Description = "Lines of a failed or stopped trial's log to show.", DefaultValueFactory = _ => 5 };
+        var command = new Command("study-status", "Show every trial of a study: finished, running (where), failed (why, with its log), stopped unfinished, or pending.") { name, output, lines };
+        command.SetAction(parse =>
+        {
+            if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
+            var states = TrialState.Read(study.Trials, parse.GetValue(output)!, logLines: Math.Max(0, parse.GetValue(lines)));
+            var writer = console.Profile.Out.Writer;
+            writer.WriteLine($"{study.Name} in {StudyRunner.StudyFolder(parse.GetValue(output)!, study.Name)}: " +
+                string.Join(", ", Enum.GetValues<TrialStage>().Select(stage => (stage, count: states.Count(s => s.Stage == stage))).Where(c => c.count > 0)
+                    .Select(c => $"{c.count} {c.stage.ToString().ToLowerInvariant()}")) + $" of {states.Count} trials");
+            foreach (var state in states)
+            {
+                writer.WriteLine($"{state.Trial.Key}  {state.Stage.ToString().ToLowerInvariant(),-9}  {state.Trial.Label}  {state.Detail}");
+                if (state.Stage is TrialStage.Failed or TrialStage.Abandoned)
+                    foreach (var line in state.LogTail) writer.WriteLine($"    | {line}");
+            }
+            return Success;
+        });
+        return command;
     }
 
     private static StudyDescriptor? Find(IReadOnlyList<StudyDescriptor> studies, string name, IAnsiConsole errors)

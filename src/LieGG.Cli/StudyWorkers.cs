@@ -69,8 +69,17 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
                 var (finishedTrial, exitCode, errors) = active[done].Result;
                 active.RemoveAt(done);
                 if (interrupted) break;
-                if (exitCode == 0) ran++;
-                else failed.Add((finishedTrial.Info, exitCode, errors));
+                var folder = StudyRunner.TrialFolder(outputFolder, finishedTrial.Info);
+                // A worker that found its trial held by another process exits 0 without a result: it did not run it.
+                if (exitCode == 0)
+                {
+                    if (File.Exists(Path.Combine(folder, "result.json"))) ran++;
+                }
+                else
+                {
+                    failed.Add((finishedTrial.Info, exitCode, errors));
+                    RecordCrash(folder, exitCode, errors);
+                }
             }
             if (interrupted)
             {
@@ -157,6 +166,19 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         }
     }
 
+    /// <summary>A worker that died without recording why (killed, crashed) gets a failure record from its exit code and last errors.</summary>
+    private static void RecordCrash(string folder, int exitCode, string errors)
+    {
+        if (!Directory.Exists(folder)) return;
+        if (TrialFailure.TryLoad(folder) is { } recorded)
+        {
+            if (recorded.ExitCode is null) recorded.WithExitCode(exitCode).WriteInto(folder);
+            return;
+        }
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        new TrialFailure(lines.Length > 0 ? lines[^1] : $"the worker exited with code {exitCode}", "WorkerExit", exitCode, ClaimOwner.HostName, -1, null, DateTimeOffset.UtcNow).WriteInto(folder);
+    }
+
     private static void Stop(Process process, string folder)
     {
         try
@@ -168,6 +190,9 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         {
             // It had exited already.
         }
+        // Only what this worker started: a trial it found held by another study process is that process's to finish.
+        var (owner, _) = TrialClaim.Read(TrialClaim.PathIn(folder));
+        if (owner is not null && owner.ProcessId != process.Id) return;
         if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "result.json"))) Directory.Delete(folder, recursive: true);
     }
 }

@@ -19,9 +19,16 @@ internal static class ExperimentsProgram
     }
 
     /// <summary>Runs it to the end: its exit code and everything it wrote (standard output, then standard error).</summary>
-    public static (int ExitCode, string Output) Run(params string[] arguments)
+    public static (int ExitCode, string Output) Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs it to the end with these environment variables set (null: removed).</summary>
+    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments))!;
+        var start = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        using var process = Process.Start(start)!;
         var standardError = process.StandardError.ReadToEndAsync();
         string standardOutput = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -7,7 +7,10 @@ namespace LieGG.Runtime.Orchestration;
 /// <summary>
 /// Runs a study's trials, each into <c>&lt;output&gt;/&lt;study&gt;/trials/trial-NNNN/</c>. A trial whose folder holds a
 /// loadable result.json is complete and skipped (result.json is written last, so an interrupted trial never
-/// looks complete); merging reads every trial folder back, however many shards wrote them.
+/// looks complete); merging reads every trial folder back, however many shards wrote them. Each trial is claimed
+/// (<see cref="TrialClaim"/>) before it trains, so any number of study processes sharing the output folder — shards,
+/// overlapping submissions, array tasks with the same index — train each trial once. A trial that fails is recorded
+/// (<see cref="TrialFailure"/>) and the study goes on with the others.
 /// </summary>
 public static class StudyRunner
 {
@@ -15,30 +18,153 @@ public static class StudyRunner
 
     public static string TrialFolder(string output, TrialInfo trial) => Path.Combine(StudyFolder(output, trial.Study), "trials", trial.Key);
 
-    public static StudyRunSummary Run(IReadOnlyList<StudyTrial> trials, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>How often a study waiting for trials other processes hold looks at them again.</summary>
+    public static TimeSpan WaitPoll { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Runs the selected trials. A trial another live process holds is left to it; a whole study or shard then waits
+    /// for such trials once its own are done — until their holder finishes them, or gives them up (it exits, its job
+    /// ends, its lease runs out) and this process takes them over — so the command that returns has finished the work.
+    /// A single trial (<see cref="StudyRunOptions.Trial"/>: an array task, a worker) does not wait.
+    /// </summary>
+    /// <param name="liveness">How claims are judged stale; by default this host's processes, the local Slurm and the lease.</param>
+    public static StudyRunSummary Run(IReadOnlyList<StudyTrial> trials, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default, ClaimLiveness? liveness = null)
     {
         var (selected, folders, finished) = Select(trials, options);
         int ran = 0, skipped = 0, toRun = finished.Count(r => r is null);
-        for (int i = 0; i < selected.Count; i++)
+        var failed = new List<(TrialInfo, string)>();
+        var elsewhere = new List<(TrialInfo, string)>();
+        var tookOver = new List<(TrialInfo, string)>();
+        var held = new List<int>();
+        var reported = new HashSet<int>();
+
+        // Claims and runs trial i unless it is finished or held; false when another process holds it.
+        bool Attempt(int i)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var trial = selected[i];
-            if (finished[i] is not null)
+            if (TryLoad(folders[i]) is not null)
             {
                 skipped++;
                 progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran));
+                return true;
+            }
+            var attempt = TrialClaim.TryClaim(folders[i], options.Lease, liveness);
+            if (attempt.Claim is not { } claim)
+            {
+                if (reported.Add(i))
+                {
+                    elsewhere.Add((trial.Info, attempt.HeldBy!));
+                    progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran) { HeldBy = attempt.HeldBy });
+                }
+                return false;
+            }
+            using (claim)
+            {
+                // Finished by another process between the check above and this claim (its claim was released since).
+                if (TryLoad(folders[i]) is not null)
+                {
+                    skipped++;
+                    progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran));
+                    return true;
+                }
+                if (claim.TookOver is { } reason) tookOver.Add((trial.Info, reason));
+                switch (RunClaimed(trial, folders[i], claim, options, progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1), cancellationToken))
+                {
+                    case null: ran++; break;
+                    case { } failure: failed.Add((trial.Info, failure)); break;
+                }
+            }
+            return true;
+        }
+
+        for (int i = 0; i < selected.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (finished[i] is not null)
+            {
+                skipped++;
+                progress?.Report(new StudyProgress(i + 1, selected.Count, selected[i].Info, Skipped: true, null, toRun - ran));
                 continue;
             }
-            var started = DateTimeOffset.UtcNow;
-            var runProgress = progress is null ? null : new TrialProgress(progress, i + 1, selected.Count, trial.Info, toRun - ran - 1);
-            var spec = options.Run.ApplyTo(trial.Spec);
-            Directory.CreateDirectory(folders[i]);
-            var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed, WeightsFile = Path.Combine(folders[i], TrainedNetwork.FileName) }, runProgress, cancellationToken);
-            var record = RunRecord.Create(spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key };
-            ReportWriter.WriteInto(record, folders[i]);
-            ran++;
+            if (!Attempt(i)) held.Add(i);
         }
-        return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study));
+        while (options.Trial is null && held.Count > 0)
+        {
+            cancellationToken.WaitHandle.WaitOne(WaitPoll);
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var i in held.ToList())
+                if (Attempt(i)) held.Remove(i);
+        }
+        return new StudyRunSummary(selected.Count, ran, skipped, StudyFolder(options.Output, trials[0].Info.Study))
+        {
+            Failed = failed, HeldElsewhere = elsewhere, TookOver = tookOver,
+        };
+    }
+
+    /// <summary>Trains a claimed trial into its folder. Null when it finished; else why it did not (the study goes on).</summary>
+    private static string? RunClaimed(StudyTrial trial, string folder, TrialClaim claim, StudyRunOptions options, TrialProgress? progress, CancellationToken cancellationToken)
+    {
+        ClearEarlierAttempt(folder);
+        var log = new TrialLog(folder, claim.Owner.Describe());
+        log.Write(claim.TookOver is { } reason ? $"took the trial over: {reason}" : $"claimed {trial.Info.Label}");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            TrialFaults.AtStart(trial.Info, stopping.Token);
+            var spec = options.Run.ApplyTo(trial.Spec);
+            var logged = new LoggedProgress(log, progress);
+            var result = ExperimentRunner.Run(spec, options.Run with { Seed = trial.Info.Seed, WeightsFile = Path.Combine(folder, TrainedNetwork.FileName) }, logged, stopping.Token);
+            var record = RunRecord.Create(spec, result, started) with { Trial = trial.Info, RunId = trial.Info.Key, TookOver = claim.TookOver };
+            // The last check before the result makes the trial complete: a holder whose claim was taken over writes nothing.
+            if (!claim.IsHeld()) throw new OperationCanceledException(claim.Lost);
+            ReportWriter.WriteInto(record, folder);
+            File.Delete(Path.Combine(folder, TrialFailure.FileName));
+            log.Write("finished");
+            return null;
+        }
+        catch (OperationCanceledException) when (claim.Lost.IsCancellationRequested || !claim.IsHeld())
+        {
+            // Another process holds the trial now: its folder is that process's to write.
+            log.Write("lost the claim to another process; stopped without a result");
+            return "its claim was taken over by another process while it trained";
+        }
+        catch (OperationCanceledException)
+        {
+            log.Write("interrupted; its unfinished files were removed");
+            ClearEarlierAttempt(folder);
+            throw;
+        }
+        catch (ExperimentSetupException)
+        {
+            // Bad input fails every trial the same way, before training: the whole study stops with its message.
+            ClearEarlierAttempt(folder);
+            throw;
+        }
+        catch (IOException e)
+        {
+            // A full disk or a folder that cannot be written fails every later trial too: the study stops, naming the file.
+            log.Write($"stopped: {e.Message}");
+            throw;
+        }
+        catch (Exception e)
+        {
+            log.Write($"failed: {e.GetType().Name}: {e.Message}");
+            TrialFailure.Of(e, claim.Owner).WriteInto(folder);
+            return e.Message;
+        }
+    }
+
+    /// <summary>Removes what an unfinished earlier attempt left in a trial folder; its claim, log and failure record stay.</summary>
+    private static void ClearEarlierAttempt(string folder)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
+        {
+            var name = Path.GetFileName(entry);
+            if (name is TrialClaim.FileName or TrialLog.FileName or TrialFailure.FileName) continue;
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
     }
 
     /// <summary>
@@ -47,8 +173,9 @@ public static class StudyRunner
     /// </summary>
     public static IReadOnlyList<StudyTrial> Pending(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
     {
-        var (selected, _, finished) = Select(trials, options);
-        return selected.Where((_, i) => finished[i] is null).ToList();
+        var (selected, folders, finished) = Select(trials, options);
+        var liveness = ClaimLiveness.Default;
+        return selected.Where((t, i) => finished[i] is null && TrialState.Of(t.Info, folders[i], liveness, logLines: 0).Stage != TrialStage.Running).ToList();
     }
 
     private static (List<StudyTrial> Selected, List<string> Folders, List<RunRecord?> Finished) Select(IReadOnlyList<StudyTrial> trials, StudyRunOptions options)
@@ -125,6 +252,8 @@ public static class StudyRunner
     }
 
     /// <summary>The trial's record if its folder holds a complete, loadable result.json of a study trial; else null.</summary>
+    public static RunRecord? TryLoadFinished(string folder) => TryLoad(folder);
+
     private static RunRecord? TryLoad(string folder)
     {
         var path = Path.Combine(folder, "result.json");
@@ -136,6 +265,16 @@ public static class StudyRunner
         catch (InvalidDataException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Epochs and stages into the trial's log as well as to the caller.</summary>
+    private sealed class LoggedProgress(TrialLog log, IProgress<ExperimentProgress>? target) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value)
+        {
+            if (value.Epoch is { } epoch) log.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {epoch.Epoch}/{epoch.Epochs} loss {epoch.TrainLoss:G4}"));
+            target?.Report(value);
         }
     }
 

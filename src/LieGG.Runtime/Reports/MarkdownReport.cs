@@ -27,6 +27,8 @@ public static class MarkdownReport
             md.Append("Run `").Append(record.RunId).Append("`, started ").Append(record.Started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).Append(" UTC.");
         if (result.Quick) md.Append(format.IncludeMachineFacts ? " " : "").Append("**Quick run** (smoke size, not a result: ").Append(Experiments.QuickRun.Description).Append(").");
         if (format.IncludeMachineFacts || result.Quick) md.Append("\n\n");
+        if (record.TookOver is { } reason && format.IncludeMachineFacts)
+            md.Append("This trial was taken over from an earlier attempt that stopped unfinished: ").Append(reason).Append(".\n\n");
 
         md.Append("## Summary\n\n| | |\n|---|---|\n");
         if (result.TestMetricName != "none")

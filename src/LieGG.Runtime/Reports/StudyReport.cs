@@ -11,7 +11,19 @@ public static class StudyReport
     public static string Markdown(StudyResult study, ReportFormat format, IReadOnlyList<string>? images = null)
     {
         var md = new StringBuilder($"# Study {study.Study}\n\n");
-        md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the missing shards, then merge again).\n\n");
+        md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the study again for the missing ones, then merge again).\n\n");
+        if (study.Missing.Count > 0)
+        {
+            md.Append("Missing trials:\n\n");
+            foreach (var missing in study.Missing) md.Append("- trial ").Append(missing.Index).Append(" (").Append(missing.Label).Append("): ").Append(missing.State).Append('\n');
+            md.Append('\n');
+        }
+        if (study.TakenOver.Count > 0)
+        {
+            md.Append("Taken over from an earlier attempt that stopped unfinished:\n\n");
+            foreach (var taken in study.TakenOver) md.Append("- trial ").Append(taken.Index).Append(": ").Append(taken.Reason).Append('\n');
+            md.Append('\n');
+        }
         if (study.Quick)
             md.Append("**Quick run:** every trial was smoke-size (").Append(Experiments.QuickRun.Description).Append("); not a result.\n\n");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];

@@ -33,6 +33,9 @@ public sealed record RunRecord
     /// <summary>Set when the run is one trial of a study.</summary>
     public Studies.TrialInfo? Trial { get; init; }
 
+    /// <summary>Set when this trial was taken over from an earlier holder that abandoned it: why that holder was judged gone.</summary>
+    public string? TookOver { get; init; }
+
     /// <summary>The spatial prior the run was analysed with (from <see cref="Setup"/>), or null for any other prior.</summary>
     public SpatialPrior? AnalysedSpatialPrior()
     {

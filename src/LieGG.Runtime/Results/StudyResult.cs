@@ -87,12 +87,24 @@ public sealed record TrialRow(
 /// <summary>Correlation of two per-trial metrics across a study.</summary>
 public sealed record CorrelationRow(Metric X, Metric Y, CorrelationResult Pearson, CorrelationResult Spearman);
 
+/// <summary>A trial of the study with no result yet, and where it stands ("failed on node3: …", "running: held by …").</summary>
+public sealed record MissingTrial(int Index, string Label, string State);
+
+/// <summary>A finished trial that was taken over from an earlier holder that abandoned it, and why that holder was judged gone.</summary>
+public sealed record TakenOverTrial(int Index, string Reason);
+
 /// <summary>A study's table: every finished trial, the declared correlations, and how complete it is.</summary>
 /// <param name="Quick">The trials were smoke-size runs (see ExperimentRunOptions.Quick): not results.</param>
 /// <param name="Reference">Published figures to print beside the results.</param>
 public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CorrelationRow> Correlations, bool Quick = false, string? Reference = null)
 {
     public bool IsComplete => Rows.Count == ExpectedTrials;
+
+    /// <summary>The trials without a result at the merge, and why (failed, running, not started).</summary>
+    public IReadOnlyList<MissingTrial> Missing { get; init; } = [];
+
+    /// <summary>Finished trials whose training took over an abandoned claim.</summary>
+    public IReadOnlyList<TakenOverTrial> TakenOver { get; init; } = [];
 
     public static StudyResult FromRecords(string study, int expectedTrials, IEnumerable<RunRecord> records, IEnumerable<(Metric X, Metric Y)> correlations, string? reference = null)
     {
@@ -106,7 +118,10 @@ public sealed record StudyResult(string Study, int ExpectedTrials, IReadOnlyList
         var table = correlations.Select(c => new CorrelationRow(c.X, c.Y,
             Correlation.Pearson(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()),
             Correlation.Spearman(rows.Select(r => r.Value(c.X)).ToList(), rows.Select(r => r.Value(c.Y)).ToList()))).ToList();
-        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick), reference);
+        return new StudyResult(study, expectedTrials, rows, table, records.Any(r => r.Result.Quick), reference)
+        {
+            TakenOver = records.Where(r => r.TookOver is not null && r.Trial is not null).OrderBy(r => r.Trial!.Index).Select(r => new TakenOverTrial(r.Trial!.Index, r.TookOver!)).ToList(),
+        };
     }
 
     /// <summary>

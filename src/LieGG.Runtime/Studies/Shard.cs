@@ -7,6 +7,31 @@ public sealed record Shard(int Index, int Count)
 {
     public bool Includes(int trial) => trial % Count == Index;
 
+    /// <summary>
+    /// Parses "i/n", or "auto" (i and n from a Slurm job array's environment) or "auto/n" (i from a Kubernetes Indexed
+    /// Job's JOB_COMPLETION_INDEX); the message of a bad value names the option and the fix.
+    /// </summary>
+    public static Shard Parse(string text, Func<string, string?> environment)
+    {
+        if (text != "auto" && !text.StartsWith("auto/", StringComparison.Ordinal)) return Parse(text);
+        int? tasks = null;
+        if (text != "auto")
+        {
+            if (!int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
+                throw new FormatException($"--shard '{text}' is not auto/n with n ≥ 1 (n: the Kubernetes Job's completions).");
+            tasks = n;
+        }
+        try
+        {
+            var task = ArrayTask.FromEnvironment(environment, tasks);
+            return new Shard(task.Index, task.Count);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"--shard {text}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Parses "i/n"; the message of a bad value names the option and the fix.</summary>
     public static Shard Parse(string text)
     {

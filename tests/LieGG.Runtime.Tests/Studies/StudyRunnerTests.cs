@@ -220,5 +220,83 @@ public sealed class StudyRunnerTests : IDisposable
         Assert.Contains("| TrainCount |", File.ReadAllText(Path.Combine(folder, "study.md")).Replace("| trial | TrainCount |", "| TrainCount |"));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(folder, "trials.csv")).Length);
     }
-}
 
+    /// <summary>A network that passes the one-sample check before training and throws on the first training batch, as a trial with a bug in its model would.</summary>
+    private sealed record FailingInTraining : ArchitectureSpec
+    {
+        public override TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Create(ModelContext context) => new Network(context.InputSize, context.OutputSize);
+
+        private sealed class Network : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+        {
+            private readonly TorchSharp.Modules.Linear linear;
+
+            public Network(int inputs, int outputs) : base("failing")
+            {
+                linear = TorchSharp.torch.nn.Linear(inputs, outputs);
+                RegisterComponents();
+            }
+
+            public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input.shape[0] > 1
+                ? throw new InvalidOperationException("planted: training this network fails")
+                : linear.forward(input.flatten(1));
+        }
+    }
+
+    [Fact]
+    public void A_failing_trial_is_recorded_with_its_log_and_the_others_run_and_merge()
+    {
+        var trials = Grid().Select(t => t.Info.Index == 1 ? t with { Spec = t.Spec with { Architecture = new FailingInTraining() } } : t).ToList();
+
+        var summary = StudyRunner.Run(trials, new StudyRunOptions { Output = output });
+
+        Assert.Equal(3, summary.Ran);
+        Assert.Equal([1], summary.Failed.Select(f => f.Trial.Index));
+        var states = TrialState.Read(trials, output);
+        Assert.Equal([TrialStage.Finished, TrialStage.Failed, TrialStage.Finished, TrialStage.Finished], states.Select(s => s.Stage));
+        Assert.Contains("planted: training this network fails", states[1].Detail);
+        Assert.Contains(states[1].LogTail, line => line.Contains("failed: InvalidOperationException: planted", StringComparison.Ordinal));
+        Assert.False(File.Exists(TrialClaim.PathIn(StudyRunner.TrialFolder(output, trials[1].Info))), "a failed trial's claim is released");
+
+        var study = StudyResult.FromRecords("tiny-study", 4, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")), [])
+            with { Missing = [new MissingTrial(1, trials[1].Info.Label, "failed: " + states[1].Detail)] };
+        Assert.Contains("- trial 1 (TrainCount=100, seed=1): failed: failed on", StudyReport.Markdown(study, ReportFormat.Full));
+
+        // Fixed, the study runs only what is missing, and the failure record goes with the new attempt's result.
+        var again = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+        Assert.Equal((1, 3), (again.Ran, again.Skipped));
+        Assert.All(TrialState.Read(Grid(), output), s => Assert.Equal(TrialStage.Finished, s.Stage));
+    }
+
+    [Fact]
+    public void A_trial_another_live_process_holds_is_left_to_it_and_an_abandoned_one_is_taken_over_from_scratch()
+    {
+        var held = StudyRunner.TrialFolder(output, Grid()[1].Info);
+        Directory.CreateDirectory(held);
+        File.WriteAllText(TrialClaim.PathIn(held), ClaimOwner.Current(TimeSpan.FromMinutes(10)).ToJson());
+
+        var abandoned = StudyRunner.TrialFolder(output, Grid()[2].Info);
+        Directory.CreateDirectory(abandoned);
+        using (var exited = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!)
+        {
+            exited.WaitForExit();
+            File.WriteAllText(TrialClaim.PathIn(abandoned), new ClaimOwner("gone", ClaimOwner.HostName, exited.Id, "1", null, DateTimeOffset.UtcNow, 600).ToJson());
+        }
+        File.WriteAllText(Path.Combine(abandoned, TrainedNetwork.FileName), "half a file from the attempt that died");
+
+        var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+
+        Assert.Equal(3, summary.Ran);
+        Assert.Equal([1], summary.HeldElsewhere.Select(h => h.Trial.Index));
+        Assert.Contains($"pid {Environment.ProcessId}", summary.HeldElsewhere[0].HeldBy);
+        Assert.Equal([2], summary.TookOver.Select(t => t.Trial.Index));
+        Assert.False(File.Exists(Path.Combine(held, "result.json")));
+        var record = RunRecord.Load(Path.Combine(abandoned, "result.json"));
+        Assert.Contains("has exited", record.TookOver);
+        Assert.NotEqual("half a file from the attempt that died", File.ReadAllText(Path.Combine(abandoned, TrainedNetwork.FileName)));
+        Assert.Equal(TrialStage.Running, TrialState.Read(Grid(), output)[1].Stage);
+
+        var study = StudyResult.FromRecords("tiny-study", 4, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")), []);
+        Assert.Equal([2], study.TakenOver.Select(t => t.Index));
+        Assert.Contains("- trial 2: its holder, pid", StudyReport.Markdown(study, ReportFormat.Full));
+    }
+}
