@@ -268,11 +268,12 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
-    public void A_trial_another_live_process_holds_is_left_to_it_and_an_abandoned_one_is_taken_over_from_scratch()
+    public void A_study_leaves_a_held_trial_to_its_holder_waits_for_it_and_takes_over_abandoned_ones_from_scratch()
     {
+        // Held by a live process (this one) that stops renewing: left alone while its 2-second lease runs, then taken over.
         var held = StudyRunner.TrialFolder(output, Grid()[1].Info);
         Directory.CreateDirectory(held);
-        File.WriteAllText(TrialClaim.PathIn(held), ClaimOwner.Current(TimeSpan.FromMinutes(10)).ToJson());
+        File.WriteAllText(TrialClaim.PathIn(held), (ClaimOwner.Current(TimeSpan.FromSeconds(2))).ToJson());
 
         var abandoned = StudyRunner.TrialFolder(output, Grid()[2].Info);
         Directory.CreateDirectory(abandoned);
@@ -282,21 +283,39 @@ public sealed class StudyRunnerTests : IDisposable
             File.WriteAllText(TrialClaim.PathIn(abandoned), new ClaimOwner("gone", ClaimOwner.HostName, exited.Id, "1", null, DateTimeOffset.UtcNow, 600).ToJson());
         }
         File.WriteAllText(Path.Combine(abandoned, TrainedNetwork.FileName), "half a file from the attempt that died");
+        var order = new List<int>();
 
-        var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
+        var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output },
+            new SynchronousProgress<StudyProgress>(p => { if (p.Run?.Stage == "done") order.Add(p.Info.Index); }));
 
-        Assert.Equal(3, summary.Ran);
+        Assert.Equal(4, summary.Ran);
+        Assert.Equal([0, 2, 3, 1], order);
         Assert.Equal([1], summary.HeldElsewhere.Select(h => h.Trial.Index));
         Assert.Contains($"pid {Environment.ProcessId}", summary.HeldElsewhere[0].HeldBy);
-        Assert.Equal([2], summary.TookOver.Select(t => t.Trial.Index));
-        Assert.False(File.Exists(Path.Combine(held, "result.json")));
+        Assert.Equal([2, 1], summary.TookOver.Select(t => t.Trial.Index));
+        Assert.Contains("has not renewed it", summary.TookOver[1].Reason);
         var record = RunRecord.Load(Path.Combine(abandoned, "result.json"));
         Assert.Contains("has exited", record.TookOver);
         Assert.NotEqual("half a file from the attempt that died", File.ReadAllText(Path.Combine(abandoned, TrainedNetwork.FileName)));
-        Assert.Equal(TrialStage.Running, TrialState.Read(Grid(), output)[1].Stage);
+        Assert.All(TrialState.Read(Grid(), output), s => Assert.Equal(TrialStage.Finished, s.Stage));
 
         var study = StudyResult.FromRecords("tiny-study", 4, StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study")), []);
-        Assert.Equal([2], study.TakenOver.Select(t => t.Index));
+        Assert.Equal([1, 2], study.TakenOver.Select(t => t.Index));
         Assert.Contains("- trial 2: its holder, pid", StudyReport.Markdown(study, ReportFormat.Full));
+    }
+
+    [Fact]
+    public void A_single_trial_held_by_another_process_is_left_to_it_without_waiting()
+    {
+        var held = StudyRunner.TrialFolder(output, Grid()[1].Info);
+        Directory.CreateDirectory(held);
+        File.WriteAllText(TrialClaim.PathIn(held), ClaimOwner.Current(TimeSpan.FromMinutes(10)).ToJson());
+
+        var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output, Trial = 1 });
+
+        Assert.Equal((1, 0), (summary.Selected, summary.Ran));
+        Assert.Equal([1], summary.HeldElsewhere.Select(h => h.Trial.Index));
+        Assert.Equal(TrialStage.Running, TrialState.Read(Grid(), output)[1].Stage);
+        Assert.Equal([0, 2, 3], StudyRunner.Pending(Grid(), new StudyRunOptions { Output = output }).Select(t => t.Info.Index));
     }
 }
