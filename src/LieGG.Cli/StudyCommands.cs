@@ -366,7 +366,7 @@ internal static class StudyCommands
             string trial = $"trial {value.Trial}/{value.Trials} ({value.Info.Label})";
             if (value.Skipped)
             {
-                writer.WriteLine($"{trial}: finished before, skipped");
+                writer.WriteLine(value.HeldBy is { } holder ? $"{trial}: held by another process ({holder})" : $"{trial}: finished before, skipped");
                 clock.Restart();
             }
             else if (value.Run is { Epoch: { } epoch })
