@@ -42,7 +42,7 @@ public static class StudyRunner
         bool Attempt(int i)
         {
             var trial = selected[i];
-            if (TryLoad(folders[i]) is not null)
+            if (TryLoadFinished(folders[i]) is not null)
             {
                 skipped++;
                 progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran));
@@ -61,7 +61,7 @@ public static class StudyRunner
             using (claim)
             {
                 // Finished by another process between the check above and this claim (its claim was released since).
-                if (TryLoad(folders[i]) is not null)
+                if (TryLoadFinished(folders[i]) is not null)
                 {
                     skipped++;
                     progress?.Report(new StudyProgress(i + 1, selected.Count, trial.Info, Skipped: true, null, toRun - ran));
@@ -185,7 +185,7 @@ public static class StudyRunner
             throw new ArgumentOutOfRangeException(nameof(options), only, $"Trial {only} does not exist; the study has trials 0 … {trials.Count - 1}.");
         var selected = trials.Where(t => (options.Shard?.Includes(t.Info.Index) ?? true) && (options.Trial is not { } one || t.Info.Index == one)).ToList();
         var folders = selected.Select(t => TrialFolder(options.Output, t.Info)).ToList();
-        var finished = folders.Select(TryLoad).ToList();
+        var finished = folders.Select(TryLoadFinished).ToList();
         RequireNoStaleTrials(selected, folders, finished, options);
         return (selected, folders, finished);
     }
@@ -196,7 +196,7 @@ public static class StudyRunner
         var trialsFolder = Path.Combine(studyFolder, "trials");
         if (!Directory.Exists(trialsFolder)) throw new DirectoryNotFoundException($"{studyFolder}: no trials folder; run the study (or its shards) first.");
         return Directory.GetDirectories(trialsFolder)
-            .Select(TryLoad)
+            .Select(TryLoadFinished)
             .OfType<RunRecord>()
             .OrderBy(record => record.Trial!.Index)
             .ToList();
@@ -252,9 +252,7 @@ public static class StudyRunner
     }
 
     /// <summary>The trial's record if its folder holds a complete, loadable result.json of a study trial; else null.</summary>
-    public static RunRecord? TryLoadFinished(string folder) => TryLoad(folder);
-
-    private static RunRecord? TryLoad(string folder)
+    public static RunRecord? TryLoadFinished(string folder)
     {
         var path = Path.Combine(folder, "result.json");
         if (!File.Exists(path)) return null;
