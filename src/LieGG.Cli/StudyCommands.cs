@@ -253,11 +253,17 @@ internal static class StudyCommands
                     return Interrupted;
                 }
             }
+            else if (!TrialState.Read(selected, options.Output, logLines: 0).Any(s => s.Stage == TrialStage.Running))
+            {
+                // No live holder now, but one may have exited after the pending list was read: its trial is pending again, not done.
+                if (PendingOrExplain(study, options, errors) is not { } last) return UsageError;
+                if (!last.Any(t => !failed.Any(f => f.Trial.Index == t.Info.Index))) break;
+                pending = last;
+                continue;
+            }
             else
             {
-                // Nothing to start: wait while another live process holds trials of this selection.
-                var states = TrialState.Read(selected, options.Output, logLines: 0);
-                if (!states.Any(s => s.Stage == TrialStage.Running)) break;
+                // Another live process holds trials of this selection: wait for it, then take over what it leaves.
                 Thread.Sleep(StudyRunner.WaitPoll);
             }
             if (PendingOrExplain(study, options, errors) is not { } next) return UsageError;
