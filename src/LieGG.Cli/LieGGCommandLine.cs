@@ -112,7 +112,8 @@ public static class LieGGCommandLine
         var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var (prerotated, poolSplits, convention) = DataAndAnalysisOptions();
-        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device };
+        var tensorBoard = TensorBoardOption("the run");
+        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device, tensorBoard };
         command.SetAction(parse =>
         {
             var pattern = parse.GetValue(name)!;
@@ -152,7 +153,7 @@ public static class LieGGCommandLine
                     errors.MarkupLine(UnusedDataDirectoryWarning(experiment.Name, unused));
             var finished = new List<RunRecord>();
             foreach (var experiment in experiments.Where(e => selected.Contains(e.Name)))
-                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors, finished));
+                status = Math.Max(status, RunOne(experiment, options, parse.GetValue(output)!, console, errors, finished, parse.GetValue(tensorBoard)));
             // Several runs: one joined table of all of them at the end.
             if (finished.Count > 1) console.Profile.Out.Writer.WriteLine(MarkdownReport.Compare(finished, ReportFormat.Full));
             return status;
@@ -172,6 +173,10 @@ public static class LieGGCommandLine
         if (File.Exists(output)) problems.Add($"--out '{output}' is a file; name a directory (it is created if missing).");
         return problems;
     }
+
+    /// <summary><c>--tensorboard DIR</c>: TensorBoard event files of <paramref name="what"/>, one folder per run or trial.</summary>
+    internal static Option<string?> TensorBoardOption(string what)
+        => new("--tensorboard") { Description = $"Also write TensorBoard event files of {what} under this folder (one folder per run or trial; view with tensorboard --logdir DIR)." };
 
     /// <summary>--prerotated, --pool-splits and --convention, shared by run and study.</summary>
     internal static (Option<bool> Prerotated, Option<bool> PoolSplits, Option<string?> Convention) DataAndAnalysisOptions()
@@ -207,7 +212,7 @@ public static class LieGGCommandLine
     internal static string UnusedDataDirectoryWarning(string name, string dataDirectory)
         => $"[yellow]warning:[/] {Markup.Escape(name)} generates its data; --data-dir '{Markup.Escape(dataDirectory)}' is not used (nor recorded) for it.";
 
-    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors, List<RunRecord> finished)
+    private static int RunOne(ExperimentDescriptor experiment, ExperimentRunOptions options, string output, IAnsiConsole console, IAnsiConsole errors, List<RunRecord> finished, string? tensorBoard)
     {
         var started = DateTimeOffset.UtcNow;
         RunFolder claimed;
@@ -237,6 +242,7 @@ public static class LieGGCommandLine
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             Summarize(console, record, folder);
+            if (tensorBoard is not null) console.Profile.Out.Writer.WriteLine($"TensorBoard events: {TensorBoardLog.Write(record, tensorBoard)} (tensorboard --logdir {tensorBoard})");
             finished.Add(record);
             return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
@@ -288,8 +294,9 @@ public static class LieGGCommandLine
     {
         var files = new Argument<string[]>("results") { Description = "result.json files; two or more give a side-by-side comparison.", Arity = ArgumentArity.OneOrMore };
         var snapshot = new Option<bool>("--snapshot") { Description = "Print the snapshot form (rounded, no timings or machine facts)." };
-        var compareOutput = new Option<string?>("--out") { Description = "With several runs: write compare.md and compare.csv into this folder instead of printing." };
-        var command = new Command("report", "Re-render reports from result.json files, or compare several runs (one row each).") { files, snapshot, compareOutput };
+        var compareOutput = new Option<string?>("--out") { Description = "With several runs: write compare.md, compare.html and compare.csv into this folder instead of printing." };
+        var html = new Option<bool>("--html") { Description = "Print the path of the HTML page (report.html, or compare.html in --out, default the current folder) instead of the Markdown." };
+        var command = new Command("report", "Re-render reports (report.md and report.html) from result.json files, or compare several runs (one row each).") { files, snapshot, compareOutput, html };
         command.SetAction(parse =>
         {
             var records = new List<RunRecord>();
@@ -312,16 +319,19 @@ public static class LieGGCommandLine
                 var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
                 var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!);
                 // Markdown goes to the raw writer: the console would wrap its table rows at the terminal's width.
-                console.Profile.Out.Writer.WriteLine(format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
+                console.Profile.Out.Writer.WriteLine(parse.GetValue(html) ? $"report: {Path.Combine(rendered, HtmlReport.RunPage)}"
+                    : format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
                 return Success;
             }
             var comparison = MarkdownReport.Compare(records, format);
-            if (parse.GetValue(compareOutput) is { } target)
+            if ((parse.GetValue(compareOutput) ?? (parse.GetValue(html) ? "." : null)) is { } target)
             {
                 var paths = parse.GetValue(files)!;
+                Directory.CreateDirectory(target);
                 AtomicFile.WriteAllText(Path.Combine(target, "compare.md"), comparison);
+                AtomicFile.WriteAllText(Path.Combine(target, HtmlReport.ComparisonPage), HtmlReport.Comparison(records, format));
                 AtomicFile.WriteAllText(Path.Combine(target, "compare.csv"), ResultTable.Csv(paths.Select((p, i) => (Path.GetFullPath(p), records[i])).ToList()));
-                console.Profile.Out.Writer.WriteLine($"comparison of {records.Count} runs: {Path.Combine(target, "compare.md")}, {Path.Combine(target, "compare.csv")}");
+                console.Profile.Out.Writer.WriteLine($"comparison of {records.Count} runs: {Path.Combine(target, "compare.md")}, {Path.Combine(target, HtmlReport.ComparisonPage)}, {Path.Combine(target, "compare.csv")}");
                 return Success;
             }
             console.Profile.Out.Writer.WriteLine(comparison);

@@ -27,9 +27,10 @@ internal static class StudyCommands
         var lease = new Option<string?>("--lease") { Description = "How long a trial's claim held on another host may go unrenewed before it is taken over (e.g. 90s, 10m, 1h; default 10m)." };
         var submit = SlurmSubmission.Options();
         var (prerotated, poolSplits, convention) = LieGGCommandLine.DataAndAnalysisOptions();
+        var tensorBoard = LieGGCommandLine.TensorBoardOption("each finished trial, at the merge");
         var command = new Command("study", "Run a study's trials (skipping finished ones and ones another process is running), then merge what has finished into its report.")
         {
-            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention, lease,
+            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention, lease, tensorBoard,
         };
         foreach (var option in submit.All) command.Options.Add(option);
         command.SetAction(parse =>
@@ -95,9 +96,11 @@ internal static class StudyCommands
                 },
             };
             var shared = SharedArguments(options, parse.GetValue(convention), parse.GetValue(lease));
-            if (submission is not null) return submission.Submit(study, options, shared, console, errors, MergeAndReport);
-            if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors);
-            return RunHere(study, options, console, errors);
+            var events = parse.GetValue(tensorBoard);
+            int Merge(StudyDescriptor merged, string folder, IAnsiConsole output, IAnsiConsole problems) => MergeAndReport(merged, folder, output, problems, events);
+            if (submission is not null) return submission.Submit(study, options, shared, console, errors, Merge);
+            if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors, Merge);
+            return RunHere(study, options, console, errors, Merge);
         });
         return command;
     }
@@ -149,7 +152,7 @@ internal static class StudyCommands
     }
 
     /// <summary>The selected trials one after another in this process; SIGTERM or Ctrl-C stops the trial in training, removes its unfinished files and releases its claim.</summary>
-    private static int RunHere(StudyDescriptor study, StudyRunOptions options, IAnsiConsole console, IAnsiConsole errors)
+    private static int RunHere(StudyDescriptor study, StudyRunOptions options, IAnsiConsole console, IAnsiConsole errors, Func<StudyDescriptor, string, IAnsiConsole, IAnsiConsole, int> merge)
     {
         var writer = console.Profile.Out.Writer;
         using var cancellation = new CancellationTokenSource();
@@ -207,7 +210,7 @@ internal static class StudyCommands
             }
             return Success;
         }
-        int merged = MergeAndReport(study, options.Output, console, errors);
+        int merged = merge(study, options.Output, console, errors);
         return summary.Failed.Count > 0 ? RunFailed : merged;
     }
 
@@ -229,7 +232,8 @@ internal static class StudyCommands
     /// <c>study --jobs N</c>: the pending trials in N worker processes, then — as a sequential study does — waits for
     /// trials another process holds, starting workers for any it gives up, then the merge.
     /// </summary>
-    private static int RunInWorkers(StudyDescriptor study, StudyRunOptions options, int workers, IReadOnlyList<string> shared, IAnsiConsole console, IAnsiConsole errors)
+    private static int RunInWorkers(StudyDescriptor study, StudyRunOptions options, int workers, IReadOnlyList<string> shared, IAnsiConsole console, IAnsiConsole errors,
+        Func<StudyDescriptor, string, IAnsiConsole, IAnsiConsole, int> merge)
     {
         var writer = console.Profile.Out.Writer;
         if (PendingOrExplain(study, options, errors) is not { } pending) return UsageError;
@@ -276,22 +280,24 @@ internal static class StudyCommands
                 errors.MarkupLine($"[red]{Markup.Escape(trial.Key)} ({Markup.Escape(trial.Label)}) failed[/] (exit {exitCode}): {Markup.Escape(lastErrors)}");
             // Bad input fails every worker the same way: nothing to merge. A trial that failed on its own leaves the rest to merge.
             if (failed.Any(f => f.ExitCode == UsageError)) return UsageError;
-            MergeAndReport(study, options.Output, console, errors);
+            merge(study, options.Output, console, errors);
             return RunFailed;
         }
-        return MergeAndReport(study, options.Output, console, errors);
+        return merge(study, options.Output, console, errors);
     }
 
     public static Command Merge(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Study name." };
         var output = new Option<string>("--out") { Description = "Folder the shards wrote to.", DefaultValueFactory = _ => "results" };
-        var command = new Command("study-merge", "Rebuild a study's result and report from the finished trials of all its shards.") { name, output };
-        command.SetAction(parse => Find(studies, parse.GetValue(name)!, errors) is { } study ? MergeAndReport(study, parse.GetValue(output)!, console, errors) : UsageError);
+        var tensorBoard = LieGGCommandLine.TensorBoardOption("each finished trial");
+        var command = new Command("study-merge", "Rebuild a study's result and report from the finished trials of all its shards.") { name, output, tensorBoard };
+        command.SetAction(parse => Find(studies, parse.GetValue(name)!, errors) is { } study ? MergeAndReport(study, parse.GetValue(output)!, console, errors, parse.GetValue(tensorBoard)) : UsageError);
         return command;
     }
 
-    private static int MergeAndReport(StudyDescriptor study, string output, IAnsiConsole console, IAnsiConsole errors)
+    /// <param name="tensorBoard">Where to write every finished trial's TensorBoard events too; null for none.</param>
+    private static int MergeAndReport(StudyDescriptor study, string output, IAnsiConsole console, IAnsiConsole errors, string? tensorBoard = null)
     {
         var folder = StudyRunner.StudyFolder(output, study.Name);
         try
@@ -310,6 +316,11 @@ internal static class StudyCommands
             StudyWriter.Write(result, folder, study.Plots, trials: records);
             var writer = console.Profile.Out.Writer;
             writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
+            if (tensorBoard is not null)
+            {
+                foreach (var record in records) TensorBoardLog.Write(record, tensorBoard);
+                writer.WriteLine($"{study.Name}: TensorBoard events of {records.Count} trials in {Path.Combine(tensorBoard, study.Name)} (tensorboard --logdir {tensorBoard})");
+            }
             if (missing.Count > 0)
                 writer.WriteLine($"{study.Name}: missing {string.Join(", ", missing.Select(m => $"trial {m.Index} ({m.State.Split(':')[0]})"))}; 'study-status {study.Name}' says more.");
             return Success;

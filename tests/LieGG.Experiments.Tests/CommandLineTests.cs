@@ -32,7 +32,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, Run("run", "o5-regression", "--quick", "--out", output));
 
         var folder = Path.GetDirectoryName(ResultFile("o5-regression"))!;
-        string[] expected = [RunFolder.ClaimFile, "result.json", "report.md", "spectrum.csv", "generators.csv", "training.csv", "spectrum.png", "bias.png", "generators.png", "training.png",
+        string[] expected = [RunFolder.ClaimFile, "result.json", "report.md", HtmlReport.RunPage, "spectrum.csv", "generators.csv", "training.csv", "spectrum.png", "bias.png", "generators.png", "training.png",
             "spectrum.svg", "bias.svg", "generators.svg", "training.svg", "model.safetensors"];
         Assert.Equal(expected.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         Assert.Contains("o5-regression: epoch 2/2", console.ToString());

@@ -31,7 +31,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
         KillRepeatedly(["run", "o5-regression", "--quick", "--out", Path.Combine(root, "killed")], duration, seed: 1,
             after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
-            writes: ["model.safetensors", "training.csv", "spectrum.svg", "report.md", "result.json"]);
+            writes: ["model.safetensors", "training.csv", "spectrum.svg", "report.md", "report.html", "result.json"]);
     }
 
     [Fact]

@@ -168,8 +168,8 @@ public sealed class ReportRenderingTests
     {
         var mlp = FixedRecord();
         var cnn = mlp with { Settings = mlp.Settings with { Architecture = "P4CnnSpec { Channels = 10 }" } };
-        Assert.Contains(MarkdownReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, cnn]));
-        Assert.DoesNotContain(MarkdownReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, mlp with { Result = mlp.Result with { Seed = 7 } }]));
+        Assert.Contains(RunReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, cnn]));
+        Assert.DoesNotContain(RunReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, mlp with { Result = mlp.Result with { Seed = 7 } }]));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using LieGG.Runtime.Results;
 
 namespace LieGG.Runtime.Orchestration;
 
-/// <summary>Writes a run's folder: result.json, report.md, CSVs and PNG figures, each file atomically.</summary>
+/// <summary>Writes a run's folder: result.json, report.md, report.html, CSVs and figures (PNG and SVG), each file atomically.</summary>
 public static class ReportWriter
 {
     /// <returns>The run folder, <c>&lt;output&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>.</returns>
@@ -19,6 +19,7 @@ public static class ReportWriter
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         foreach (var (name, csv) in CsvExport.Tables(record)) AtomicFile.WriteAllText(Path.Combine(folder, name), csv);
         AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Render(record, ReportFormat.Full, FigureFiles.Images(figures.Keys)));
+        AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.RunPage), HtmlReport.Run(record, figures));
         // Last, so a folder with result.json is a complete run (a resumable study can rely on it).
         AtomicFile.WriteAllText(Path.Combine(folder, "result.json"), record.ToJson());
         return folder;

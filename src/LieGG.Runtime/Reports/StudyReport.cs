@@ -5,42 +5,50 @@ using LieGG.Runtime.Training.Laplace;
 
 namespace LieGG.Runtime.Reports;
 
-/// <summary>A study's table as Markdown (study.md) and CSV (trials.csv).</summary>
+/// <summary>A study's report as a <see cref="ReportDocument"/> (written as study.md and study.html) and its table as CSV (trials.csv).</summary>
 public static class StudyReport
 {
     public static string Markdown(StudyResult study, ReportFormat format, IReadOnlyList<string>? images = null)
+        => MarkdownWriter.Write(Document(study, format, images), images);
+
+    /// <param name="images">The study's figure files (PNG), listed under Figures.</param>
+    public static ReportDocument Document(StudyResult study, ReportFormat format, IReadOnlyList<string>? images = null)
     {
-        var md = new StringBuilder($"# Study {study.Study}\n\n");
-        md.Append(study.IsComplete ? $"{study.Rows.Count} trials.\n\n" : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the study again for the missing ones, then merge again).\n\n");
+        var doc = new ReportDocument().Heading(1, $"Study {study.Study}");
+        doc.Paragraph(study.IsComplete ? $"{study.Rows.Count} trials." : $"**Incomplete:** {study.Rows.Count} of {study.ExpectedTrials} trials finished (run the study again for the missing ones, then merge again).");
         if (study.Missing.Count > 0)
         {
-            md.Append("Missing trials:\n\n");
-            foreach (var missing in study.Missing) md.Append("- trial ").Append(missing.Index).Append(" (").Append(missing.Label).Append("): ").Append(missing.State).Append('\n');
-            md.Append('\n');
+            doc.Paragraph("Missing trials:");
+            doc.Bullets(study.Missing.Select(missing => $"trial {missing.Index} ({missing.Label}): {missing.State}"));
         }
         if (study.TakenOver.Count > 0)
         {
-            md.Append("Taken over from an earlier attempt that stopped unfinished:\n\n");
-            foreach (var taken in study.TakenOver) md.Append("- trial ").Append(taken.Index).Append(": ").Append(taken.Reason).Append('\n');
-            md.Append('\n');
+            doc.Paragraph("Taken over from an earlier attempt that stopped unfinished:");
+            doc.Bullets(study.TakenOver.Select(taken => $"trial {taken.Index}: {taken.Reason}"));
         }
         if (study.Quick)
-            md.Append("**Quick run:** every trial was smoke-size (").Append(Experiments.QuickRun.Description).Append("); not a result.\n\n");
+            doc.Paragraph($"**Quick run:** every trial was smoke-size ({Experiments.QuickRun.Description}); not a result.");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
         string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
         bool pairs = study.Rows.Any(r => r.PairVariance is not null);
-        md.Append("| trial | ").Append(string.Concat(parameters.Select(p => p + " | "))).Append("seed | ").Append(metric).Append(" | variance | min bias | relative variance | gap | parameters |")
-          .Append(pairs ? " pair variance | min pair bias | pair gap |" : "").Append(format.IncludeMachineFacts ? " seconds |" : "").Append('\n');
-        md.Append("|---|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|---|---|---|---|---|").Append(pairs ? "---|---|---|" : "").Append(format.IncludeMachineFacts ? "---|" : "").Append('\n');
+        var header = new List<string> { "trial" };
+        header.AddRange(parameters);
+        header.AddRange(["seed", metric, "variance", "min bias", "relative variance", "gap", "parameters"]);
+        if (pairs) header.AddRange(["pair variance", "min pair bias", "pair gap"]);
+        if (format.IncludeMachineFacts) header.Add("seconds");
+        var trials = new List<IReadOnlyList<string>>();
         foreach (var row in study.Rows)
         {
-            md.Append("| ").Append(row.Trial.Index).Append(" | ").Append(string.Concat(row.Trial.Parameters.Select(p => p.Value + " | "))).Append(row.Trial.Seed).Append(" | ")
-              .Append(format.Number(row.TestMetric)).Append(" | ").Append(format.Number(row.Variance)).Append(" | ").Append(format.Number(row.MinBias)).Append(" | ")
-              .Append(format.Number(row.RelativeVariance)).Append(" | ").Append(format.Number(row.GapRatio)).Append(" | ").Append(row.Parameters.ToString(CultureInfo.InvariantCulture)).Append(" |");
-            if (pairs) md.Append(' ').Append(format.Number(row.PairVariance)).Append(" | ").Append(format.Number(row.PairMinBias)).Append(" | ").Append(format.Number(row.PairGapRatio)).Append(" |");
-            if (format.IncludeMachineFacts) md.Append(' ').Append(format.Number(row.WallSeconds)).Append(" |");
-            md.Append('\n');
+            var cells = new List<string> { row.Trial.Index.ToString(CultureInfo.InvariantCulture) };
+            cells.AddRange(row.Trial.Parameters.Select(p => p.Value));
+            cells.AddRange([row.Trial.Seed.ToString(CultureInfo.InvariantCulture), format.Number(row.TestMetric), format.Number(row.Variance), format.Number(row.MinBias),
+                format.Number(row.RelativeVariance), format.Number(row.GapRatio), row.Parameters.ToString(CultureInfo.InvariantCulture)]);
+            if (pairs) cells.AddRange([format.Number(row.PairVariance), format.Number(row.PairMinBias), format.Number(row.PairGapRatio)]);
+            if (format.IncludeMachineFacts) cells.Add(format.Number(row.WallSeconds));
+            trials.Add(cells);
         }
+        // Each trial's folder holds its own page (written when the trial finished).
+        doc.Table(header, trials, ReportTableKind.Trials, study.Rows.Select(r => (string?)$"trials/{r.Trial.Key}/{HtmlReport.RunPage}").ToList());
         var groups = study.Rows.GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => $"{p.Name}={p.Value}"))).ToList();
         if (groups.Any(g => g.Count() > 1))
         {
@@ -48,11 +56,17 @@ public static class StudyReport
             bool ella = study.Rows.Any(r => r.FcShare is not null);
             bool groupConv = study.Rows.Any(r => r.GroupConvShare is not null);
             bool nll = study.Rows.Any(r => r.TestNll is not null);
-            md.Append("\n## Summary over seeds\n\n| ").Append(string.Join(" | ", parameters)).Append(" | n | ").Append(metric).Append(accuracy ? " | test error % |" : " |").Append(nll ? " test NLL |" : "")
-              .Append(" variance | min bias | relative variance |").Append(ella ? " FC share (mean over layers) |" + (groupConv ? " CONV share | G-CONV share |" : "") + " −log ML / N |" : "")
-              .Append(pairs ? " pair variance | min pair bias | pair gap |" : "")
-              .Append("\n|").Append(string.Concat(parameters.Select(_ => "---|"))).Append("---|---|").Append(accuracy ? "---|" : "").Append(nll ? "---|" : "").Append("---|---|---|").Append(ella ? (groupConv ? "---|---|---|---|" : "---|---|") : "")
-              .Append(pairs ? "---|---|---|" : "").Append('\n');
+            var columns = new List<string>(parameters) { "n", metric };
+            if (accuracy) columns.Add("test error %");
+            if (nll) columns.Add("test NLL");
+            columns.AddRange(["variance", "min bias", "relative variance"]);
+            if (ella)
+            {
+                columns.Add("FC share (mean over layers)");
+                if (groupConv) columns.AddRange(["CONV share", "G-CONV share"]);
+                columns.Add("−log ML / N");
+            }
+            if (pairs) columns.AddRange(["pair variance", "min pair bias", "pair gap"]);
             string MeanStd(IEnumerable<double> values, double scale = 1)
             {
                 var list = values.Where(double.IsFinite).Select(v => v * scale).ToList();
@@ -60,44 +74,45 @@ public static class StudyReport
                 var (mean, std) = ReplicateStatistics.MeanAndStd(list);
                 return $"{format.Number(mean)} ± {format.Number(std)}";
             }
+            var summary = new List<IReadOnlyList<string>>();
             foreach (var group in groups)
             {
                 var rows = group.ToList();
-                md.Append("| ").Append(string.Join(" | ", rows[0].Trial.Parameters.Select(p => p.Value))).Append(" | ").Append(rows.Count).Append(" | ").Append(MeanStd(rows.Select(r => r.TestMetric)));
-                if (accuracy) md.Append(" | ").Append(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
-                if (nll) md.Append(" | ").Append(MeanStd(rows.Select(r => r.TestNll ?? double.NaN)));
-                md.Append(" | ").Append(MeanStd(rows.Select(r => r.Variance))).Append(" | ").Append(MeanStd(rows.Select(r => r.MinBias ?? double.NaN)))
-                  .Append(" | ").Append(MeanStd(rows.Select(r => r.RelativeVariance))).Append(" |");
+                var cells = new List<string>(rows[0].Trial.Parameters.Select(p => p.Value)) { rows.Count.ToString(CultureInfo.InvariantCulture), MeanStd(rows.Select(r => r.TestMetric)) };
+                if (accuracy) cells.Add(MeanStd(rows.Select(r => 1 - r.TestMetric), 100));
+                if (nll) cells.Add(MeanStd(rows.Select(r => r.TestNll ?? double.NaN)));
+                cells.AddRange([MeanStd(rows.Select(r => r.Variance)), MeanStd(rows.Select(r => r.MinBias ?? double.NaN)), MeanStd(rows.Select(r => r.RelativeVariance))]);
                 if (ella)
                 {
-                    md.Append(' ').Append(MeanStd(rows.Select(r => r.FcShare ?? double.NaN))).Append(" |");
-                    if (groupConv) md.Append(' ').Append(MeanStd(rows.Select(r => r.ConvShare ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.GroupConvShare ?? double.NaN))).Append(" |");
-                    md.Append(' ').Append(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN))).Append(" |");
+                    cells.Add(MeanStd(rows.Select(r => r.FcShare ?? double.NaN)));
+                    if (groupConv) cells.AddRange([MeanStd(rows.Select(r => r.ConvShare ?? double.NaN)), MeanStd(rows.Select(r => r.GroupConvShare ?? double.NaN))]);
+                    cells.Add(MeanStd(rows.Select(r => r.NegativeLogMarginalLikelihood ?? double.NaN)));
                 }
                 if (pairs)
-                    md.Append(' ').Append(MeanStd(rows.Select(r => r.PairVariance ?? double.NaN))).Append(" | ").Append(MeanStd(rows.Select(r => r.PairMinBias ?? double.NaN)))
-                      .Append(" | ").Append(MeanStd(rows.Select(r => r.PairGapRatio ?? double.NaN))).Append(" |");
-                md.Append('\n');
+                    cells.AddRange([MeanStd(rows.Select(r => r.PairVariance ?? double.NaN)), MeanStd(rows.Select(r => r.PairMinBias ?? double.NaN)), MeanStd(rows.Select(r => r.PairGapRatio ?? double.NaN))]);
+                summary.Add(cells);
             }
-            md.Append("\nMean ± sample standard deviation over the seeds.\n");
-            if (parameters.SequenceEqual(["Experiment"]) && groups.Count > 1)
-                md.Append(MarkdownReport.AcrossNetworksNote).Append('\n');
+            doc.Heading(2, "Summary over seeds");
+            doc.Table(columns, summary);
+            doc.Paragraph("Mean ± sample standard deviation over the seeds." +
+                (parameters.SequenceEqual(["Experiment"]) && groups.Count > 1 ? "\n" + RunReport.AcrossNetworksNote : ""));
         }
-        if (study.Reference is { Length: > 0 } reference) md.Append("\n**Published:** ").Append(reference).Append('\n');
+        if (study.Reference is { Length: > 0 } reference) doc.Paragraph($"**Published:** {reference}");
         if (study.Correlations.Count > 0)
         {
-            md.Append("\n## Correlations\n\n| x | y | Pearson r | p | Spearman ρ | p | n |\n|---|---|---|---|---|---|---|\n");
-            foreach (var c in study.Correlations)
-                md.Append("| ").Append(c.X).Append(" | ").Append(c.Y).Append(" | ").Append(format.Number(c.Pearson.Coefficient)).Append(" | ").Append(format.Number(c.Pearson.PValue))
-                  .Append(" | ").Append(format.Number(c.Spearman.Coefficient)).Append(" | ").Append(format.Number(c.Spearman.PValue)).Append(" | ").Append(c.Pearson.N).Append(" |\n");
+            doc.Heading(2, "Correlations");
+            doc.Table(["x", "y", "Pearson r", "p", "Spearman ρ", "p", "n"], study.Correlations.Select(c => (IReadOnlyList<string>)
+                [c.X.ToString(), c.Y.ToString(), format.Number(c.Pearson.Coefficient), format.Number(c.Pearson.PValue), format.Number(c.Spearman.Coefficient), format.Number(c.Spearman.PValue),
+                 c.Pearson.N.ToString(CultureInfo.InvariantCulture)]));
         }
-        if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(md, study, format);
+        if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(doc, study, format);
         if (images is { Count: > 0 })
         {
-            md.Append("\n## Figures\n\nEach also as SVG (vector, same name) for papers.\n\n");
-            foreach (var image in images) md.Append("![").Append(Path.GetFileNameWithoutExtension(image)).Append("](").Append(image).Append(")\n\n");
+            doc.Heading(2, "Figures");
+            doc.Paragraph("Each also as SVG (vector, same name) for papers.");
+            foreach (var image in images) doc.FigureFile(image, Path.GetFileNameWithoutExtension(image));
         }
-        return md.ToString();
+        return doc;
     }
 
     /// <summary>
@@ -105,15 +120,14 @@ public static class StudyReport
     /// shares for ELLA networks, and across every (trial, block) the correlation of the shares with the errors — does a
     /// layer ELLA judged convolutional measure as equivariant?
     /// </summary>
-    private static void Equivariance(StringBuilder md, StudyResult study, ReportFormat format)
+    private static void Equivariance(ReportDocument doc, StudyResult study, ReportFormat format)
     {
         bool shares = study.Rows.Any(r => r.LayerShares is not null);
         var rows = study.Rows.Where(r => r.LayerEquivariance is not null).ToList();
         var groups = rows.GroupBy(r => string.Join(", ", r.Trial.Parameters.Select(p => p.Value))).ToList();
-        md.Append("\n## Equivariance by layer\n\nEach layer's own relative error (0 = equivariant) for a quarter turn and for cyclic shifts by the network's total stride")
-          .Append(shares ? ", beside the layer's pathway shares of its effective parameters" : "").Append("; mean over ").Append(groups.Max(g => g.Count()) > 1 ? "the seeds" : "the one seed")
-          .Append(".\n\n| ").Append(string.Join(", ", rows[0].Trial.Parameters.Select(p => p.Name))).Append(" | layer |")
-          .Append(shares ? " FC % | CONV % | G-CONV % |" : "").Append(" rot90 own | shift own |\n|---|---|").Append(shares ? "---|---|---|" : "").Append("---|---|\n");
+        doc.Heading(2, "Equivariance by layer");
+        doc.Paragraph("Each layer's own relative error (0 = equivariant) for a quarter turn and for cyclic shifts by the network's total stride" +
+            (shares ? ", beside the layer's pathway shares of its effective parameters" : "") + "; mean over " + (groups.Max(g => g.Count()) > 1 ? "the seeds" : "the one seed") + ".");
         // With pathway shares only the blocks have them; the pooling and head layers are left out there.
         bool Listed(LayerEquivarianceSummary layer) => !shares || layer.Layer.StartsWith("block ", StringComparison.Ordinal);
         LayerShare? ShareOf(TrialRow row, LayerEquivarianceSummary layer)
@@ -124,31 +138,36 @@ public static class StudyReport
             var known = values.Where(v => v is not null).Select(v => v!.Value * scale).ToList();
             return known.Count == 0 ? "–" : format.Number(known.Average());
         }
+        var table = new List<IReadOnlyList<string>>();
         foreach (var group in groups)
         {
             var trials = group.ToList();
             foreach (var layer in trials[0].LayerEquivariance!.Where(Listed))
             {
                 var matching = trials.Select(t => (Row: t, Layer: t.LayerEquivariance!.FirstOrDefault(l => l.Layer == layer.Layer))).Where(t => t.Layer is not null).ToList();
-                md.Append("| ").Append(group.Key).Append(" | ").Append(layer.Layer).Append(" |");
+                var cells = new List<string> { group.Key, layer.Layer };
                 if (shares)
                 {
                     var layerShares = matching.Select(t => ShareOf(t.Row, t.Layer!)).ToList();
-                    md.Append(' ').Append(Mean(layerShares.Select(s => s?.FcShare), 100)).Append(" | ").Append(Mean(layerShares.Select(s => s?.ConvShare), 100))
-                      .Append(" | ").Append(Mean(layerShares.Select(s => s?.GroupConvShare), 100)).Append(" |");
+                    cells.AddRange([Mean(layerShares.Select(s => s?.FcShare), 100), Mean(layerShares.Select(s => s?.ConvShare), 100), Mean(layerShares.Select(s => s?.GroupConvShare), 100)]);
                 }
-                md.Append(' ').Append(Mean(matching.Select(t => t.Layer!.Rotation))).Append(" | ").Append(Mean(matching.Select(t => t.Layer!.Shift))).Append(" |\n");
+                cells.AddRange([Mean(matching.Select(t => t.Layer!.Rotation)), Mean(matching.Select(t => t.Layer!.Shift))]);
+                table.Add(cells);
             }
         }
+        var header = new List<string> { string.Join(", ", rows[0].Trial.Parameters.Select(p => p.Name)), "layer" };
+        if (shares) header.AddRange(["FC %", "CONV %", "G-CONV %"]);
+        header.AddRange(["rot90 own", "shift own"]);
+        doc.Table(header, table);
         var pairs = new List<(double Fc, double Conv, double GroupConv, double Rotation, double Shift)>();
         foreach (var row in rows)
             foreach (var layer in row.LayerEquivariance!)
                 if (ShareOf(row, layer) is { } share && layer.Rotation is { } rotation && layer.Shift is { } shift)
                     pairs.Add((share.FcShare, share.ConvShare, share.GroupConvShare, rotation, shift));
         if (pairs.Count < 3) return;
-        md.Append("\nAcross ").Append(pairs.Count).Append(" (trial, block) pairs; errors as log₁₀ (they span orders of magnitude; Spearman is unchanged by it):\n\n")
-          .Append("| share | error | Pearson r | p | Spearman ρ | p |\n|---|---|---|---|---|---|\n");
+        doc.Paragraph($"Across {pairs.Count} (trial, block) pairs; errors as log₁₀ (they span orders of magnitude; Spearman is unchanged by it):");
         static double Log(double v) => Math.Log10(Math.Max(v, 1e-30));
+        var correlations = new List<IReadOnlyList<string>>();
         foreach (var (name, x, errorName, y) in new (string, Func<(double Fc, double Conv, double GroupConv, double Rotation, double Shift), double>, string, Func<(double Fc, double Conv, double GroupConv, double Rotation, double Shift), double>)[]
         {
             ("FC", p => p.Fc, "shift own", p => Log(p.Shift)),
@@ -161,9 +180,9 @@ public static class StudyReport
             if (xs.Distinct().Count() < 2 || ys.Distinct().Count() < 2) continue;
             var pearson = Correlation.Pearson(xs, ys);
             var spearman = Correlation.Spearman(xs, ys);
-            md.Append("| ").Append(name).Append(" | ").Append(errorName).Append(" | ").Append(format.Number(pearson.Coefficient)).Append(" | ").Append(format.Number(pearson.PValue))
-              .Append(" | ").Append(format.Number(spearman.Coefficient)).Append(" | ").Append(format.Number(spearman.PValue)).Append(" |\n");
+            correlations.Add([name, errorName, format.Number(pearson.Coefficient), format.Number(pearson.PValue), format.Number(spearman.Coefficient), format.Number(spearman.PValue)]);
         }
+        doc.Table(["share", "error", "Pearson r", "p", "Spearman ρ", "p"], correlations);
     }
 
     public static string Csv(StudyResult study)

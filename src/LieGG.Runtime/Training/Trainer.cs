@@ -57,7 +57,7 @@ public static class Trainer
         double bestMetric = double.NaN;
         bool stoppedEarly = false;
         long n = data.Train.Count;
-        double initialLoss = double.NaN;
+        double initialLoss = double.NaN, lastRate = double.NaN;
         var clock = Stopwatch.StartNew();
 
         try
@@ -90,7 +90,12 @@ public static class Trainer
                     else if (value > ExplosionFactor * Math.Max(initialLoss, 1e-8)) throw new TrainingDivergedException(epoch, batch + 1, value, initialLoss);
                     var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
                     objective.backward();
-                    if (step < warmupSteps) StepWarmingUp(optimizer, (step + 1.0) / warmupSteps);
+                    lastRate = optimizer.ParamGroups.First().LearningRate;
+                    if (step < warmupSteps)
+                    {
+                        lastRate *= (step + 1.0) / warmupSteps;
+                        StepWarmingUp(optimizer, (step + 1.0) / warmupSteps);
+                    }
                     else optimizer.step();
                     step++;
                     schedule?.step();
@@ -113,7 +118,7 @@ public static class Trainer
                 }
 
                 epochClock.Stop();
-                history.Add(new EpochRecord(epoch, lossSum / n, metric, epochClock.Elapsed.TotalSeconds));
+                history.Add(new EpochRecord(epoch, lossSum / n, metric, epochClock.Elapsed.TotalSeconds, lastRate));
                 var meanEpoch = clock.Elapsed / epoch;
                 progress?.Report(new EpochProgress(epoch, options.Epochs, lossSum / n, metric, metricName, isBest,
                     n / epochClock.Elapsed.TotalSeconds, clock.Elapsed, meanEpoch * (options.Epochs - epoch)));

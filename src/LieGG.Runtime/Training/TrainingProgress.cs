@@ -16,7 +16,8 @@ public sealed record EpochProgress(
     TimeSpan EstimatedRemaining);
 
 /// <summary>One epoch of the training history.</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationMetric, double Seconds);
+/// <param name="LearningRate">The rate of the epoch's last optimizer step (warm-up and schedule applied); NaN in results written before it was recorded.</param>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationMetric, double Seconds, double LearningRate = double.NaN);
 
 /// <summary>What training produced, besides the trained weights left in the model.</summary>
 /// <param name="BestEpoch">Epoch whose weights the model holds (the last one when best-model selection is off).</param>
