@@ -375,6 +375,13 @@ public static class RunReport
         doc.Paragraph($"Per-tensor figures: `priors.csv`, `shares.csv`{(laplace.History.Count > 0 ? ", `marglik.csv`" : "")}.");
     }
 
-    private static string Interval(ConfidenceInterval? interval, ReportFormat format)
-        => interval is null ? "" : $" ({format.Number(interval.Level * 100)}% CI {format.Number(interval.Lower)} … {format.Number(interval.Upper)})";
+    internal static string Interval(ConfidenceInterval? interval, ReportFormat format)
+        => interval is null ? "" : $" ({format.Number(interval.Level * 100)}% {MethodName(interval.Method)} CI {format.Number(interval.Lower)} … {format.Number(interval.Upper)})";
+
+    private static string MethodName(BootstrapIntervalMethod method) => method switch
+    {
+        BootstrapIntervalMethod.Basic => "basic bootstrap",
+        BootstrapIntervalMethod.BiasCorrectedAccelerated => "BCa",
+        _ => "percentile",
+    };
 }

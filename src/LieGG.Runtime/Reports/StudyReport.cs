@@ -101,9 +101,10 @@ public static class StudyReport
         if (study.Correlations.Count > 0)
         {
             doc.Heading(2, "Correlations");
-            doc.Table(["x", "y", "Pearson r", "p", "Spearman ρ", "p", "n"], study.Correlations.Select(c => (IReadOnlyList<string>)
-                [c.X.ToString(), c.Y.ToString(), format.Number(c.Pearson.Coefficient), format.Number(c.Pearson.PValue), format.Number(c.Spearman.Coefficient), format.Number(c.Spearman.PValue),
-                 c.Pearson.N.ToString(CultureInfo.InvariantCulture)]));
+            doc.Table(["x", "y", "Pearson r", "95% CI", "p", "Spearman ρ", "95% CI", "p", "n"], study.Correlations.Select(c => (IReadOnlyList<string>)
+                [c.X.ToString(), c.Y.ToString(), format.Number(c.Pearson.Coefficient), Interval(c.Pearson.Interval, format), format.Number(c.Pearson.PValue),
+                 format.Number(c.Spearman.Coefficient), Interval(c.Spearman.Interval, format), format.Number(c.Spearman.PValue), c.Pearson.N.ToString(CultureInfo.InvariantCulture)]));
+            doc.Paragraph($"Intervals: BCa bootstrap over the trials ({Correlation.Resamples} resamples); p from the t distribution with n − 2 degrees of freedom.");
         }
         if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(doc, study, format);
         if (images is { Count: > 0 })
@@ -180,10 +181,14 @@ public static class StudyReport
             if (xs.Distinct().Count() < 2 || ys.Distinct().Count() < 2) continue;
             var pearson = Correlation.Pearson(xs, ys);
             var spearman = Correlation.Spearman(xs, ys);
-            correlations.Add([name, errorName, format.Number(pearson.Coefficient), format.Number(pearson.PValue), format.Number(spearman.Coefficient), format.Number(spearman.PValue)]);
+            correlations.Add([name, errorName, format.Number(pearson.Coefficient), Interval(pearson.Interval, format), format.Number(pearson.PValue),
+                format.Number(spearman.Coefficient), Interval(spearman.Interval, format), format.Number(spearman.PValue)]);
         }
-        doc.Table(["share", "error", "Pearson r", "p", "Spearman ρ", "p"], correlations);
+        doc.Table(["share", "error", "Pearson r", "95% CI", "p", "Spearman ρ", "95% CI", "p"], correlations);
     }
+
+    private static string Interval(Symmetry.ConfidenceInterval? interval, ReportFormat format)
+        => interval is null ? "–" : $"{format.Number(interval.Lower)} … {format.Number(interval.Upper)}";
 
     public static string Csv(StudyResult study)
     {

@@ -24,7 +24,7 @@ public sealed class StudyEquivarianceReportTests
         Assert.DoesNotContain("| head |", markdown);
         var row = markdown.Split('\n').Single(l => l.StartsWith("| FC | shift own |", StringComparison.Ordinal));
         var cells = row.Split('|', StringSplitOptions.TrimEntries);
-        Assert.Equal("1", cells[5]);
+        Assert.Equal("1", cells[6]);
         Assert.Equal(1.0, double.Parse(cells[3], System.Globalization.CultureInfo.InvariantCulture), 6);
     }
 }

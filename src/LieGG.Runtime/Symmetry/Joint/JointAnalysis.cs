@@ -24,6 +24,7 @@ public static class JointAnalysis
                 BootstrapResamples = bootstrapResamples,
                 BootstrapSeed = seed,
                 ConfidenceLevel = options?.ConfidenceLevel ?? 0.95,
+                IntervalMethod = options?.IntervalMethod ?? BootstrapIntervalMethod.Basic,
             }));
         }
         var gram = JointPolarization.Compute(model, inputs, output, new JointOptions { BootstrapResamples = bootstrapResamples, BootstrapSeed = seed }, cancellationToken);

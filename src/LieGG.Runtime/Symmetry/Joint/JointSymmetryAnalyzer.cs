@@ -51,6 +51,8 @@ public static class JointSymmetryAnalyzer
         {
             if (options.ConfidenceLevel is <= 0 or >= 1)
                 throw new ArgumentOutOfRangeException(nameof(options), options.ConfidenceLevel, "ConfidenceLevel must lie strictly between 0 and 1.");
+            if (options.IntervalMethod == BootstrapIntervalMethod.BiasCorrectedAccelerated)
+                throw new ArgumentException("A BCa interval needs jackknife Grams, which the joint Gram does not keep; use Basic or Percentile.", nameof(options));
             var variances = new double[gram.Resampled.Count];
             var minBiases = new double[gram.Resampled.Count];
             for (int r = 0; r < gram.Resampled.Count; r++)
@@ -59,7 +61,11 @@ public static class JointSymmetryAnalyzer
                 variances[r] = Math.Max(resample.Eigenvalues[0], 0) / rows;
                 if (basis is not null) minBiases[r] = resample.Pairs.Min(v => basis.DistanceTo(v));
             }
-            result = result with { VarianceInterval = SymmetryAnalyzer.Percentile(variances, options.ConfidenceLevel), MinBiasInterval = basis is null ? null : SymmetryAnalyzer.Percentile(minBiases, options.ConfidenceLevel) };
+            result = result with
+            {
+                VarianceInterval = BootstrapInterval.Of(options.IntervalMethod, result.Variance, variances, null, options.ConfidenceLevel),
+                MinBiasInterval = basis is null ? null : BootstrapInterval.Of(options.IntervalMethod, result.MinBias ?? double.NaN, minBiases, null, options.ConfidenceLevel),
+            };
         }
         return result;
     }

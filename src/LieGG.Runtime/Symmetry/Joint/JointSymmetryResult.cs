@@ -33,6 +33,9 @@ public sealed record JointSymmetryOptions
     public JointScaling Scaling { get; init; } = JointScaling.Balanced;
 
     public double ConfidenceLevel { get; init; } = 0.95;
+
+    /// <summary>How the intervals are read off the resampled Grams: Basic (the default) or Percentile; BCa would need jackknife Grams the streamed Gram does not keep.</summary>
+    public BootstrapIntervalMethod IntervalMethod { get; init; } = BootstrapIntervalMethod.Basic;
 }
 
 /// <summary>
