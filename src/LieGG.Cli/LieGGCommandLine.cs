@@ -113,7 +113,8 @@ public static class LieGGCommandLine
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var (prerotated, poolSplits, convention) = DataAndAnalysisOptions();
         var tensorBoard = TensorBoardOption("the run");
-        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device, tensorBoard };
+        var checkLaplace = new Option<bool>("--check-laplace") { Description = $"ELLA networks: also measure KFAC against the exact GGN at the final weights and priors (networks up to {LieGG.Runtime.Training.Laplace.LaplaceCheck.MaxParameters} prior parameters)." };
+        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device, tensorBoard, checkLaplace };
         command.SetAction(parse =>
         {
             var pattern = parse.GetValue(name)!;
@@ -146,6 +147,7 @@ public static class LieGGCommandLine
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
+                CheckLaplace = parse.GetValue(checkLaplace),
             };
             int status = Success;
             if (options.DataDirectory is { } unused)

@@ -31,6 +31,9 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared spatial prior's coordinate convention.</summary>
     public SpatialConvention? Convention { get; init; }
 
+    /// <summary>ELLA networks: also measure KFAC against the exact GGN at the final weights and priors (up to 5 000 prior parameters).</summary>
+    public bool CheckLaplace { get; init; }
+
     /// <summary>Which split's inputs the polarization matrix is built from (the paper: training inputs).</summary>
     public SplitName AnalysisSplit { get; init; } = SplitName.Train;
 

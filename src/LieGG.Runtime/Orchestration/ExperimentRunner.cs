@@ -60,7 +60,7 @@ public static class ExperimentRunner
 
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
-        var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken);
+        var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken, options.CheckLaplace);
         using var model = trainedModel;
         if (options.WeightsFile is { } weightsFile)
             StateDict.Save(model, weightsFile, new Dictionary<string, string> { ["experiment"] = spec.Name, ["architecture"] = spec.Architecture.ToString(), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -345,7 +345,7 @@ public static class ExperimentRunner
     /// priors, γ and shares are evaluated once more at the trained weights.
     /// </summary>
     public static (nn.Module<Tensor, Tensor> Model, TrainingResult Training, LaplaceResult? Laplace) TrainWithPriors(ExperimentSpec spec, IDataset data, TrainingOptions training, int seed,
-        bool quick = false, IProgress<EpochProgress>? progress = null, CancellationToken cancellationToken = default)
+        bool quick = false, IProgress<EpochProgress>? progress = null, CancellationToken cancellationToken = default, bool checkLaplace = false)
     {
         if (spec.Architecture is not RelaxedCnnSpec relaxed)
         {
@@ -360,7 +360,7 @@ public static class ExperimentRunner
         var learning = spec.Laplace?.Options(quick);
         var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));
         var trained = Trainer.Fit(network, data, training, progress, cancellationToken, priors);
-        return (network, trained, priors.Summarize(cancellationToken));
+        return (network, trained, priors.Summarize(cancellationToken, checkLaplace));
     }
 
     /// <summary>Builds and trains the declared network (with its pre-training regime, if any); the caller owns the model.</summary>

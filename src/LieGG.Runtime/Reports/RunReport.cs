@@ -372,6 +372,21 @@ public static class RunReport
         }
         doc.Table(["tensor", "parameters", "δ", "γ", "‖θ‖²"], laplace.Tensors.Select(t => (IReadOnlyList<string>)
             [t.Name, t.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(t.Precision), format.Number(t.EffectiveParameters), format.Number(t.SquaredNorm)]));
+        if (laplace.Check is { } check)
+        {
+            doc.Paragraph($"KFAC against the exact GGN at these weights and priors ({check.Parameters} parameters, {check.Samples} samples, exact Fisher): " +
+                "the dense GGN in float64, its per-tensor blocks alone, and KFAC's Kronecker factors of each block.");
+            doc.Properties(
+            [
+                ("logdet(G + δ) exact / block-diagonal / KFAC", $"{format.Number(check.ExactLogDeterminant)} / {format.Number(check.BlockDiagonalLogDeterminant)} / {format.Number(check.KfacLogDeterminant)}"),
+                ("−log ML / N exact / KFAC", $"{format.Number(check.ExactObjective)} / {format.Number(check.KfacObjective)}"),
+                ("KFAC's gap in −log ML / N", format.Number(check.Gap)),
+            ]);
+        }
+        else if (laplace.CheckSkipped is { } skipped)
+        {
+            doc.Paragraph($"KFAC was not checked against the exact GGN: {skipped}.");
+        }
         doc.Paragraph($"Per-tensor figures: `priors.csv`, `shares.csv`{(laplace.History.Count > 0 ? ", `marglik.csv`" : "")}.");
     }
 

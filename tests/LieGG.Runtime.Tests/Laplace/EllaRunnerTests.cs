@@ -44,6 +44,23 @@ public sealed class EllaRunnerTests
     }
 
     [Fact]
+    public void Check_laplace_measures_kfac_against_the_exact_ggn_in_a_run_and_the_report_shows_it()
+    {
+        // An 8×8 canvas keeps the network (and its dense GGN) small.
+        var spec = Spec(new RelaxedCnnSpec(Width: 1, Pathways: Pathways.Conv | Pathways.GroupConv)) with
+        {
+            Dataset = new QuadrantMnistDatasetSpec(Canvas: 8, DigitSize: 4, TrainCount: 200, ValidationCount: 50, TestCount: 50),
+            Laplace = new LaplaceSpec(BurnIn: 1, Every: 1, Steps: 5),
+        };
+        var result = ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true, Epochs = 1, CheckLaplace = true });
+        var check = Assert.IsType<LieGG.Runtime.Training.Laplace.LaplaceCheck>(result.Laplace!.Check);
+        Assert.Equal(result.Parameters, check.Parameters);
+        Assert.True(double.IsFinite(check.Gap) && double.IsFinite(check.ExactObjective));
+        var markdown = LieGG.Runtime.Reports.MarkdownReport.Render(LieGG.Runtime.Results.RunRecord.Create(spec, result, DateTimeOffset.UnixEpoch), LieGG.Runtime.Reports.ReportFormat.Snapshot);
+        Assert.Contains("KFAC's gap in −log ML / N", markdown);
+    }
+
+    [Fact]
     public void Laplace_on_a_model_without_per_tensor_priors_is_refused()
     {
         var spec = Spec(new MlpSpec()) with { Laplace = new LaplaceSpec() };

@@ -46,6 +46,12 @@ public sealed record LaplaceResult(
     IReadOnlyList<LayerShare> Layers,
     double Final)
 {
+    /// <summary>KFAC against the exact GGN at the final weights and priors (<c>--check-laplace</c>, networks up to <see cref="LaplaceCheck.MaxParameters"/> parameters); null when not asked or too large.</summary>
+    public LaplaceCheck? Check { get; init; }
+
+    /// <summary>Why the check asked for did not run (the network is too large); null otherwise.</summary>
+    public string? CheckSkipped { get; init; }
+
     /// <summary>Mean over blocks of the FC share (ELLA's "relative effective number of parameters").</summary>
     public double MeanFcShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.FcShare);
 

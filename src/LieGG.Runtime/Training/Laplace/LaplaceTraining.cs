@@ -63,12 +63,18 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     }
 
     /// <summary>The final evaluation: δ, γ, shares and M at the trained weights.</summary>
-    public LaplaceResult Summarize(CancellationToken cancellationToken = default)
+    /// <param name="checkAgainstExact">Also measure KFAC against the exact GGN (<see cref="LaplaceCheck"/>) where the network is small enough.</param>
+    public LaplaceResult Summarize(CancellationToken cancellationToken = default, bool checkAgainstExact = false)
     {
         var evidence = Evidence(evaluationFisher, cancellationToken);
         var gammas = evidence.EffectiveParameters(Priors.LogPrecisions);
         var tensors = Priors.Tensors.Select((t, i) => new TensorPriorResult(t.Name, t.Layer, t.Pathway, t.IsBias, t.Count, Priors.Precision(i), gammas[i], evidence.SquaredNorms[i])).ToList();
-        return new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
+        var result = new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
+        if (!checkAgainstExact) return result;
+        long parameters = tensors.Sum(t => t.Parameters);
+        return parameters <= LaplaceCheck.MaxParameters
+            ? result with { Check = LaplaceCheck.Measure(model, train, Priors, cancellationToken) }
+            : result with { CheckSkipped = $"{parameters} parameters; the exact GGN is checked up to {LaplaceCheck.MaxParameters}" };
     }
 
     /// <summary>Per block: the FC (dense or factored), CONV and G-CONV pathways' shares of the block's Σγ.</summary>
