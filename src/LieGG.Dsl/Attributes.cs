@@ -465,4 +465,11 @@ public sealed class LaplaceAttribute : Attribute
 
     /// <summary><see cref="FisherKind.Exact"/> (one backward pass per class) or <see cref="FisherKind.MonteCarlo"/> (one).</summary>
     public FisherKind Fisher { get; set; } = FisherKind.Exact;
+
+    /// <summary>
+    /// Also train and evaluate, the same way, the strict sub-networks the relaxed network contains (each pathway alone,
+    /// and each pair of three), and report whether the learned network has the best marginal likelihood among them.
+    /// Costs one training per sub-network.
+    /// </summary>
+    public bool NestedEvidence { get; set; }
 }

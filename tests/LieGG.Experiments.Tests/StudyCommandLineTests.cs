@@ -106,7 +106,9 @@ public sealed class StudyCommandLineTests : IDisposable
     [Fact]
     public void Quick_ella_table1_reports_accuracy_shares_and_marginal_likelihood_beside_the_paper()
     {
-        Assert.Equal(0, Run("study", "ella-table1", "--quick", "--out", output));
+        // Two worker processes (a separate program: workers cannot be started from the test host).
+        var (exitCode, log) = ExperimentsProgram.Run("study", "ella-table1", "--quick", "--jobs", "2", "--out", output);
+        Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-table1");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
         Assert.Equal(20, study.Rows.Count);
@@ -140,7 +142,9 @@ public sealed class StudyCommandLineTests : IDisposable
     [Fact]
     public void Quick_ella_groups_reports_three_pathway_shares_and_lieggs_view_of_every_network()
     {
-        Assert.Equal(0, Run("study", "ella-groups", "--quick", "--out", output));
+        // Two worker processes (a separate program: workers cannot be started from the test host).
+        var (exitCode, log) = ExperimentsProgram.Run("study", "ella-groups", "--quick", "--jobs", "2", "--out", output);
+        Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-groups");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
         Assert.Equal(12, study.Rows.Count);
@@ -157,6 +161,10 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains(" | test error % | test NLL |", markdown);
         Assert.Contains("**Published:** van der Ouderaa et al. (2023), Table 3", markdown);
         Assert.Contains("| G-CONV | rot90 own |", markdown);
+        // Nested evidence: each learned network beside its single pathways (a quick run trains no pairs).
+        Assert.Contains("## Nested evidence", markdown);
+        foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value.EndsWith("-learned", StringComparison.Ordinal)))
+            Assert.Equal(["F-FC", "CONV", "G-CONV"], row.Nested!.Select(n => n.Name));
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
         Assert.EndsWith(",conv_share,group_conv_share,test_nll,pair_variance,pair_min_bias,pair_gap_ratio", csv[0]);
         // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.

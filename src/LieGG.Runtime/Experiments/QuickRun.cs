@@ -29,7 +29,7 @@ public static class QuickRun
     /// <summary>The policy in words, for --help texts and reports.</summary>
     public static string Description { get; } =
         $"≤ {MaxEpochs} epochs (an explicit --epochs wins), a tenth of the training data (≥ {MinTrainCount}), ≤ {MaxEvaluationCount} validation and test samples, " +
-        $"≤ {MaxAnalysedSamples} analysed samples ({MaxEquivarianceSamples} for equivariance), ≤ {MaxBootstrap} bootstrap resamples; ELLA networks update their priors after every epoch with the Monte-Carlo Fisher";
+        $"≤ {MaxAnalysedSamples} analysed samples ({MaxEquivarianceSamples} for equivariance), ≤ {MaxBootstrap} bootstrap resamples; ELLA networks update their priors after every epoch with the Monte-Carlo Fisher, and their nested evidence trains single pathways only";
 
     public static int Epochs(int declared) => Math.Min(declared, MaxEpochs);
 

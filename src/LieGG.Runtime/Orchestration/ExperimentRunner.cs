@@ -62,6 +62,11 @@ public static class ExperimentRunner
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
         var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken, options.CheckLaplace);
         using var model = trainedModel;
+        if (laplace is not null && spec.Laplace is { NestedEvidence: true })
+        {
+            progress?.Report(new ExperimentProgress(spec.Name, "nested evidence", null));
+            laplace = laplace with { Nested = TrainNested(spec, data, training, seed, options.Quick, cancellationToken) };
+        }
         if (options.WeightsFile is { } weightsFile)
             StateDict.Save(model, weightsFile, new Dictionary<string, string> { ["experiment"] = spec.Name, ["architecture"] = spec.Architecture.ToString(), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
@@ -361,6 +366,29 @@ public static class ExperimentRunner
         var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));
         var trained = Trainer.Fit(network, data, training, progress, cancellationToken, priors);
         return (network, trained, priors.Summarize(cancellationToken, checkLaplace));
+    }
+
+    /// <summary>
+    /// The strict sub-networks of a relaxed network (<see cref="NestedModelResult.StrictSubsets"/>), each trained with the
+    /// same data, seed, schedule and prior learning, and evaluated as the relaxed one is.
+    /// </summary>
+    public static IReadOnlyList<NestedModelResult> TrainNested(ExperimentSpec spec, IDataset data, TrainingOptions training, int seed, bool quick, CancellationToken cancellationToken = default)
+    {
+        if (spec.Architecture is not RelaxedCnnSpec relaxed) return [];
+        var nested = new List<NestedModelResult>();
+        // A quick run trains only the single pathways: the pairs of a three-pathway network would triple its cost.
+        foreach (var pathways in NestedModelResult.StrictSubsets(relaxed.Pathways).Where(p => !quick || System.Numerics.BitOperations.PopCount((uint)p) == 1))
+        {
+            var sub = spec with { Architecture = relaxed with { Pathways = pathways } };
+            var (model, _, laplace) = TrainWithPriors(sub, data, training, seed, quick, null, cancellationToken);
+            using (model)
+            {
+                model.eval();
+                nested.Add(new NestedModelResult(pathways, model.parameters().Sum(p => p.numel()), laplace!.Final, Evaluation.Metric(model, data.Test, data.Task),
+                    data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null));
+            }
+        }
+        return nested;
     }
 
     /// <summary>Builds and trains the declared network (with its pre-training regime, if any); the caller owns the model.</summary>

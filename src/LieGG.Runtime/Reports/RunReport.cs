@@ -126,7 +126,7 @@ public static class RunReport
 
         if (result.Equivariance is { } equivariance) Equivariance(doc, equivariance, format);
         if (result.Joint is { } joint) Pairs(doc, joint, format);
-        if (result.Laplace is { } laplace) Laplace(doc, laplace, format);
+        if (result.Laplace is { } laplace) Laplace(doc, laplace, format, result);
 
         doc.Heading(2, "Training");
         if (result.AnalysisOf is { } source)
@@ -332,7 +332,7 @@ public static class RunReport
         }
     }
 
-    private static void Laplace(ReportDocument doc, Training.Laplace.LaplaceResult laplace, ReportFormat format)
+    private static void Laplace(ReportDocument doc, Training.Laplace.LaplaceResult laplace, ReportFormat format, ExperimentResult result)
     {
         doc.Heading(2, "Priors and pathways (ELLA)");
         doc.Paragraph((laplace.Learned
@@ -372,6 +372,18 @@ public static class RunReport
         }
         doc.Table(["tensor", "parameters", "δ", "γ", "‖θ‖²"], laplace.Tensors.Select(t => (IReadOnlyList<string>)
             [t.Name, t.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(t.Precision), format.Number(t.EffectiveParameters), format.Number(t.SquaredNorm)]));
+        if (laplace.Nested is { Count: > 0 } nested)
+        {
+            doc.Paragraph("Nested evidence: the strict sub-networks this network contains, each trained and evaluated the same way (same data, seed, schedule and prior learning).");
+            var rows = new List<IReadOnlyList<string>>();
+            rows.Add(["learned (all pathways)", result.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(laplace.Final), format.Number(result.TestMetric), format.Number(result.TestNegativeLogLikelihood)]);
+            rows.AddRange(nested.Select(n => (IReadOnlyList<string>)[n.Name, n.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(n.NegativeLogMarginalLikelihood),
+                format.Number(n.TestAccuracy), format.Number(n.TestNegativeLogLikelihood)]));
+            doc.Table(["network", "parameters", "−log ML / N", "test accuracy", "test NLL"], rows);
+            doc.Paragraph(laplace.BetterNested is { } better
+                ? $"**The learned network does not have the best evidence:** {better.Name} alone has −log ML / N {format.Number(better.NegativeLogMarginalLikelihood)} against {format.Number(laplace.Final)}; the prior search missed it."
+                : $"The learned network has the best evidence among them ({format.Number(laplace.Final)}).");
+        }
         if (laplace.Check is { } check)
         {
             doc.Paragraph($"KFAC against the exact GGN at these weights and priors ({check.Parameters} parameters, {check.Samples} samples, exact Fisher): " +

@@ -106,6 +106,7 @@ public static class StudyReport
                  format.Number(c.Spearman.Coefficient), Interval(c.Spearman.Interval, format), format.Number(c.Spearman.PValue), c.Pearson.N.ToString(CultureInfo.InvariantCulture)]));
             doc.Paragraph($"Intervals: BCa bootstrap over the trials ({Correlation.Resamples} resamples); p from the t distribution with n − 2 degrees of freedom.");
         }
+        if (study.Rows.Any(r => r.Nested is { Count: > 0 })) NestedEvidence(doc, study, format);
         if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(doc, study, format);
         if (images is { Count: > 0 })
         {
@@ -114,6 +115,24 @@ public static class StudyReport
             foreach (var image in images) doc.FigureFile(image, Path.GetFileNameWithoutExtension(image));
         }
         return doc;
+    }
+
+    /// <summary>Per learned trial: its marginal likelihood against the best of its strict sub-networks, trained the same way.</summary>
+    private static void NestedEvidence(ReportDocument doc, StudyResult study, ReportFormat format)
+    {
+        var rows = study.Rows.Where(r => r.Nested is { Count: > 0 } && r.NegativeLogMarginalLikelihood is not null).ToList();
+        doc.Heading(2, "Nested evidence");
+        doc.Paragraph("Each learned relaxed network against the strict sub-networks it contains (each pathway alone, each pair of three), trained and evaluated the same way.");
+        doc.Table(["trial", .. rows[0].Trial.Parameters.Select(p => p.Name), "seed", "−log ML / N learned", "best sub-network", "its −log ML / N", "its test metric", "learned has the best evidence"],
+            rows.Select(r =>
+            {
+                var best = r.Nested!.MinBy(n => n.NegativeLogMarginalLikelihood)!;
+                var cells = new List<string> { r.Trial.Index.ToString(CultureInfo.InvariantCulture) };
+                cells.AddRange(r.Trial.Parameters.Select(p => p.Value));
+                cells.AddRange([r.Trial.Seed.ToString(CultureInfo.InvariantCulture), format.Number(r.NegativeLogMarginalLikelihood), best.Name, format.Number(best.NegativeLogMarginalLikelihood),
+                    format.Number(best.TestAccuracy), r.NegativeLogMarginalLikelihood <= best.NegativeLogMarginalLikelihood ? "yes" : "**no**"]);
+                return (IReadOnlyList<string>)cells;
+            }));
     }
 
     /// <summary>

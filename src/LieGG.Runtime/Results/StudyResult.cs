@@ -40,7 +40,8 @@ public sealed record TrialRow(
     IReadOnlyList<LayerEquivarianceSummary>? LayerEquivariance = null,
     double? PairVariance = null,
     double? PairMinBias = null,
-    double? PairGapRatio = null)
+    double? PairGapRatio = null,
+    IReadOnlyList<Training.Laplace.NestedModelResult>? Nested = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -63,7 +64,8 @@ public sealed record TrialRow(
         LayerEquivarianceSummary.Of(record.Result.Equivariance),
         record.Result.Joint?.Variance,
         record.Result.Joint?.MinBias,
-        record.Result.Joint?.GapRatio);
+        record.Result.Joint?.GapRatio,
+        record.Result.Laplace?.Nested);
 
     public double Value(Metric metric) => metric switch
     {

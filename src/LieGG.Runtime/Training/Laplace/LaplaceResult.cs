@@ -52,6 +52,12 @@ public sealed record LaplaceResult(
     /// <summary>Why the check asked for did not run (the network is too large); null otherwise.</summary>
     public string? CheckSkipped { get; init; }
 
+    /// <summary>The strict sub-networks trained beside a learned relaxed network (<c>[Laplace(NestedEvidence = true)]</c>); null when not asked.</summary>
+    public IReadOnlyList<NestedModelResult>? Nested { get; init; }
+
+    /// <summary>The sub-network with a better marginal likelihood than the learned network (the best of them); null when the learned one is best or none was trained.</summary>
+    public NestedModelResult? BetterNested => Nested?.Where(n => n.NegativeLogMarginalLikelihood < Final).MinBy(n => n.NegativeLogMarginalLikelihood);
+
     /// <summary>Mean over blocks of the FC share (ELLA's "relative effective number of parameters").</summary>
     public double MeanFcShare => Layers.Count == 0 ? double.NaN : Layers.Average(l => l.FcShare);
 
