@@ -7,7 +7,11 @@ namespace LieGG.Runtime.Data;
 /// <param name="Blur">The blur applied, or "none".</param>
 /// <param name="Normalization">The pixel normalisation, or "none".</param>
 public sealed record DataProvenance(string Source, IReadOnlyList<string> Files, SplitProvenance Train, SplitProvenance Validation, SplitProvenance Test,
-    string Rotation, string Blur, string Normalization);
+    string Rotation, string Blur, string Normalization)
+{
+    /// <summary>The images were used as given rotated (files declared or flagged prerotated, or rot-MNIST .amat files); false when rotated here or not at all.</summary>
+    public bool GivenRotated { get; init; }
+}
 
 /// <summary>One split's size and where its samples were drawn from.</summary>
 public sealed record SplitProvenance(int Count, string Origin);

@@ -95,7 +95,7 @@ public static class RotatedMnist
         var labels = selected.Select(index => source.Labels[index]).ToArray();
         var provenance = new DataProvenance(source.Description, source.Files,
             new SplitProvenance(splits.Train.Length, splits.TrainOrigin), new SplitProvenance(splits.Validation.Length, splits.ValidationOrigin), new SplitProvenance(splits.Test.Length, splits.TestOrigin),
-            rotation, blur, normalization);
+            rotation, blur, normalization) { GivenRotated = source.Rotated };
         var identity = Enumerable.Range(0, selected.Length).ToArray();
         return ImageDatasets.Split(rotate ? "rotated-mnist" : "mnist", images, labels, rows, columns, identity, splits.Train.Length, splits.Validation.Length, splits.Test.Length, description,
             provenance: provenance);

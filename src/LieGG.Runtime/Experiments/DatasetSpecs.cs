@@ -15,6 +15,9 @@ public abstract record DatasetSpec
     /// <remarks>A method, so records' printed settings (compared across runs) do not change.</remarks>
     public virtual bool ReadsDataDirectory() => true;
 
+    /// <summary>Whether loading with <paramref name="context"/> uses the data directory's images as given rotated digits (what the run records as prerotated).</summary>
+    public virtual bool UsesGivenRotatedDigits(DatasetContext context) => false;
+
     /// <summary>
     /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
     /// order), at most 200 validation and test samples.
@@ -109,15 +112,20 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.Mni
         return RotatedMnist.Build(source, splits, options, Rotate);
     }
 
+    public override bool UsesGivenRotatedDigits(DatasetContext context)
+        => Rotate && context.DataDirectory is { } directory && (Prerotated || context.Prerotated || AmatFiles(directory).Length > 0);
+
     private DigitSource OpenSource(DatasetContext context, bool prerotated)
     {
         if (context.DataDirectory is not { } directory)
             return Digits == DigitSet.Embedded10k ? DigitSource.Embedded10k() : DigitSource.Embedded70k();
         // Classic rot-MNIST .amat files are already rotated: used as they are.
-        var amat = Directory.GetFiles(directory, "*.amat").Order(StringComparer.Ordinal).ToArray();
+        var amat = AmatFiles(directory);
         if (Rotate && amat.Length > 0) return DigitSource.FromAmatFiles(amat);
         return DigitSource.FromDirectory(MnistDirectory.Find(directory), prerotated);
     }
+
+    private static string[] AmatFiles(string directory) => Directory.GetFiles(directory, "*.amat").Order(StringComparer.Ordinal).ToArray();
 }
 
 /// <summary>ELLA's quadrant task (Table 1): digits in a seeded quadrant of a canvas, labelled by digit or digit + quadrant.</summary>

@@ -236,7 +236,8 @@ public static class ExperimentRunner
             Prior = prior.Description,
             Epochs = 0,
             DataDirectory = options.DataDirectoryFor(spec.Dataset),
-            Prerotated = options.Prerotated && readsDirectory,
+            // What the data source did, not the flag alone: a declaration's Prerotated and rot-MNIST .amat files count too.
+            Prerotated = (data as TensorDataset)?.Provenance?.GivenRotated ?? false,
             PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
             Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize)),

@@ -232,8 +232,8 @@ public static class StudyRunner
         if (result.Epochs != epochs) return $"it trained for {result.Epochs} epochs, this run trains for {epochs}";
         string? directory = run.DataDirectoryFor(spec.Dataset);
         if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";
-        if (directory is not null && result.Prerotated != run.Prerotated)
-            return result.Prerotated ? "it used the files as rotated digits (--prerotated), this run rotates them" : "it rotated the files' digits, this run uses them as rotated digits (--prerotated)";
+        if (directory is not null && result.Prerotated != spec.Dataset.UsesGivenRotatedDigits(new DatasetContext(result.Seed, directory, run.Quick, run.Prerotated, run.PoolSplits)))
+            return result.Prerotated ? "it used the files as given rotated digits, this run rotates them" : "it rotated the files' digits, this run uses them as given rotated digits (--prerotated)";
         if (directory is not null && result.PoolSplits != run.PoolSplits)
             return result.PoolSplits ? "it pooled the files' splits (--pool-splits), this run keeps them" : "it kept the files' splits, this run pools them (--pool-splits)";
         if (record.Setup is { } recorded)

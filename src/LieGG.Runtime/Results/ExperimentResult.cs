@@ -44,7 +44,7 @@ public sealed record ExperimentResult
     /// <summary>The --data-dir the digits came from; null when the run used the embedded or generated data.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>--prerotated: the data directory's images were used as rotated digits.</summary>
+    /// <summary>The data directory's images were used as given rotated digits (by --prerotated, a declaration's Prerotated, or .amat files).</summary>
     public bool Prerotated { get; init; }
 
     /// <summary>--pool-splits: the data directory's files were pooled and split by the seed.</summary>

@@ -64,6 +64,7 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.Subset(testFile, Rows(data.Test.Inputs));
         Assert.Empty(Rows(data.Train.Inputs).Intersect(Rows(data.Validation.Inputs)));
         Assert.StartsWith("given rotated", data.Provenance!.Rotation);
+        Assert.True(data.Provenance.GivenRotated);
     }
 
     [Fact]
@@ -84,6 +85,7 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.False(TensorComparison.SameValues(a.Train.Inputs, b.Train.Inputs));
         Assert.StartsWith("rotated here", a.Provenance!.Rotation);
         Assert.Equal("not rotated", b.Provenance!.Rotation);
+        Assert.False(a.Provenance.GivenRotated || b.Provenance.GivenRotated);
         Assert.Contains("train-images-idx3-ubyte.gz", a.Provenance.Train.Origin);
         Assert.Contains("no validation files", a.Provenance.Validation.Origin);
         Assert.Equal("all 20 of t10k-images-idx3-ubyte.gz + t10k-labels-idx1-ubyte.gz", a.Provenance.Test.Origin);
@@ -119,6 +121,55 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.Equal(UnitImages(50, 10), Rows(byOption.Test.Inputs));
         Assert.True(TensorComparison.SameValues(byOption.Train.Inputs, byDeclaration.Train.Inputs));
         Assert.StartsWith("given rotated", byOption.Provenance!.Rotation);
+        Assert.True(byOption.Provenance.GivenRotated && byDeclaration.Provenance!.GivenRotated);
+    }
+
+    [Fact]
+    public void What_a_spec_says_it_will_do_with_the_files_is_what_loading_them_does()
+    {
+        WriteIdx("train", 0, 50);
+        WriteIdx("t10k", 50, 10);
+        var rotated = new MnistDatasetSpec(Rotate: true, TrainCount: 40, ValidationCount: 10, TestCount: 10, Normalize: false);
+        var ways = new (MnistDatasetSpec Spec, DatasetContext Context, bool GivenRotated)[]
+        {
+            (rotated, new DatasetContext(1, directory, false), false),
+            (rotated, new DatasetContext(1, directory, false, Prerotated: true), true),
+            (rotated with { Prerotated = true }, new DatasetContext(1, directory, false), true),
+            (rotated with { Rotate = false }, new DatasetContext(1, directory, false), false),
+            (rotated, new DatasetContext(1, null, false), false),
+        };
+        foreach (var (spec, context, given) in ways)
+        {
+            using var data = (TensorDataset)spec.Load(context);
+            Assert.Equal(given, data.Provenance!.GivenRotated);
+            Assert.Equal(given, spec.UsesGivenRotatedDigits(context));
+        }
+        WriteAmat("mnist_all_rotation_normalized_float_train_valid.amat", 0, 60);
+        WriteAmat("mnist_all_rotation_normalized_float_test.amat", 100, 30);
+        var amat = new DatasetContext(1, directory, false);
+        using (var data = (TensorDataset)rotated.Load(amat)) Assert.True(data.Provenance!.GivenRotated);
+        Assert.True(rotated.UsesGivenRotatedDigits(amat));
+    }
+
+    [Fact]
+    public void A_run_records_the_digits_as_given_rotated_whichever_way_it_was_asked()
+    {
+        WriteIdx("train", 0, 120);
+        WriteIdx("t10k", 120, 30);
+        var declared = new ExperimentSpec
+        {
+            Name = "prerotated-record",
+            Dataset = new MnistDatasetSpec(Rotate: true, TrainCount: 100, ValidationCount: 10, TestCount: 20, Prerotated: true),
+            Architecture = new MlpSpec(Hidden: 1, Width: 8),
+            Training = new LieGG.Runtime.Training.TrainingOptions { Epochs = 1, BatchSize = 50 },
+            Prior = new LieGG.Runtime.Symmetry.SpatialPrior(),
+        };
+        var options = new ExperimentRunOptions { DataDirectory = directory, Epochs = 1 };
+        // The declaration alone (the reported case: the record said false), the flag alone, and neither.
+        Assert.True(LieGG.Runtime.Orchestration.ExperimentRunner.Run(declared, options).Prerotated);
+        var undeclared = declared with { Dataset = ((MnistDatasetSpec)declared.Dataset) with { Prerotated = false } };
+        Assert.True(LieGG.Runtime.Orchestration.ExperimentRunner.Run(undeclared, options with { Prerotated = true }).Prerotated);
+        Assert.False(LieGG.Runtime.Orchestration.ExperimentRunner.Run(undeclared, options).Prerotated);
     }
 
     [Fact]
