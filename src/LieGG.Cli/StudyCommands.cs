@@ -97,10 +97,10 @@ internal static class StudyCommands
             };
             var shared = SharedArguments(options, parse.GetValue(convention), parse.GetValue(lease));
             var events = parse.GetValue(tensorBoard);
-            int Merge(StudyDescriptor merged, string folder, IAnsiConsole output, IAnsiConsole problems) => MergeAndReport(merged, folder, output, problems, events);
-            if (submission is not null) return submission.Submit(study, options, shared, console, errors, Merge);
-            if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors, Merge);
-            return RunHere(study, options, console, errors, Merge);
+            int MergeWithEvents(StudyDescriptor merged, string folder, IAnsiConsole output, IAnsiConsole problems) => MergeAndReport(merged, folder, output, problems, events);
+            if (submission is not null) return submission.Submit(study, options, shared, console, errors, MergeWithEvents);
+            if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors, MergeWithEvents);
+            return RunHere(study, options, console, errors, MergeWithEvents);
         });
         return command;
     }

@@ -378,7 +378,7 @@ public static class ExperimentRunner
         if (spec.Architecture is not RelaxedCnnSpec relaxed) return [];
         var nested = new List<NestedModelResult>();
         // A quick run trains only the single pathways: the pairs of a three-pathway network would triple its cost.
-        foreach (var pathways in NestedModelResult.StrictSubsets(relaxed.Pathways).Where(p => !quick || System.Numerics.BitOperations.PopCount((uint)p) == 1))
+        foreach (var pathways in NestedModelResult.StrictSubsets(relaxed.Pathways, pairs: !quick))
         {
             var sub = spec with { Architecture = relaxed with { Pathways = pathways } };
             var (model, _, laplace) = TrainWithPriors(sub, data, training, seed, quick, null, cancellationToken);

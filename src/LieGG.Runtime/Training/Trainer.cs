@@ -90,12 +90,9 @@ public static class Trainer
                     else if (value > ExplosionFactor * Math.Max(initialLoss, 1e-8)) throw new TrainingDivergedException(epoch, batch + 1, value, initialLoss);
                     var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
                     objective.backward();
-                    lastRate = optimizer.ParamGroups.First().LearningRate;
-                    if (step < warmupSteps)
-                    {
-                        lastRate *= (step + 1.0) / warmupSteps;
-                        StepWarmingUp(optimizer, (step + 1.0) / warmupSteps);
-                    }
+                    double warmup = step < warmupSteps ? (step + 1.0) / warmupSteps : 1;
+                    lastRate = optimizer.ParamGroups.First().LearningRate * warmup;
+                    if (warmup < 1) StepWarmingUp(optimizer, warmup);
                     else optimizer.step();
                     step++;
                     schedule?.step();

@@ -11,6 +11,7 @@ public sealed class NestedModelResultTests
         Assert.Equal([Pathways.FactoredFC, Pathways.Conv, Pathways.GroupConv, Pathways.FactoredFC | Pathways.Conv, Pathways.FactoredFC | Pathways.GroupConv, Pathways.Conv | Pathways.GroupConv],
             NestedModelResult.StrictSubsets(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv));
         Assert.Equal([Pathways.FactoredFC, Pathways.Conv], NestedModelResult.StrictSubsets(Pathways.FactoredFC | Pathways.Conv));
+        Assert.Equal([Pathways.FactoredFC, Pathways.Conv, Pathways.GroupConv], NestedModelResult.StrictSubsets(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, pairs: false));
         Assert.Empty(NestedModelResult.StrictSubsets(Pathways.GroupConv));
         Assert.Equal("F-FC + G-CONV", NestedModelResult.Describe(Pathways.FactoredFC | Pathways.GroupConv));
     }

@@ -179,7 +179,7 @@ public sealed class TrainerTests
         using var model = TorchSharp.torch.nn.Linear(1, 1, hasBias: false);
         using (no_grad()) model.weight!.fill_(1.0);
 
-        Trainer.Fit(model, data, Quick with
+        var trained = Trainer.Fit(model, data, Quick with
         {
             Epochs = epochs, BatchSize = 1, Optimizer = Optimizer.Sgd, Momentum = 0, LearningRate = rate, Schedule = schedule, FinalLearningRate = 0, WarmupEpochs = warmup, SelectBest = false,
         });
@@ -190,6 +190,8 @@ public sealed class TrainerTests
             double scheduled = schedule == LearningRateSchedule.Cosine ? rate * (1 + Math.Cos(Math.PI * t / epochs)) / 2 : rate;
             double factor = t < warmup ? (t + 1.0) / warmup : 1;
             expected *= 1 - 2 * scheduled * factor;
+            // One step per epoch: the recorded rate is that step's.
+            Assert.Equal(scheduled * factor, trained.History[t].LearningRate, 9);
         }
         Assert.Equal(expected, model.weight!.item<float>(), 5);
     }

@@ -32,16 +32,15 @@ public sealed record LaplaceCheck(long Parameters, long Samples, double ExactLog
     /// Builds G from per-sample, per-class gradients √p_nk ∇_θ log p_nk (one backward pass each: G = Σ vvᵀ is the softmax
     /// GGN), and compares with KFAC fitted with the exact Fisher on the same samples.
     /// </summary>
-    public static LaplaceCheck Measure<TNetwork>(TNetwork model, DataSplit split, PriorPrecisions priors, CancellationToken cancellationToken = default)
+    /// <param name="exactKfac">KFAC with the exact Fisher on <paramref name="split"/> at these weights, when the caller has it; else it is fitted here.</param>
+    public static LaplaceCheck Measure<TNetwork>(TNetwork model, DataSplit split, PriorPrecisions priors, LaplaceEvidence? exactKfac = null, CancellationToken cancellationToken = default)
         where TNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
     {
         var tensors = priors.Tensors.Select(t => t.Value).ToArray();
         long parameters = tensors.Sum(t => t.numel());
         if (parameters > MaxParameters)
             throw new ArgumentException($"The exact GGN of {parameters} parameters is {parameters}² values; the check runs up to {MaxParameters} parameters.", nameof(model));
-        LaplaceEvidence kfac;
-        using (var factors = KfacFactors.Fit(model, split, LieGG.Dsl.FisherKind.Exact, cancellationToken: cancellationToken))
-            kfac = LaplaceEvidence.From(factors, priors);
+        var kfac = exactKfac ?? Fit(model, split, priors, cancellationToken);
         using var scope = torch.NewDisposeScope();
         var ggn = zeros(new long[] { parameters, parameters }, ScalarType.Float64);
         bool wasTraining = model.training;
@@ -93,6 +92,13 @@ public sealed record LaplaceCheck(long Parameters, long Samples, double ExactLog
             offset += count;
         }
         return new LaplaceCheck(parameters, split.Count, exact, blocks, kfacLogDet, kfac.Objective(priors.LogPrecisions));
+    }
+
+    private static LaplaceEvidence Fit<TNetwork>(TNetwork model, DataSplit split, PriorPrecisions priors, CancellationToken cancellationToken)
+        where TNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork
+    {
+        using var factors = KfacFactors.Fit(model, split, LieGG.Dsl.FisherKind.Exact, cancellationToken: cancellationToken);
+        return LaplaceEvidence.From(factors, priors);
     }
 
     /// <summary>log det of a symmetric positive definite matrix, by its Cholesky factor.</summary>

@@ -73,7 +73,8 @@ public sealed class LaplaceTraining : ITrainingRegularizer
         if (!checkAgainstExact) return result;
         long parameters = tensors.Sum(t => t.Parameters);
         return parameters <= LaplaceCheck.MaxParameters
-            ? result with { Check = LaplaceCheck.Measure(model, train, Priors, cancellationToken) }
+            // The evaluation's own KFAC serves when it used the exact Fisher, as the check's does.
+            ? result with { Check = LaplaceCheck.Measure(model, train, Priors, evaluationFisher == FisherKind.Exact ? evidence : null, cancellationToken) }
             : result with { CheckSkipped = $"{parameters} parameters; the exact GGN is checked up to {LaplaceCheck.MaxParameters}" };
     }
 

@@ -17,13 +17,13 @@ public sealed record NestedModelResult(Pathways Pathways, long Parameters, doubl
         (Pathways.FC, "FC"), (Pathways.FactoredFC, "F-FC"), (Pathways.Conv, "CONV"), (Pathways.GroupConv, "G-CONV"),
     }.Where(p => pathways.HasFlag(p.Item1)).Select(p => p.Item2));
 
-    /// <summary>The strict sub-networks of a network with these pathways: each alone, and each pair when there are three or more.</summary>
-    public static IReadOnlyList<Pathways> StrictSubsets(Pathways pathways)
+    /// <summary>The strict sub-networks of a network with these pathways: each alone, and (<paramref name="pairs"/>) each pair when there are three or more.</summary>
+    public static IReadOnlyList<Pathways> StrictSubsets(Pathways pathways, bool pairs = true)
     {
         var flags = new[] { Pathways.FC, Pathways.FactoredFC, Pathways.Conv, Pathways.GroupConv }.Where(p => pathways.HasFlag(p)).ToList();
         if (flags.Count < 2) return [];
         var subsets = flags.ToList();
-        if (flags.Count >= 3)
+        if (pairs && flags.Count >= 3)
             for (int i = 0; i < flags.Count; i++)
                 for (int j = i + 1; j < flags.Count; j++)
                     subsets.Add(flags[i] | flags[j]);
