@@ -46,8 +46,10 @@ internal static class AnalyzeCommand
         outputs.AcceptOnlyFromAmong("sum", "per-output");
         var transform = new Option<string?>("--transform") { Description = "Output transform: l2, none, softmax or log-softmax." };
         transform.AcceptOnlyFromAmong("l2", "none", "softmax", "log-softmax");
-        var split = new Option<string?>("--split") { Description = "Inputs of the polarization matrix: train (default), val or test." };
-        split.AcceptOnlyFromAmong("train", "val", "test");
+        var split = new Option<string?>("--split") { Description = "Inputs of the polarization matrix: train, val, test or all (default: as the dataset's protocol says — train, or all for the LieGG authors' O(5) protocol)." };
+        split.AcceptOnlyFromAmong("train", "val", "test", "all");
+        var units = new Option<string?>("--units") { Description = "A standardised regression task's units for the test metric and the analysis: task (F = σ·net(x / s) + μ, the default) or standardized (the network inside the scaling)." };
+        units.AcceptOnlyFromAmong("task", "standardized");
         var samples = new Option<int?>("--samples") { Description = "Samples in the polarization matrix (0 = all)." };
         var bootstrap = new Option<int?>("--bootstrap") { Description = "Bootstrap resamples for the intervals (0 = none)." };
         var layerWise = new Option<bool?>("--layer-wise") { Description = "Also analyse every hidden layer (MLPs)." };
@@ -63,7 +65,7 @@ internal static class AnalyzeCommand
         var priorOption = new Option<string?>("--prior") { Description = "How the group acts on the inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine; replaces an experiment's declared prior, and is required with --inputs." };
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
-            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, samples, bootstrap, layerWise,
+            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, units, samples, bootstrap, layerWise,
             equivariance, elements, exact, equivarianceSamples, outputRepresentation, pairTruth, dataDirectory, prerotated, poolSplits, quick, threads,
         };
         command.SetAction(parse =>
@@ -105,6 +107,7 @@ internal static class AnalyzeCommand
                 if (!File.Exists(inputsFile)) problems.Add($"--inputs '{inputsFile}' does not exist.");
                 if (parse.GetValue(priorOption) is null) problems.Add("--inputs needs --prior (generic:N, generic:NxC, spatial or spatial-affine): how the group acts on the inputs.");
                 if (parse.GetValue(split) is not null || parse.GetValue(dataDirectory) is not null || parse.GetValue(quick)) problems.Add("--split, --data-dir and --quick choose an experiment's data; with --inputs the file is the data.");
+                if (parse.GetValue(units) is not null) problems.Add("--units chooses a standardised task's units; a TorchScript module on --inputs is analysed as it is.");
             }
             if (parse.GetValue(priorOption) is { } priorText && ParsePrior(priorText) is null)
                 problems.Add($"--prior '{priorText}' is not generic:N, generic:NxC, generic:NxC+S (S leading scalars), spatial or spatial-affine.");
@@ -137,7 +140,8 @@ internal static class AnalyzeCommand
             {
                 Convention = ParseConvention(parse.GetValue(convention)),
                 Threads = parse.GetValue(threads),
-                AnalysisSplit = parse.GetValue(split) switch { "val" => SplitName.Validation, "test" => SplitName.Test, _ => SplitName.Train },
+                AnalysisSplit = parse.GetValue(split) switch { "train" => SplitName.Train, "val" => SplitName.Validation, "test" => SplitName.Test, "all" => SplitName.All, _ => null },
+                Units = parse.GetValue(units) switch { "task" => RegressionUnits.Task, "standardized" => RegressionUnits.Standardized, _ => null },
             };
             ExperimentSpec spec;
             try
@@ -354,7 +358,14 @@ internal static class AnalyzeCommand
     /// <summary>A run folder's network, a state dict in the declared architecture, or a TorchScript module.</summary>
     private static nn.Module<Tensor, Tensor> LoadModel(ExperimentSpec spec, string source, RunRecord? sourceRecord, ExperimentRunOptions options)
     {
-        if (sourceRecord is not null) return TrainedNetwork.Load(source, sourceRecord, spec);
+        if (sourceRecord is not null)
+        {
+            var trained = TrainedNetwork.Load(source, sourceRecord, spec);
+            if (sourceRecord.Result.Standardization is not null || spec.Dataset.Task != TaskKind.Regression) return trained;
+            // A run saved before networks carried their scaling computed in standardised units: wrap it in its data's.
+            using var data = ExperimentRunner.LoadData(spec, options);
+            return ExperimentRunner.InTaskUnits(trained, data);
+        }
         var kind = ModelFile.KindOf(source);
         if (kind is ModelFileKind.Safetensors or ModelFileKind.PickledStateDict)
         {
@@ -362,7 +373,7 @@ internal static class AnalyzeCommand
             var model = ExperimentRunner.CreateModel(spec, data, options.Seed);
             try
             {
-                StateDict.Load(model, source);
+                TrainedNetwork.LoadWeights(model, source);
             }
             catch
             {

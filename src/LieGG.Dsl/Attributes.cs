@@ -25,6 +25,9 @@ public sealed class O5RegressionAttribute : Attribute
 
     [AllowedRange(1, 10_000_000, "a count from 1 to 10 000 000")]
     public int TestCount { get; set; } = Defaults.O5TestCount;
+
+    /// <summary>Where the standardising statistics come from and which inputs the polarization matrix takes (see <see cref="O5Protocol"/>).</summary>
+    public O5Protocol Protocol { get; set; } = O5Protocol.Standard;
 }
 
 /// <summary>
@@ -203,6 +206,14 @@ public sealed class TrainAttribute : Attribute
     public int Seed { get; set; }
 
     public bool SelectBest { get; set; } = true;
+
+    /// <summary>
+    /// When positive, train for ⌊SampleBudget / training samples⌋ epochs (at least one) instead of <see cref="Epochs"/>: the
+    /// same number of samples seen, and so of optimizer steps, at every training-set size — the LieGG authors' O(5)
+    /// schedule (900 000 samples). 0 = train for <see cref="Epochs"/>.
+    /// </summary>
+    [AllowedRange(0, int.MaxValue, "0 (use Epochs) or a positive number of samples")]
+    public int SampleBudget { get; set; }
 }
 
 /// <summary>Prior: the group acts on each of <see cref="Copies"/> consecutive <see cref="Dimension"/>-vectors of the input (after <see cref="Scalars"/> it leaves alone).</summary>
@@ -262,6 +273,12 @@ public sealed class AnalysisAttribute : Attribute
 
     [AllowedRange(0, 100_000, "0 (no intervals) to 100 000 resamples")]
     public int Bootstrap { get; set; } = Defaults.AnalysisBootstrap;
+
+    /// <summary>
+    /// A standardised regression task's units for the test metric and the analysis: the task's own (the default, as
+    /// published) or the standardised units the wrapped network computes in.
+    /// </summary>
+    public RegressionUnits Units { get; set; } = RegressionUnits.Task;
 }
 
 /// <summary>

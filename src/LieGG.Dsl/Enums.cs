@@ -44,6 +44,31 @@ public enum OutputTransform
     LogSoftmax,
 }
 
+/// <summary>How the O(5) task's samples are drawn, standardised and analysed.</summary>
+public enum O5Protocol
+{
+    /// <summary>
+    /// The declared train / validation / test sizes; the input scales and the target mean and std from the training split;
+    /// the polarization matrix over the training inputs.
+    /// </summary>
+    Standard,
+    /// <summary>
+    /// The LieGG authors' code (o5_regression.ipynb): every sample drawn at once, the statistics over all of them (EMLP's
+    /// O5Synthetic.stats), and the polarization matrix over all of them — train, validation and test inputs together.
+    /// Their 10 000 points split 9 500 / 250 / 250 are TrainCount = 9 500 with the default validation and test sizes.
+    /// </summary>
+    LieGGAuthors,
+}
+
+/// <summary>The units a standardised regression task is measured and analysed in.</summary>
+public enum RegressionUnits
+{
+    /// <summary>The task's own: F = σ·net(x / s) + μ, as the network is trained and as published.</summary>
+    Task,
+    /// <summary>The standardised units the wrapped network computes in: net(x / s) against (y − μ) / σ.</summary>
+    Standardized,
+}
+
 /// <summary>Which MNIST digits a dataset draws from, and how they are split.</summary>
 public enum DigitSet
 {

@@ -362,6 +362,18 @@ public sealed class AnalyzerTests
         """);
 
     [Fact]
+    public void LGG3010_standardised_units_need_a_standardised_task() => AnalyzerHarness.Verify(Usings + """
+        [Experiment("o5-standardized")] [O5Regression(Protocol = O5Protocol.LieGGAuthors)] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Analysis(Units = RegressionUnits.Standardized)]
+        public partial class O5Standardized;
+        [Experiment("equivariant-standardized")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [Analysis({|LGG3010:Units = RegressionUnits.Standardized|})]
+        public partial class EquivariantStandardized;
+        [Experiment("digits-standardized")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [Analysis({|LGG3010:Units = RegressionUnits.Standardized|})]
+        public partial class DigitsStandardized;
+        [Experiment("digits-task")] [RotatedMnist] [Mlp] [Train] [SpatialPrior] [Analysis(Units = RegressionUnits.Task)]
+        public partial class DigitsTask;
+        """);
+
+    [Fact]
     public void LGG4005_pair_metrics_need_an_output_representation() => AnalyzerHarness.Verify(Usings + """
         [Study("pairs")] [O5Equivariant] [Mlp] [Train] [GenericPrior(Dimension = 5, Copies = 2)] [OutputRepresentation(OutputSpace.Vectors)] [Sweep("O5Equivariant.TrainCount", 100, 200)]
         [Correlate(Metric.PairVariance, Metric.TestMetric)] [Plot(X = "TrainCount", Y = Metric.PairMinBias)]

@@ -12,7 +12,7 @@ public sealed class DefaultsAgreementTests
     public void Dataset_defaults_agree()
     {
         var o5 = new O5RegressionAttribute();
-        Assert.Equal((o5.TrainCount, o5.ValidationCount, o5.TestCount), (new O5DatasetSpec().TrainCount, new O5DatasetSpec().ValidationCount, new O5DatasetSpec().TestCount));
+        Assert.Equal(new O5DatasetSpec(), new O5DatasetSpec(o5.TrainCount, o5.ValidationCount, o5.TestCount, o5.Protocol));
         var mnist = new MnistAttribute();
         var rotated = new RotatedMnistAttribute();
         var spec = new MnistDatasetSpec(Rotate: true);
@@ -42,7 +42,7 @@ public sealed class DefaultsAgreementTests
         var options = new TrainingOptions();
         Assert.Equal((train.Epochs, train.BatchSize, train.LearningRate, train.WeightDecay, train.Loss, train.Seed, train.SelectBest),
             (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Loss, options.Seed, options.SelectBest));
-        Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate, train.WarmupEpochs), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate, options.WarmupEpochs));
+        Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate, train.WarmupEpochs, train.SampleBudget), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate, options.WarmupEpochs, options.SampleBudget));
         var laplace = new LaplaceAttribute();
         Assert.Equal(new LaplaceSpec(), new LaplaceSpec(laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher));
         var options2 = new LieGG.Runtime.Training.Laplace.LaplaceOptions();
@@ -52,6 +52,6 @@ public sealed class DefaultsAgreementTests
         Assert.Equal(new GenericPriorAttribute().Copies, new GenericPrior(1).Copies);
         var analysis = new AnalysisAttribute();
         var analysisSpec = new AnalysisSpec();
-        Assert.Equal((analysis.Outputs, analysis.LayerWise, analysis.Samples, analysis.Bootstrap), (analysisSpec.Outputs, analysisSpec.LayerWise, analysisSpec.Samples, analysisSpec.Bootstrap));
+        Assert.Equal((analysis.Outputs, analysis.LayerWise, analysis.Samples, analysis.Bootstrap, analysis.Units), (analysisSpec.Outputs, analysisSpec.LayerWise, analysisSpec.Samples, analysisSpec.Bootstrap, analysisSpec.Units));
     }
 }

@@ -29,7 +29,12 @@ public sealed class PaperExperimentTests
 
         Assert.Equal("o5-regression", result.Raw.Experiment);
         Assert.Equal(2, result.Raw.Epochs);
-        Assert.Equal(new DatasetSizes(1000, 200, 200), result.Raw.Data);
+        // The authors' protocol: 9 500 / 250 / 250 declared (a tenth, and at most 200, when quick), the polarization over all
+        // inputs, everything in the task's units with the statistics of all samples.
+        Assert.Equal(new DatasetSizes(950, 200, 200), result.Raw.Data);
+        Assert.Equal(SplitName.All, result.Raw.AnalysedSplit);
+        Assert.Equal(RegressionUnits.Task, result.Raw.Units);
+        Assert.Equal("all 1350 samples drawn", result.Raw.Standardization!.Source);
         Assert.Equal(1376, result.Raw.Parameters);
         Assert.Equal(25, result.Symmetry.Spectrum.Length);
         Assert.Equal(["data", "training", "training", "training", "analysis", "done"], progress.Select(p => p.Stage));
@@ -44,6 +49,8 @@ public sealed class PaperExperimentTests
         var result = await O5TrainSize.RunTrialAsync(trial, new ExperimentRunOptions { Quick = true });
         Assert.Equal(1, result.Seed);
         Assert.Equal(100, result.Data.Train);
+        // The authors' schedule: 900 000 samples over 100 training samples, capped as every quick run is.
+        Assert.Equal(QuickRun.Epochs(9_000), result.Epochs);
         Assert.Equal(18, O5TrainSize.Trials.Count);
         Assert.Equal(Enumerable.Range(0, 18), O5TrainSize.Trials.Select(t => t.Index));
     }

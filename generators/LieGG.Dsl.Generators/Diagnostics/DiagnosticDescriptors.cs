@@ -91,6 +91,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OutputRepresentationMisfit = Rule("LGG3009", "Output representation does not fit the task",
         "[OutputRepresentation(OutputSpace.{0})] {1}; {2}", Symmetry);
 
+    public static readonly DiagnosticDescriptor UnitsWithoutStandardization = Rule("LGG3010", "Standardised units on a task without a standardization",
+        "[Analysis(Units = RegressionUnits.Standardized)] measures the network inside a regression task's standardization, but {0} {1}; remove Units (only [O5Regression] standardises its targets)", Symmetry);
+
     public static readonly DiagnosticDescriptor LossMismatch = Rule("LGG4001", "Loss does not fit the task",
         "Loss.{0} does not fit {1}, a {2} task; use Loss.{3} or leave Loss at Auto", Training);
 

@@ -22,7 +22,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         NotPartial, Nested, InvalidName, DuplicateName, AttributeWithoutExperiment, MissingGroup, DuplicateGroup,
         OutOfRange, WrongType, SpatialOnVectors, GenericSizeMismatch, AlgebraShapeMismatch, GenericOnLargeInput,
-        TransformOfSingleOutput, ExactSymmetryImpossible, ExactElementsOnVectors, OutputRepresentationSize, OutputRepresentationMisfit, PairMetricWithoutPairs, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
+        TransformOfSingleOutput, ExactSymmetryImpossible, ExactElementsOnVectors, OutputRepresentationSize, OutputRepresentationMisfit, UnitsWithoutStandardization, PairMetricWithoutPairs, LossMismatch, CnnNeedsDigits, RelaxedNeedsPowerOfTwoCanvas, InvalidPathways, QuadrantDigitDoesNotFit, ClassicSplitFixed,
         LaplaceWithoutPriors, LaplaceNeverSteps, ShareOfNetworkWithoutPathways, UnknownSweepTarget, SweepValueType, SweepValueOutOfRange, EmptySweep, DuplicateSweep,
         BadReplicates, StudyAttributeOnExperiment, UnknownPlotAxis, ComparedNotExperiment, ComparisonWithOwnSettings, ComparisonAcrossTasks, StudyWithoutSweep);
 
@@ -518,6 +518,9 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         report.Ranges(analysis);
         if (data is { Outputs: 1 } && analysis.EnumName("Transform") == "L2Normalize")
             report.At(analysis.ArgumentLocation("Transform"), TransformOfSingleOutput, data.Source);
+        // Custom datasets may carry a standardization of their own (TensorDataset.Standardization): only built-ins are known here.
+        if (data is not null && analysis.EnumName("Units") == "Standardized" && (!data.Regression || data.Source is "[O5Equivariant]" or "[Inertia]"))
+            report.At(analysis.ArgumentLocation("Units"), UnitsWithoutStandardization, data.Source, data.Regression ? "does not standardise its targets" : "is a classification task");
     }
 
     /// <summary>

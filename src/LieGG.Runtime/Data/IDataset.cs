@@ -79,6 +79,12 @@ public sealed class TensorDataset : IDataset
     /// <summary>Where each split came from and what was done to the images, when the dataset knows it (the MNIST datasets do).</summary>
     public DataProvenance? Provenance { get; init; }
 
+    /// <summary>
+    /// The scaling the network is wrapped in for this regression task (null: none). The splits hold inputs and targets in
+    /// the task's own units; the wrapped network learns in standardised ones.
+    /// </summary>
+    public Standardization? Standardization { get; init; }
+
     /// <summary>Number of scalar inputs per sample (product of <see cref="InputShape"/>).</summary>
     public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
 

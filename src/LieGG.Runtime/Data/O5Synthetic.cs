@@ -13,13 +13,20 @@ public sealed record O5Options
     public int ValidationCount { get; init; } = 250;
 
     public int TestCount { get; init; } = 250;
+
+    /// <summary>
+    /// Compute the input scales and the target mean and std over every sample drawn (the LieGG authors' code, EMLP's
+    /// <c>O5Synthetic.stats</c>) instead of over the training split alone.
+    /// </summary>
+    public bool StatisticsOverAllSamples { get; init; }
 }
 
 /// <summary>
 /// The O(5)-invariant regression task of EMLP / LieGG §5.1: x₁, x₂ ~ N(0, I₅),
-/// y = sin‖x₁‖ − ½‖x₂‖³ + x₁·x₂ / (‖x₁‖‖x₂‖). Inputs are scaled by one RMS factor per 5-vector (computed on
-/// the training split, no per-coordinate centring, so O(5) acts on the scaled inputs exactly as on the raw
-/// ones); targets are standardised by the training mean and standard deviation.
+/// y = sin‖x₁‖ − ½‖x₂‖³ + x₁·x₂ / (‖x₁‖‖x₂‖). The splits hold inputs and targets in the task's units; the
+/// dataset's <see cref="TensorDataset.Standardization"/> carries one RMS scale per 5-vector (no per-coordinate
+/// centring, so O(5) acts on the scaled inputs exactly as on the raw ones) and the targets' mean and standard
+/// deviation, over the training split or, as the LieGG authors computed them, over every sample drawn.
 /// </summary>
 public static class O5Synthetic
 {
@@ -67,39 +74,43 @@ public static class O5Synthetic
             y[i] = Target(x);
         }
 
+        int statisticsCount = options.StatisticsOverAllSamples ? total : options.TrainCount;
         var scales = new double[Vectors];
         for (int v = 0; v < Vectors; v++)
         {
             double sumSquares = 0;
-            for (int i = 0; i < options.TrainCount; i++)
+            for (int i = 0; i < statisticsCount; i++)
             for (int k = 0; k < VectorDimension; k++)
             {
                 double value = raw[i * InputSize + v * VectorDimension + k];
                 sumSquares += value * value;
             }
-            scales[v] = Math.Sqrt(sumSquares / (options.TrainCount * VectorDimension));
+            scales[v] = Math.Sqrt(sumSquares / (statisticsCount * VectorDimension));
         }
-        double mean = y.Take(options.TrainCount).Average();
-        double std = Math.Sqrt(y.Take(options.TrainCount).Select(v => (v - mean) * (v - mean)).Sum() / options.TrainCount);
+        double mean = y.Take(statisticsCount).Average();
+        double std = Math.Sqrt(y.Take(statisticsCount).Select(v => (v - mean) * (v - mean)).Sum() / statisticsCount);
 
-        var inputs = new float[raw.Length];
-        for (int i = 0; i < total; i++)
-        for (int k = 0; k < InputSize; k++)
-            inputs[i * InputSize + k] = (float)(raw[i * InputSize + k] / scales[k / VectorDimension]);
-        var targets = y.Select(v => (float)((v - mean) / std)).ToArray();
+        var inputs = raw.Select(v => (float)v).ToArray();
+        var targets = y.Select(v => (float)v).ToArray();
 
         DataSplit Take(int start, int count) => new(
             tensor(inputs.AsSpan(start * InputSize, count * InputSize).ToArray(), new long[] { count, InputSize }),
             tensor(targets.AsSpan(start, count).ToArray(), new long[] { count, 1 }));
 
+        var standardization = new Standardization(
+            Enumerable.Range(0, InputSize).Select(k => scales[k / VectorDimension]).ToArray(), [mean], [std],
+            options.StatisticsOverAllSamples ? $"all {total} samples drawn" : "training split");
         var dataset = new TensorDataset("o5-synthetic", TaskKind.Regression, new[] { InputSize }, 1,
             Take(0, options.TrainCount), Take(options.TrainCount, options.ValidationCount), Take(options.TrainCount + options.ValidationCount, options.TestCount),
-            $"O(5) synthetic, seed {options.Seed}, N = {options.TrainCount}/{options.ValidationCount}/{options.TestCount}");
+            $"O(5) synthetic, seed {options.Seed}, N = {options.TrainCount}/{options.ValidationCount}/{options.TestCount}")
+        {
+            Standardization = standardization,
+        };
         return new O5Dataset(dataset, scales, mean, std);
     }
 }
 
-/// <summary>The O(5) dataset with the scaling it applied, so raw-space functions can be mapped to model space.</summary>
+/// <summary>The O(5) dataset (task units) with the statistics of its <see cref="TensorDataset.Standardization"/>: one input scale per 5-vector, the target mean and std.</summary>
 public sealed record O5Dataset(TensorDataset Data, IReadOnlyList<double> InputScales, double TargetMean, double TargetStd) : IDisposable
 {
     public void Dispose() => Data.Dispose();

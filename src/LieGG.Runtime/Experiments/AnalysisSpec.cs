@@ -8,6 +8,7 @@ namespace LieGG.Runtime.Experiments;
 /// <param name="Bootstrap">Bootstrap resamples for the confidence intervals.</param>
 /// <param name="Equivariance">The layer-by-layer equivariance analysis; null = none.</param>
 /// <param name="Joint">The joint analysis of pairs (A, B) acting on input and output; null = none.</param>
+/// <param name="Units">A standardised regression task's units for the test metric and the analysis.</param>
 public sealed record AnalysisSpec(
     OutputReduction Outputs = OutputReduction.Sum,
     OutputTransform? Transform = null,
@@ -15,11 +16,12 @@ public sealed record AnalysisSpec(
     int Samples = 0,
     int Bootstrap = Defaults.AnalysisBootstrap,
     EquivarianceSpec? Equivariance = null,
-    JointSpec? Joint = null)
+    JointSpec? Joint = null,
+    RegressionUnits Units = RegressionUnits.Task)
 {
     public OutputTransform ResolveTransform(TaskKind task, int outputs)
         => Transform ?? (task == TaskKind.Classification && outputs > 1 ? OutputTransform.L2Normalize : OutputTransform.None);
 
     public override string ToString()
-        => $"AnalysisSpec {{ Outputs = {Outputs}, Transform = {Transform?.ToString() ?? "auto"}, LayerWise = {LayerWise}, Samples = {Samples}, Bootstrap = {Bootstrap}{(Equivariance is null ? "" : $", Equivariance = {Equivariance}")}{(Joint is null ? "" : $", Joint = {Joint}")} }}";
+        => $"AnalysisSpec {{ Outputs = {Outputs}, Transform = {Transform?.ToString() ?? "auto"}, LayerWise = {LayerWise}, Samples = {Samples}, Bootstrap = {Bootstrap}{(Equivariance is null ? "" : $", Equivariance = {Equivariance}")}{(Joint is null ? "" : $", Joint = {Joint}")}{(Units == RegressionUnits.Task ? "" : $", Units = {Units}")} }}";
 }

@@ -18,6 +18,9 @@ public abstract record DatasetSpec
     /// <summary>Whether loading with <paramref name="context"/> uses the data directory's images as given rotated digits (what the run records as prerotated).</summary>
     public virtual bool UsesGivenRotatedDigits(DatasetContext context) => false;
 
+    /// <summary>The split whose inputs the polarization matrix takes unless a run asks for another (the paper: training inputs).</summary>
+    public virtual SplitName AnalysedSplit() => SplitName.Train;
+
     /// <summary>
     /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
     /// order), at most 200 validation and test samples.
@@ -34,17 +37,23 @@ public abstract record DatasetSpec
     }
 }
 
-/// <summary>The O(5) regression task (paper §5.1).</summary>
-public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int ValidationCount = Defaults.O5ValidationCount, int TestCount = Defaults.O5TestCount) : DatasetSpec
+/// <summary>The O(5) regression task (paper §5.1), in the task's units with its standardization (<see cref="O5Synthetic"/>).</summary>
+public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int ValidationCount = Defaults.O5ValidationCount, int TestCount = Defaults.O5TestCount,
+    O5Protocol Protocol = O5Protocol.Standard) : DatasetSpec
 {
     public override TaskKind Task => TaskKind.Regression;
 
     public override bool ReadsDataDirectory() => false;
 
+    public override SplitName AnalysedSplit() => Protocol == O5Protocol.LieGGAuthors ? SplitName.All : SplitName.Train;
+
     public override IDataset Load(DatasetContext context)
     {
         var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
-        return O5Synthetic.Create(new O5Options { Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test }).Data;
+        return O5Synthetic.Create(new O5Options
+        {
+            Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, StatisticsOverAllSamples = Protocol == O5Protocol.LieGGAuthors,
+        }).Data;
     }
 }
 

@@ -34,8 +34,11 @@ public sealed record ExperimentRunOptions
     /// <summary>ELLA networks: also measure KFAC against the exact GGN at the final weights and priors (up to 5 000 prior parameters).</summary>
     public bool CheckLaplace { get; init; }
 
-    /// <summary>Which split's inputs the polarization matrix is built from (the paper: training inputs).</summary>
-    public SplitName AnalysisSplit { get; init; } = SplitName.Train;
+    /// <summary>Which split's inputs the polarization matrix is built from; null = the dataset's protocol decides (<see cref="DatasetSpec.AnalysedSplit"/>: training inputs, or all for the LieGG authors' O(5) protocol).</summary>
+    public SplitName? AnalysisSplit { get; init; }
+
+    /// <summary>Replaces the declared units of a standardised regression task (<see cref="AnalysisSpec.Units"/>).</summary>
+    public RegressionUnits? Units { get; init; }
 
     /// <summary>Where the trained network's state dict is written (safetensors); null = not saved.</summary>
     public string? WeightsFile { get; init; }
@@ -51,11 +54,20 @@ public sealed record ExperimentRunOptions
     /// <exception cref="ExperimentSetupException">A convention is given for an experiment without a spatial prior.</exception>
     public ExperimentSpec ApplyTo(ExperimentSpec spec)
     {
+        if (Units is { } units && units != spec.Analysis.Units)
+        {
+            if (spec.Dataset.Task != TaskKind.Regression)
+                throw new ExperimentSetupException($"--units chooses a regression task's units, but experiment '{spec.Name}' is a classification task; drop --units for it.");
+            spec = spec with { Analysis = spec.Analysis with { Units = units } };
+        }
         if (Convention is not { } convention) return spec;
         if (spec.Prior is not SpatialPrior spatial)
             throw new ExperimentSetupException($"--convention sets the spatial prior's coordinates, but experiment '{spec.Name}' uses the {spec.Prior.Description}; drop --convention for it.");
         return spec with { Prior = spatial with { Convention = convention } };
     }
+
+    /// <summary>The split whose inputs the polarization matrix of <paramref name="spec"/> takes: <see cref="AnalysisSplit"/>, else the dataset's protocol's.</summary>
+    public SplitName AnalysedSplitFor(ExperimentSpec spec) => AnalysisSplit ?? spec.Dataset.AnalysedSplit();
 
     /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
     public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;

@@ -7,4 +7,6 @@ public enum SplitName
     Train,
     Validation,
     Test,
+    /// <summary>Train, validation and test together, in that order (the LieGG authors' O(5) polarization matrix).</summary>
+    All,
 }

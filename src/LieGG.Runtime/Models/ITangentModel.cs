@@ -10,4 +10,7 @@ namespace LieGG.Runtime.Models;
 public interface ITangentModel
 {
     Tensor ForwardWithTangents(Tensor input, Tensor tangents, out Tensor outputTangents);
+
+    /// <summary>Whether <see cref="ForwardWithTangents"/> works: a wrapper supports tangents only when what it wraps does.</summary>
+    bool SupportsTangents => true;
 }

@@ -228,7 +228,7 @@ public sealed class L2NormalizedOutput : nn.Module<Tensor, Tensor>, ILayeredMode
         : throw new InvalidOperationException($"{inner.GetType().Name} does not expose hidden layers.");
 
     /// <summary>Whether the wrapped model supports forward-mode tangents.</summary>
-    public bool SupportsTangents => inner is ITangentModel;
+    public bool SupportsTangents => inner is ITangentModel { SupportsTangents: true };
 
     public Tensor ForwardWithTangents(Tensor input, Tensor tangents, out Tensor outputTangents)
     {

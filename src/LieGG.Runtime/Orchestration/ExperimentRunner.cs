@@ -26,8 +26,18 @@ public static class ExperimentRunner
         return spec.Dataset.Load(new DatasetContext(options.Seed ?? spec.Training.Seed, options.DataDirectory, options.Quick, options.Prerotated, options.PoolSplits));
     }
 
+    /// <summary>The declared network for <paramref name="data"/>; for a standardised regression task wrapped so that it maps task inputs to task outputs (<see cref="StandardizedNetwork"/>).</summary>
     public static nn.Module<Tensor, Tensor> CreateModel(ExperimentSpec spec, IDataset data, int? seed = null)
-        => spec.Architecture.Create(new ModelContext(data.InputShape, data.OutputSize, data.Task, seed ?? spec.Training.Seed));
+        => InTaskUnits(spec.Architecture.Create(new ModelContext(data.InputShape, data.OutputSize, data.Task, seed ?? spec.Training.Seed)), data);
+
+    /// <summary>
+    /// <paramref name="network"/> wrapped in <paramref name="data"/>'s standardization when the data have one and it is not
+    /// wrapped yet: a network built here computes in standardised units (and runs before the wrapper existed were saved so).
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> InTaskUnits(nn.Module<Tensor, Tensor> network, IDataset data)
+        => (data as TensorDataset)?.Standardization is { } standardization && network is not StandardizedNetwork
+            ? new StandardizedNetwork(network, standardization, data.InputShape)
+            : network;
 
     public static Task<ExperimentResult> RunAsync(ExperimentSpec spec, ExperimentRunOptions? options = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
         => Task.Run(() => Run(spec, options, progress, cancellationToken), cancellationToken);
@@ -39,13 +49,7 @@ public static class ExperimentRunner
         SpecRanges.Check(spec);
         if (options.Threads is { } threads) torch.set_num_threads(threads);
         int seed = options.Seed ?? spec.Training.Seed;
-        var training = spec.Training.WithEpochs(options.EpochsFor(spec.Training.Epochs)) with
-        {
-            Seed = seed,
-            Threads = options.Threads ?? spec.Training.Threads,
-            Device = options.Device,
-        };
-        training.Validate();
+        (spec.Training with { Seed = seed, Threads = options.Threads ?? spec.Training.Threads, Device = options.Device }).Validate();
         var total = Stopwatch.StartNew();
 
         progress?.Report(new ExperimentProgress(spec.Name, "data", null));
@@ -54,6 +58,13 @@ public static class ExperimentRunner
         var (data, algebra, inputs) = Prepare(spec, options);
         using var _ = data;
         using var __ = inputs;
+        var training = spec.Training.WithEpochs(options.EpochsFor(spec.Training.EpochsFor(data.Train.Count))) with
+        {
+            Seed = seed,
+            Threads = options.Threads ?? spec.Training.Threads,
+            Device = options.Device,
+        };
+        training.Validate();
         double dataSeconds = total.Elapsed.TotalSeconds;
         var prior = spec.Prior;
         var analysis = spec.Analysis;
@@ -72,12 +83,13 @@ public static class ExperimentRunner
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
         progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
-        var result = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken) with
+        var analysed = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken);
+        var result = analysed with
         {
             Epochs = training.Epochs,
             Training = trained,
             Laplace = laplace,
-            Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), spec.Analysis.ResolveTransform(data.Task, data.OutputSize)),
+            Outputs = OutputProtocol.Of(model, data.Task, training.ResolveLoss(data.Task), spec.Analysis.ResolveTransform(data.Task, data.OutputSize), analysed.Units),
             ModelFile = options.WeightsFile is { } file ? Path.GetFileName(file) : null,
         };
         total.Stop();
@@ -191,7 +203,17 @@ public static class ExperimentRunner
         var prior = spec.Prior;
         var analysis = spec.Analysis;
         model.eval();
-        double testMetric = Evaluation.Metric(model, data.Test, data.Task);
+        var standardization = (data as TensorDataset)?.Standardization;
+        using var standardized = standardization is not null && analysis.Units == RegressionUnits.Standardized ? standardization.StandardizedView(data) : null;
+        var taskModel = model;
+        if (standardized is not null)
+        {
+            if (model is not StandardizedNetwork wrapped)
+                throw new ExperimentSetupException($"Standardised units analyse the network inside the task's standardization, but the given {model.GetType().Name} is a whole function of the task's inputs (e.g. a TorchScript module); analyse it in the task's units (drop --units standardized / Units = RegressionUnits.Standardized).");
+            model = wrapped.Network;
+        }
+        var measured = (IDataset?)standardized ?? data;
+        double testMetric = Evaluation.Metric(model, measured.Test, data.Task);
         double? testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null;
         var polarizationOptions = new PolarizationOptions
         {
@@ -231,7 +253,9 @@ public static class ExperimentRunner
             Data = new DatasetSizes(data.Train.Count, data.Validation.Count, data.Test.Count),
             InputShape = data.InputShape.ToArray(),
             OutputSize = data.OutputSize,
-            AnalysedSplit = options.AnalysisSplit,
+            AnalysedSplit = options.AnalysedSplitFor(spec),
+            Standardization = standardization ?? (taskModel as StandardizedNetwork)?.ToStandardization("the saved network"),
+            Units = standardization is null && taskModel is not StandardizedNetwork ? null : analysis.Units,
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
             Epochs = 0,
@@ -240,7 +264,7 @@ public static class ExperimentRunner
             Prerotated = (data as TensorDataset)?.Provenance?.GivenRotated ?? false,
             PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
-            Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize)),
+            Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize), standardization is null && taskModel is not StandardizedNetwork ? null : analysis.Units),
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,
@@ -296,21 +320,36 @@ public static class ExperimentRunner
                 joint.PairsOf(algebra, output);
             }
             RequireModelFits(spec, data, options.Seed ?? spec.Training.Seed);
-            var analysed = options.AnalysisSplit switch
-            {
-                SplitName.Validation => data.Validation,
-                SplitName.Test => data.Test,
-                _ => data.Train,
-            };
-            int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, analysed.Count) : analysed.Count;
+            using var analysed = AnalysedInputs(data, options.AnalysedSplitFor(spec), spec.Analysis.Units);
+            int count = (int)analysed.shape[0];
+            int samples = spec.Analysis.Samples > 0 ? Math.Min(spec.Analysis.Samples, count) : count;
             if (options.Quick) samples = Math.Min(samples, QuickRun.MaxAnalysedSamples);
-            return (data, algebra, PolarizationInputs.Prepare(analysed.Inputs, spec.Prior, samples));
+            // The prepared inputs are a view: they keep the storage alive after this handle is disposed.
+            return (data, algebra, PolarizationInputs.Prepare(analysed, spec.Prior, samples));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
             data?.Dispose();
             throw new ExperimentSetupException(e.Message, e);
         }
+    }
+
+    /// <summary>The inputs of the polarization matrix: one split or all three, divided by the input scales when the analysis is in standardised units.</summary>
+    private static Tensor AnalysedInputs(IDataset data, SplitName split, RegressionUnits units)
+    {
+        using var inputs = split switch
+        {
+            SplitName.Validation => data.Validation.Inputs.alias(),
+            SplitName.Test => data.Test.Inputs.alias(),
+            SplitName.All => torch.cat(new[] { data.Train.Inputs, data.Validation.Inputs, data.Test.Inputs }, 0),
+            _ => data.Train.Inputs.alias(),
+        };
+        if (units == RegressionUnits.Standardized && (data as TensorDataset)?.Standardization is { } standardization)
+        {
+            using var scale = torch.tensor(standardization.InputScale.ToArray()).to_type(inputs.dtype).reshape(data.InputShape.Select(s => (long)s).Prepend(1).ToArray());
+            return inputs / scale;
+        }
+        return inputs.alias();
     }
 
     /// <summary>Builds the declared network once and passes one training input through it: an architecture that cannot take the data, or gives the wrong number of outputs, fails before training.</summary>
@@ -413,17 +452,19 @@ public static class ExperimentRunner
         IProgress<EpochProgress>? progress, CancellationToken cancellationToken, out TrainingResult trained)
     {
         var mother = CreateModel(spec, data, seed);
-        var (motherMlp, normalized) = mother switch
+        // The pre-trained part is wrapped as the full network is.
+        var (motherMlp, wrap) = mother switch
         {
-            Mlp mlp => (mlp, false),
-            L2NormalizedOutput { Inner: Mlp mlp } => (mlp, true),
+            Mlp mlp => (mlp, (Func<Mlp, nn.Module<Tensor, Tensor>>)(part => part)),
+            L2NormalizedOutput { Inner: Mlp mlp } => (mlp, part => new L2NormalizedOutput(part)),
+            StandardizedNetwork { Network: Mlp mlp } => (mlp, part => InTaskUnits(part, data)),
             _ => throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain] needs an MLP architecture ([Mlp] or [MlpBudget]); {mother.GetType().Name} has no layers to pre-train."),
         };
         if (pretrain.Layers < 1 || pretrain.Layers >= motherMlp.Options.Hidden)
             throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain(Layers = {pretrain.Layers})] must be between 1 and the MLP's hidden layers − 1 ({motherMlp.Options.Hidden - 1}).");
 
         var partMlp = Mlp.Create(motherMlp.Options with { Hidden = pretrain.Layers }, seed);
-        nn.Module<Tensor, Tensor> part = normalized ? new L2NormalizedOutput(partMlp) : partMlp;
+        var part = wrap(partMlp);
         var partTraining = pretrain.Epochs > 0 ? training.WithEpochs(pretrain.Epochs) : training;
         var partResult = Trainer.Fit(part, data, partTraining, pretrain.Regime == Regime.PretrainedPart ? progress : null, cancellationToken);
         if (pretrain.Regime == Regime.PretrainedPart)

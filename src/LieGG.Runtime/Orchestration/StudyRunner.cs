@@ -228,7 +228,7 @@ public static class StudyRunner
         var result = record.Result;
         if (record.Trial?.Label != trial.Info.Label) return $"it holds trial {record.Trial?.Label ?? "(none)"}, not {trial.Info.Label}";
         if (result.Quick != run.Quick) return result.Quick ? "it is a --quick result, this run is full size" : "it is a full-size result, this run is --quick";
-        int epochs = run.EpochsFor(spec.Training.Epochs);
+        int epochs = run.EpochsFor(spec.Training.EpochsFor(result.Data.Train));
         if (result.Epochs != epochs) return $"it trained for {result.Epochs} epochs, this run trains for {epochs}";
         string? directory = run.DataDirectoryFor(spec.Dataset);
         if (result.DataDirectory != directory) return $"its data came from {result.DataDirectory ?? "the embedded set"}, this run uses {directory ?? "the embedded set"}";

@@ -28,9 +28,11 @@ public static class TrainedNetwork
         if (result.InputShape is not { } shape)
             throw new InvalidDataException($"{runFolder}/result.json does not record the input shape the network was built for; run it again.");
         var model = spec.Architecture.Create(new ModelContext(shape, result.OutputSize, result.Task, result.Seed));
+        // A standardised task's network was saved with its scaling (the file's values replace these on loading).
+        if (result.Standardization is { } standardization) model = new StandardizedNetwork(model, standardization, shape);
         try
         {
-            StateDict.Load(model, Path.Combine(runFolder, file));
+            LoadWeights(model, Path.Combine(runFolder, file));
         }
         catch
         {
@@ -39,5 +41,29 @@ public static class TrainedNetwork
         }
         model.eval();
         return model;
+    }
+
+    /// <summary>
+    /// Loads a state dict into <paramref name="model"/>; into a <see cref="StandardizedNetwork"/> a file without the wrapper's
+    /// tensors is loaded as the wrapped network alone (a network saved before the wrapper existed, or exported bare), keeping
+    /// the scaling the wrapper was built with.
+    /// </summary>
+    public static void LoadWeights(nn.Module<Tensor, Tensor> model, string path)
+    {
+        if (model is StandardizedNetwork wrapped)
+        {
+            var tensors = ModelFile.ReadStateDict(path);
+            try
+            {
+                bool bare = !tensors.Keys.Any(k => k.StartsWith(StandardizedNetwork.NetworkKey + ".", StringComparison.Ordinal));
+                StateDict.Load(bare ? wrapped.Network : model, tensors, path);
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values) tensor.Dispose();
+            }
+            return;
+        }
+        StateDict.Load(model, path);
     }
 }

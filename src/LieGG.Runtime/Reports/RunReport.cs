@@ -42,7 +42,7 @@ public static class RunReport
         doc.Heading(2, "Summary");
         var summary = new List<(string, string)>();
         if (result.TestMetricName != "none")
-            summary.Add((result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric)));
+            summary.Add((result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE" + UnitsSuffix(result.Units), format.Number(result.TestMetric)));
         if (result.TestNegativeLogLikelihood is { } testNll)
             summary.Add(("test NLL (mean −log p of the label)", format.Number(testNll)));
         summary.Add(("symmetry variance λ_min", symmetry.Degenerate ? SymmetryResult.DegenerateVerdict : format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format)));
@@ -56,7 +56,7 @@ public static class RunReport
             summary.Add(($"principal angles to {symmetry.Algebra} (rad)", string.Join(", ", angles.Select(format.Number))));
         summary.Add(("parameters", result.Parameters.ToString(CultureInfo.InvariantCulture)));
         summary.Add(("data (train / validation / test)", $"{result.Data.Train} / {result.Data.Validation} / {result.Data.Test}"));
-        summary.Add(("polarization rows", symmetry.Rows.ToString(CultureInfo.InvariantCulture)));
+        summary.Add(("polarization rows", $"{symmetry.Rows.ToString(CultureInfo.InvariantCulture)} ({AnalysedInputs(result.AnalysedSplit)})"));
         doc.Properties(summary);
 
         doc.Heading(2, "Settings");
@@ -75,6 +75,19 @@ public static class RunReport
             settings.Add(("analysed", outputs.Analysed));
         }
         doc.Properties(settings);
+
+        if (result.Standardization is { } standardization)
+        {
+            doc.Heading(2, "Units");
+            doc.Properties(
+            [
+                ("measured and analysed in", result.Units == Dsl.RegressionUnits.Standardized ? "standardised units: net(x / s) against (y − μ) / σ" : "the task's units: F = σ·net(x / s) + μ against y"),
+                ("target mean μ", string.Join(", ", standardization.TargetMean.Select(format.Number))),
+                ("target std σ (σ² scales MSE and variance between the units)", string.Join(", ", standardization.TargetStd.Select(format.Number))),
+                ("input scales s", string.Join(", ", standardization.InputScale.Distinct().Select(format.Number))),
+                ("statistics over", standardization.Source),
+            ]);
+        }
 
         if (result.DataSource is { } data)
         {
@@ -401,6 +414,21 @@ public static class RunReport
         }
         doc.Paragraph($"Per-tensor figures: `priors.csv`, `shares.csv`{(laplace.History.Count > 0 ? ", `marglik.csv`" : "")}.");
     }
+
+    private static string UnitsSuffix(Dsl.RegressionUnits? units) => units switch
+    {
+        Dsl.RegressionUnits.Task => " (task units)",
+        Dsl.RegressionUnits.Standardized => " (standardised units)",
+        _ => "",
+    };
+
+    private static string AnalysedInputs(Experiments.SplitName split) => split switch
+    {
+        Experiments.SplitName.All => "train, validation and test inputs",
+        Experiments.SplitName.Validation => "validation inputs",
+        Experiments.SplitName.Test => "test inputs",
+        _ => "training inputs",
+    };
 
     internal static string Interval(ConfidenceInterval? interval, ReportFormat format)
         => interval is null ? "" : $" ({format.Number(interval.Level * 100)}% {MethodName(interval.Method)} CI {format.Number(interval.Lower)} … {format.Number(interval.Upper)})";

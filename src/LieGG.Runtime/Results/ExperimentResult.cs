@@ -58,6 +58,15 @@ public sealed record ExperimentResult
     /// <summary>The split whose inputs the polarization matrix was built from.</summary>
     public SplitName AnalysedSplit { get; init; } = SplitName.Train;
 
+    /// <summary>
+    /// The scaling the network was wrapped in (a standardised regression task: F = σ·net(x / s) + μ), with what its
+    /// statistics were computed over; null for tasks without one and for records written before it was stored.
+    /// </summary>
+    public Standardization? Standardization { get; init; }
+
+    /// <summary>The units the test metric and the analysis are in, for a standardised regression task; null otherwise (and in older records, whose O(5) numbers are in standardised units).</summary>
+    public RegressionUnits? Units { get; init; }
+
     /// <summary>The trained network's state dict in the run folder (safetensors), or null when it was not saved.</summary>
     public string? ModelFile { get; init; }
 

@@ -111,7 +111,7 @@ public static class Polarization
     public static PolarizationMatrix Compute(nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, PolarizationOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PolarizationOptions();
-        var tangentModel = model is ITangentModel t && (model is not L2NormalizedOutput wrapper || wrapper.SupportsTangents) ? t : null;
+        var tangentModel = model as ITangentModel is { SupportsTangents: true } t ? t : null;
         bool forward = options.Mode switch
         {
             DifferentiationMode.Forward when tangentModel is null => throw new ArgumentException(

@@ -39,6 +39,9 @@ public sealed record TrainingOptions
     /// <summary>Keep the weights of the epoch with the best validation metric (accuracy, or MSE for regression).</summary>
     public bool SelectBest { get; init; } = true;
 
+    /// <summary>When positive, <see cref="EpochsFor"/> trains for ⌊SampleBudget / N⌋ epochs (at least one) instead of <see cref="Epochs"/>.</summary>
+    public int SampleBudget { get; init; }
+
     /// <summary>Stop when the validation metric has not improved for this many epochs; null = never.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
@@ -57,9 +60,13 @@ public sealed record TrainingOptions
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
         if (!(FinalLearningRate >= 0) || double.IsInfinity(FinalLearningRate)) throw new ArgumentOutOfRangeException(nameof(FinalLearningRate), FinalLearningRate, "FinalLearningRate must be zero or a positive finite number.");
         if (WarmupEpochs < 0 || WarmupEpochs > Epochs) throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, $"WarmupEpochs must lie between 0 and the {Epochs} training epochs.");
+        if (SampleBudget < 0) throw new ArgumentOutOfRangeException(nameof(SampleBudget), SampleBudget, "SampleBudget must be 0 (use Epochs) or positive.");
         if (EarlyStoppingPatience is <= 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must be at least 1 (or null for none).");
         if (Threads is <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1 (or null to keep the current setting).");
     }
+
+    /// <summary>The epochs a run on <paramref name="trainingSamples"/> samples trains for: <see cref="Epochs"/>, or the <see cref="SampleBudget"/> spread over them.</summary>
+    public int EpochsFor(int trainingSamples) => SampleBudget > 0 && trainingSamples > 0 ? Math.Max(1, SampleBudget / trainingSamples) : Epochs;
 
     /// <summary>These options for a run of <paramref name="epochs"/> epochs, warming up over at most all of it.</summary>
     public TrainingOptions WithEpochs(int epochs) => this with { Epochs = epochs, WarmupEpochs = Math.Min(WarmupEpochs, epochs) };

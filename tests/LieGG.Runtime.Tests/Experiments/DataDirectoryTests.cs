@@ -165,11 +165,18 @@ public sealed class DataDirectoryTests : IDisposable
             Prior = new LieGG.Runtime.Symmetry.SpatialPrior(),
         };
         var options = new ExperimentRunOptions { DataDirectory = directory, Epochs = 1 };
-        // The declaration alone (the reported case: the record said false), the flag alone, and neither.
-        Assert.True(LieGG.Runtime.Orchestration.ExperimentRunner.Run(declared, options).Prerotated);
+        // The declaration alone (the reported case: the record said false), the flag alone, and neither; the settings text
+        // says the same, and names the files as the digits instead of the declared (unused) embedded set.
         var undeclared = declared with { Dataset = ((MnistDatasetSpec)declared.Dataset) with { Prerotated = false } };
-        Assert.True(LieGG.Runtime.Orchestration.ExperimentRunner.Run(undeclared, options with { Prerotated = true }).Prerotated);
-        Assert.False(LieGG.Runtime.Orchestration.ExperimentRunner.Run(undeclared, options).Prerotated);
+        foreach (var (spec, runOptions, given) in new[] { (declared, options, true), (undeclared, options with { Prerotated = true }, true), (undeclared, options, false) })
+        {
+            var result = LieGG.Runtime.Orchestration.ExperimentRunner.Run(spec, runOptions);
+            Assert.Equal(given, result.Prerotated);
+            var settings = LieGG.Runtime.Results.ExperimentSettings.Of(spec, result).Dataset;
+            Assert.Contains("Digits = the --data-dir files", settings);
+            Assert.DoesNotContain("Embedded10k", settings);
+            Assert.Contains($"Prerotated = {given}", settings);
+        }
     }
 
     [Fact]

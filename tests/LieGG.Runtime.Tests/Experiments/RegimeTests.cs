@@ -26,10 +26,10 @@ public sealed class RegimeTests
     private static (Mlp Model, Mlp Part) TrainBoth(Regime regime, IDataset data)
     {
         var (model, _) = ExperimentRunner.Train(Spec(regime), data, Training, seed: 4);
-        // The pre-trained part, trained independently with the same seed: the runner must have used exactly this.
+        // The pre-trained part, trained independently with the same seed and in the same task units: the runner must have used exactly this.
         var part = Mlp.Create(new MlpOptions(10, 1, 2, 12), seed: 4);
-        Trainer.Fit(part, data, Training);
-        return ((Mlp)model, part);
+        Trainer.Fit(ExperimentRunner.InTaskUnits(part, data), data, Training);
+        return ((Mlp)((StandardizedNetwork)model).Network, part);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class RegimeTests
     {
         using var data = new O5DatasetSpec(300, 50, 50).Load(new DatasetContext(0, null, false));
         var (model, part) = TrainBoth(Regime.PretrainedPart, data);
-        Assert.Equal(2, ((Mlp)model).HiddenLayerCount);
-        Assert.Equal(part.Layers[0].weight!.data<float>().ToArray(), ((Mlp)model).Layers[0].weight!.data<float>().ToArray());
+        Assert.Equal(2, model.HiddenLayerCount);
+        Assert.Equal(part.Layers[0].weight!.data<float>().ToArray(), model.Layers[0].weight!.data<float>().ToArray());
     }
 
     [Fact]

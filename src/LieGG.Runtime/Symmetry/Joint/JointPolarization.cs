@@ -30,7 +30,7 @@ public static class JointPolarization
 
     public static JointGram Compute(nn.Module<Tensor, Tensor> model, PolarizationInputs inputs, OutputRepresentation output, JointOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var tangentModel = model is ITangentModel t && (model is not L2NormalizedOutput wrapper || wrapper.SupportsTangents) ? t : null;
+        var tangentModel = model as ITangentModel is { SupportsTangents: true } t ? t : null;
         using var frozen = new FrozenWeights(model);
         var device = frozen.Device;
         Tensor OnDevice(Tensor x) => device is null ? x : x.to(device);
