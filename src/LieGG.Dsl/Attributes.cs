@@ -489,4 +489,11 @@ public sealed class LaplaceAttribute : Attribute
     /// Costs one training per sub-network.
     /// </summary>
     public bool NestedEvidence { get; set; }
+
+    /// <summary>
+    /// Also measure KFAC against the exact generalised Gauss–Newton matrix at the learned weights and priors: the
+    /// log-determinants (dense, float64) and the resulting −log ML / N of each, for networks of up to 6 500 prior
+    /// parameters (larger ones say that they were not checked). The same as <c>run --check-laplace</c>.
+    /// </summary>
+    public bool ExactGgnCheck { get; set; }
 }

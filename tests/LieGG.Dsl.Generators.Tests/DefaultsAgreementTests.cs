@@ -44,7 +44,7 @@ public sealed class DefaultsAgreementTests
             (options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.Loss, options.Seed, options.SelectBest));
         Assert.Equal((train.Optimizer, train.Momentum, train.Schedule, train.FinalLearningRate, train.WarmupEpochs, train.SampleBudget), (options.Optimizer, options.Momentum, options.Schedule, options.FinalLearningRate, options.WarmupEpochs, options.SampleBudget));
         var laplace = new LaplaceAttribute();
-        Assert.Equal(new LaplaceSpec(), new LaplaceSpec(laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher));
+        Assert.Equal(new LaplaceSpec(), new LaplaceSpec(laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher, laplace.NestedEvidence, laplace.ExactGgnCheck));
         var options2 = new LieGG.Runtime.Training.Laplace.LaplaceOptions();
         Assert.Equal((laplace.BurnIn, laplace.Every, laplace.Steps, laplace.LearningRate, laplace.Fisher), (options2.BurnIn, options2.Every, options2.Steps, options2.LearningRate, options2.Fisher));
         var spatial = new SpatialPriorAttribute();

@@ -60,6 +60,7 @@ public sealed class PaperExperimentTests
     {
         Assert.Equal(["ella-digit-laplace-conv", "ella-digit-laplace-fc", "ella-digit-learned", "ella-digit-map-conv", "ella-digit-map-fc",
             "ella-groups-mnist-learned", "ella-groups-mnist-map", "ella-groups-rotated-conv-gconv-map", "ella-groups-rotated-gconv-learned", "ella-groups-rotated-gconv-map", "ella-groups-rotated-learned", "ella-groups-rotated-map", "ella-groups-translated-learned", "ella-groups-translated-map",
+            "ella-kfac-digit", "ella-kfac-quadrant",
             "ella-quadrant-laplace-conv", "ella-quadrant-laplace-fc", "ella-quadrant-learned", "ella-quadrant-map-conv", "ella-quadrant-map-fc",
             "inertia", "inertia-control", "o5-equivariant", "o5-equivariant-control", "o5-invariant", "o5-regression", "rotmnist-deep", "rotmnist-deep-unblurred", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool", "rotmnist-planted-fault", "rotmnist-shallow", "rotmnist-z2cnn"],
             LieGG.Generated.ExperimentCatalog.All.Select(e => e.Name));

@@ -165,6 +165,9 @@ public sealed class StudyCommandLineTests : IDisposable
         Assert.Contains("## Nested evidence", markdown);
         foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value.EndsWith("-learned", StringComparison.Ordinal)))
             Assert.Equal(["F-FC", "CONV", "G-CONV"], row.Nested!.Select(n => n.Name));
+        // The declared networks are beyond the dense GGN check, and the report says so instead of leaving it out.
+        Assert.Contains("## KFAC against the exact GGN", markdown);
+        Assert.Contains($"The dense check runs up to {LieGG.Runtime.Training.Laplace.LaplaceCheck.MaxParameters} parameters", markdown);
         var csv = File.ReadAllLines(Path.Combine(folder, "trials.csv"));
         Assert.EndsWith(",conv_share,group_conv_share,test_nll,pair_variance,pair_min_bias,pair_gap_ratio", csv[0]);
         // LieGG beside the shares: the declared correlation is Pearson's r of the rows' own values.

@@ -3,7 +3,8 @@ using LieGG.Dsl;
 namespace LieGG.Runtime.Experiments;
 
 /// <summary>How ELLA's prior precisions are learned (see <see cref="Training.Laplace.LaplaceOptions"/>).</summary>
-public sealed record LaplaceSpec(int BurnIn = Defaults.LaplaceBurnIn, int Every = Defaults.LaplaceEvery, int Steps = Defaults.LaplaceSteps, double LearningRate = Defaults.LaplaceLearningRate, FisherKind Fisher = FisherKind.Exact, bool NestedEvidence = false)
+public sealed record LaplaceSpec(int BurnIn = Defaults.LaplaceBurnIn, int Every = Defaults.LaplaceEvery, int Steps = Defaults.LaplaceSteps, double LearningRate = Defaults.LaplaceLearningRate, FisherKind Fisher = FisherKind.Exact, bool NestedEvidence = false,
+    bool ExactGgnCheck = false)
 {
     /// <summary>
     /// The options a run uses; a quick (smoke-size, <see cref="QuickRun"/>) run steps after every epoch from the first and

@@ -51,11 +51,16 @@ public static class ExperimentRunner
         int seed = options.Seed ?? spec.Training.Seed;
         (spec.Training with { Seed = seed, Threads = options.Threads ?? spec.Training.Threads, Device = options.Device }).Validate();
         var total = Stopwatch.StartNew();
+        var profiler = new StageProfiler();
+        using var profiling = profiler.Activate();
 
         progress?.Report(new ExperimentProgress(spec.Name, "data", null));
         // Everything knowable before training is checked first: data that cannot be read, hold NaN or do not fit the
         // prior or the ground truth fail now (ExperimentSetupException), not after hours of training.
-        var (data, algebra, inputs) = Prepare(spec, options);
+        (IDataset, ILieAlgebra?, PolarizationInputs) prepared;
+        using (StageProfiler.Measure("data"))
+            prepared = Prepare(spec, options);
+        var (data, algebra, inputs) = prepared;
         using var _ = data;
         using var __ = inputs;
         var training = spec.Training.WithEpochs(options.EpochsFor(spec.Training.EpochsFor(data.Train.Count))) with
@@ -71,11 +76,15 @@ public static class ExperimentRunner
 
         progress?.Report(new ExperimentProgress(spec.Name, "training", null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
-        var (trainedModel, trained, laplace) = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken, options.CheckLaplace);
+        (nn.Module<Tensor, Tensor>, TrainingResult, LaplaceResult?) outcome;
+        using (StageProfiler.Measure("training"))
+            outcome = TrainWithPriors(spec, data, training, seed, options.Quick, epochProgress, cancellationToken, options.CheckLaplace || spec.Laplace is { ExactGgnCheck: true });
+        var (trainedModel, trained, laplace) = outcome;
         using var model = trainedModel;
         if (laplace is not null && spec.Laplace is { NestedEvidence: true })
         {
             progress?.Report(new ExperimentProgress(spec.Name, "nested evidence", null));
+            using var nestedStage = StageProfiler.Measure("nested evidence");
             laplace = laplace with { Nested = TrainNested(spec, data, training, seed, options.Quick, cancellationToken) };
         }
         if (options.WeightsFile is { } weightsFile)
@@ -83,7 +92,9 @@ public static class ExperimentRunner
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
         progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
-        var analysed = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken);
+        ExperimentResult analysed;
+        using (StageProfiler.Measure("analysis"))
+            analysed = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken);
         var result = analysed with
         {
             Epochs = training.Epochs,
@@ -94,7 +105,11 @@ public static class ExperimentRunner
         };
         total.Stop();
         progress?.Report(new ExperimentProgress(spec.Name, "done", null));
-        return result with { Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds) };
+        return result with
+        {
+            Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
+            Profile = profiler.Stages,
+        };
     }
 
     /// <summary>
@@ -213,21 +228,37 @@ public static class ExperimentRunner
             model = wrapped.Network;
         }
         var measured = (IDataset?)standardized ?? data;
-        double testMetric = Evaluation.Metric(model, measured.Test, data.Task);
-        double? testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null;
+        double testMetric;
+        double? testNll;
+        using (StageProfiler.Measure("test metrics"))
+        {
+            testMetric = Evaluation.Metric(model, measured.Test, data.Task);
+            testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null;
+        }
         var polarizationOptions = new PolarizationOptions
         {
             Reduction = analysis.Outputs,
             Transform = analysis.ResolveTransform(data.Task, data.OutputSize),
         };
         var symmetryOptions = new SymmetryOptions { BootstrapResamples = options.Quick ? Math.Min(analysis.Bootstrap, QuickRun.MaxBootstrap) : analysis.Bootstrap, BootstrapSeed = seed };
-        var matrix = Polarization.Compute(model, inputs, polarizationOptions, cancellationToken);
-        var symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, symmetryOptions);
-        var layers = analysis.LayerWise
-            ? LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken)
-            : null;
-        var equivariance = analysis.Equivariance is { } declared ? MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken) : null;
-        var joint = analysis.Joint is { } pairs ? AnalyzeJoint(pairs, model, inputs, algebra, symmetryOptions.BootstrapResamples, seed, symmetry, polarizationOptions, data.OutputSize, cancellationToken) : null;
+        PolarizationMatrix matrix;
+        using (StageProfiler.Measure("polarization matrix"))
+            matrix = Polarization.Compute(model, inputs, polarizationOptions, cancellationToken);
+        SymmetryResult symmetry;
+        using (StageProfiler.Measure("SVD and bootstrap"))
+            symmetry = SymmetryAnalyzer.Analyze(matrix, algebra, symmetryOptions);
+        IReadOnlyList<LayerSymmetry>? layers = null;
+        if (analysis.LayerWise)
+            using (StageProfiler.Measure("layer-wise analysis"))
+                layers = LayerwiseAnalysis.Analyze(model, inputs.Inputs, prior, algebra, polarizationOptions, symmetryOptions, cancellationToken);
+        EquivarianceResult? equivariance = null;
+        if (analysis.Equivariance is { } declared)
+            using (StageProfiler.Measure("equivariance"))
+                equivariance = MeasureEquivariance(declared, model, inputs, algebra, polarizationOptions.TransformFor(data.OutputSize), options, cancellationToken);
+        JointSymmetryResult? joint = null;
+        if (analysis.Joint is { } pairs)
+            using (StageProfiler.Measure("pairs"))
+                joint = AnalyzeJoint(pairs, model, inputs, algebra, symmetryOptions.BootstrapResamples, seed, symmetry, polarizationOptions, data.OutputSize, cancellationToken);
         if (equivariance is not null && data.Task == TaskKind.Classification && prior is SpatialPrior && data.Test.Count > 0)
         {
             long responseSamples = Math.Min(data.Test.Count, options.Quick ? QuickRun.MaxEvaluationCount : ResponseSamples);

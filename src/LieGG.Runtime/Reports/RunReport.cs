@@ -176,8 +176,25 @@ public static class RunReport
             facts.Add(("LieGG / TorchSharp / .NET", $"{record.Versions.LieGG} / {record.Versions.TorchSharp} / {record.Versions.Dotnet}"));
             facts.Add(("OS", record.Versions.Os));
             doc.Properties(facts);
+            if (result.Profile is { Count: > 0 } profile) Profile(doc, profile, result.Timings.TotalSeconds, format);
         }
         return doc;
+    }
+
+    /// <summary>Where the run's time went: each stage's wall time, calls and share of the run, children indented under their stage, and what a stage spent outside its children.</summary>
+    private static void Profile(ReportDocument doc, IReadOnlyList<Training.ProfileStage> profile, double totalSeconds, ReportFormat format)
+    {
+        doc.Paragraph("**Profile** (wall time; a stage includes the stages under it):");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var stage in profile)
+        {
+            string indent = string.Concat(Enumerable.Repeat("· ", stage.Depth));
+            var children = profile.Where(c => c.Depth == stage.Depth + 1 && c.Path.StartsWith(stage.Path + " / ", StringComparison.Ordinal)).ToList();
+            string own = children.Count == 0 ? "" : format.Number(stage.Seconds - children.Sum(c => c.Seconds));
+            rows.Add([indent + stage.Name, format.Number(stage.Seconds), stage.Calls.ToString(CultureInfo.InvariantCulture),
+                totalSeconds > 0 ? (100 * stage.Seconds / totalSeconds).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–", own]);
+        }
+        doc.Table(["stage", "seconds", "calls", "of the run", "outside the stages under it (s)"], rows);
     }
 
     /// <summary>

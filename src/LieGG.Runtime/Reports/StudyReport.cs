@@ -107,6 +107,7 @@ public static class StudyReport
             doc.Paragraph($"Intervals: BCa bootstrap over the trials ({Correlation.Resamples} resamples); p from the t distribution with n − 2 degrees of freedom.");
         }
         if (study.Rows.Any(r => r.Nested is { Count: > 0 })) NestedEvidence(doc, study, format);
+        if (study.Rows.Any(r => r.NegativeLogMarginalLikelihood is not null)) KfacAgainstExact(doc, study, format);
         if (study.Rows.Any(r => r.LayerEquivariance is not null)) Equivariance(doc, study, format);
         if (images is { Count: > 0 })
         {
@@ -115,6 +116,37 @@ public static class StudyReport
             foreach (var image in images) doc.FigureFile(image, Path.GetFileNameWithoutExtension(image));
         }
         return doc;
+    }
+
+    /// <summary>Per trial with a Laplace evidence: KFAC's log-determinant and −log ML / N against the exact GGN's where it was checked, and which were not and why.</summary>
+    private static void KfacAgainstExact(ReportDocument doc, StudyResult study, ReportFormat format)
+    {
+        var laplace = study.Rows.Where(r => r.NegativeLogMarginalLikelihood is not null).ToList();
+        var checkedRows = laplace.Where(r => r.KfacCheck is not null).ToList();
+        doc.Heading(2, "KFAC against the exact GGN");
+        if (checkedRows.Count > 0)
+        {
+            doc.Paragraph("At the final weights and priors: the log-determinant of the posterior precision with the exact generalised Gauss–Newton matrix (dense, float64), with its per-tensor blocks only, and with KFAC; and −log ML / N with the exact GGN and with KFAC (the reported one).");
+            doc.Table(["trial", .. checkedRows[0].Trial.Parameters.Select(p => p.Name), "seed", "parameters", "logdet exact", "logdet blocks", "logdet KFAC", "−log ML / N exact", "−log ML / N KFAC", "KFAC's gap"],
+                checkedRows.Select(r =>
+                {
+                    var check = r.KfacCheck!;
+                    var cells = new List<string> { r.Trial.Index.ToString(CultureInfo.InvariantCulture) };
+                    cells.AddRange(r.Trial.Parameters.Select(p => p.Value));
+                    cells.AddRange([r.Trial.Seed.ToString(CultureInfo.InvariantCulture), check.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(check.ExactLogDeterminant),
+                        format.Number(check.BlockDiagonalLogDeterminant), format.Number(check.KfacLogDeterminant), format.Number(check.ExactObjective), format.Number(check.KfacObjective), format.Number(check.Gap)]);
+                    return (IReadOnlyList<string>)cells;
+                }));
+        }
+        var notChecked = laplace.Where(r => r.KfacCheck is null).ToList();
+        if (notChecked.Count > 0)
+        {
+            var sizes = notChecked.Select(r => r.Parameters).Distinct().Order().Select(p => p.ToString(CultureInfo.InvariantCulture));
+            bool tooLarge = notChecked.All(r => r.Parameters > Training.Laplace.LaplaceCheck.MaxParameters);
+            doc.Paragraph($"Not checked: {notChecked.Count} of {laplace.Count} trials ({string.Join(", ", sizes)} parameters). " + (tooLarge
+                ? $"The dense check runs up to {Training.Laplace.LaplaceCheck.MaxParameters} parameters; their KFAC evidence is as reported, unverified."
+                : $"Declare [Laplace(ExactGgnCheck = true)] (or run --check-laplace) to check networks of up to {Training.Laplace.LaplaceCheck.MaxParameters} parameters."));
+        }
     }
 
     /// <summary>Per learned trial: its marginal likelihood against the best of its strict sub-networks, trained the same way.</summary>

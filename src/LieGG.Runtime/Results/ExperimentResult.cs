@@ -64,6 +64,9 @@ public sealed record ExperimentResult
     /// </summary>
     public Standardization? Standardization { get; init; }
 
+    /// <summary>Where the run's time went, stage by stage (nested); null for analyses and for records written before it was stored.</summary>
+    public IReadOnlyList<ProfileStage>? Profile { get; init; }
+
     /// <summary>The units the test metric and the analysis are in, for a standardised regression task; null otherwise (and in older records, whose O(5) numbers are in standardised units).</summary>
     public RegressionUnits? Units { get; init; }
 

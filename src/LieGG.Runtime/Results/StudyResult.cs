@@ -41,7 +41,8 @@ public sealed record TrialRow(
     double? PairVariance = null,
     double? PairMinBias = null,
     double? PairGapRatio = null,
-    IReadOnlyList<Training.Laplace.NestedModelResult>? Nested = null)
+    IReadOnlyList<Training.Laplace.NestedModelResult>? Nested = null,
+    Training.Laplace.LaplaceCheck? KfacCheck = null)
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
@@ -65,7 +66,8 @@ public sealed record TrialRow(
         record.Result.Joint?.Variance,
         record.Result.Joint?.MinBias,
         record.Result.Joint?.GapRatio,
-        record.Result.Laplace?.Nested);
+        record.Result.Laplace?.Nested,
+        record.Result.Laplace?.Check);
 
     public double Value(Metric metric) => metric switch
     {

@@ -72,6 +72,7 @@ public static class Trainer
                 for (long start = 0; start < n; start += options.BatchSize, batch++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    using var batchStage = StageProfiler.Measure("batches");
                     using var scope = torch.NewDisposeScope();
                     long size = Math.Min(options.BatchSize, n - start);
                     var index = order.narrow(0, start, size);
@@ -100,7 +101,9 @@ public static class Trainer
                 }
 
                 regularizer?.AfterEpoch(epoch, cancellationToken);
-                double metric = hasValidation ? Evaluation.Metric(model, data.Validation, data.Task, options.BatchSize * 4) : double.NaN;
+                double metric;
+                using (StageProfiler.Measure("validation"))
+                    metric = hasValidation ? Evaluation.Metric(model, data.Validation, data.Task, options.BatchSize * 4) : double.NaN;
                 bool isBest = hasValidation && (best is null || (higherIsBetter ? metric > bestMetric : metric < bestMetric));
                 if (isBest || !hasValidation)
                 {

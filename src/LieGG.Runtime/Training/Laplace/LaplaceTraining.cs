@@ -47,31 +47,43 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     public void AfterEpoch(int epoch, CancellationToken cancellationToken)
     {
         if (learning is null || !learning.StepsAfter(epoch)) return;
+        using var stage = StageProfiler.Measure("prior precisions");
         var clock = Stopwatch.StartNew();
         var evidence = Evidence(learning.Fisher, cancellationToken);
-        double before = evidence.Objective(Priors.LogPrecisions);
-        for (int step = 0; step < learning.Steps; step++) AdamStep(evidence.Gradient(Priors.LogPrecisions), learning.LearningRate);
-        double after = evidence.Objective(Priors.LogPrecisions);
+        double before, after;
+        using (StageProfiler.Measure("Adam steps on the marginal likelihood"))
+        {
+            before = evidence.Objective(Priors.LogPrecisions);
+            for (int step = 0; step < learning.Steps; step++) AdamStep(evidence.Gradient(Priors.LogPrecisions), learning.LearningRate);
+            after = evidence.Objective(Priors.LogPrecisions);
+        }
         history.Add(new MarginalLikelihoodStep(epoch, before, after, evidence.NegativeLogLikelihood / evidence.Samples, clock.Elapsed.TotalSeconds));
     }
 
     /// <summary>Fits KFAC on the training split at the current weights and returns the marginal likelihood in ρ.</summary>
     public LaplaceEvidence Evidence(FisherKind fisher, CancellationToken cancellationToken = default)
     {
-        using var factors = KfacFactors.Fit(model, train, fisher, learning?.KfacBatchSize ?? 500, sampler, cancellationToken);
-        return LaplaceEvidence.From(factors, Priors);
+        KfacFactors factors;
+        using (StageProfiler.Measure("KFAC factors"))
+            factors = KfacFactors.Fit(model, train, fisher, learning?.KfacBatchSize ?? 500, sampler, cancellationToken);
+        using (factors)
+        using (StageProfiler.Measure("eigendecompositions"))
+            return LaplaceEvidence.From(factors, Priors);
     }
 
     /// <summary>The final evaluation: δ, γ, shares and M at the trained weights.</summary>
     /// <param name="checkAgainstExact">Also measure KFAC against the exact GGN (<see cref="LaplaceCheck"/>) where the network is small enough.</param>
     public LaplaceResult Summarize(CancellationToken cancellationToken = default, bool checkAgainstExact = false)
     {
-        var evidence = Evidence(evaluationFisher, cancellationToken);
+        LaplaceEvidence evidence;
+        using (StageProfiler.Measure("final evaluation"))
+            evidence = Evidence(evaluationFisher, cancellationToken);
         var gammas = evidence.EffectiveParameters(Priors.LogPrecisions);
         var tensors = Priors.Tensors.Select((t, i) => new TensorPriorResult(t.Name, t.Layer, t.Pathway, t.IsBias, t.Count, Priors.Precision(i), gammas[i], evidence.SquaredNorms[i])).ToList();
         var result = new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
         if (!checkAgainstExact) return result;
         long parameters = tensors.Sum(t => t.Parameters);
+        using var checkStage = StageProfiler.Measure("exact GGN check");
         return parameters <= LaplaceCheck.MaxParameters
             // The evaluation's own KFAC serves when it used the exact Fisher, as the check's does.
             ? result with { Check = LaplaceCheck.Measure(model, train, Priors, evaluationFisher == FisherKind.Exact ? evidence : null, cancellationToken) }
