@@ -55,6 +55,41 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_run_is_analysed_in_standardised_units_or_on_one_split_when_asked()
+    {
+        var (trainExit, trainLog) = Program("run", "o5-regression", "--quick", "--out", output);
+        Assert.True(trainExit == 0, trainLog);
+        var run = RunFolders("o5-regression").Single();
+        var (exit, log) = Program("analyze", run, "--units", "standardized", "--out", output);
+        Assert.True(exit == 0, log);
+        var (splitExit, splitLog) = Program("analyze", run, "--split", "train", "--out", output);
+        Assert.True(splitExit == 0, splitLog);
+
+        var folders = RunFolders("o5-regression");
+        var task = Result(folders[0]);
+        var standardized = Result(folders[1]);
+        var train = Result(folders[2]);
+        // Every row of the polarization matrix scales by σ, so λ by σ², the test MSE too; the bias is a ratio.
+        double std = task.GetProperty("standardization").GetProperty("targetStd")[0].GetDouble();
+        Assert.Equal("Task", task.GetProperty("units").GetString());
+        Assert.Equal("Standardized", standardized.GetProperty("units").GetString());
+        double variance = task.GetProperty("symmetry").GetProperty("variance").GetDouble();
+        Assert.Equal(variance, standardized.GetProperty("symmetry").GetProperty("variance").GetDouble() * std * std, variance * 1e-4);
+        double mse = task.GetProperty("testMetric").GetDouble();
+        Assert.Equal(mse, standardized.GetProperty("testMetric").GetDouble() * std * std, mse * 1e-4);
+        Assert.Contains("standardised units", File.ReadAllText(Path.Combine(folders[1], "report.md")));
+        // The authors' protocol analyses every split; --split train takes the training inputs alone.
+        Assert.Equal("All", task.GetProperty("analysedSplit").GetString());
+        Assert.Equal("Train", train.GetProperty("analysedSplit").GetString());
+        Assert.Equal(Math.Min(task.GetProperty("data").GetProperty("train").GetInt32(), LieGG.Runtime.Experiments.QuickRun.MaxAnalysedSamples),
+            train.GetProperty("symmetry").GetProperty("rows").GetInt32());
+
+        var (scriptExit, scriptLog) = Program("analyze", Fixture("o5-invariant.pt"), "--experiment", "o5-regression", "--quick", "--units", "standardized", "--out", output);
+        Assert.Equal(2, scriptExit);
+        Assert.Contains("whole function", scriptLog);
+    }
+
+    [Fact]
     public void Pytorch_models_are_analysed_on_a_declared_experiments_data()
     {
         var (scriptExit, scriptLog) = Program("analyze", Fixture("o5-invariant.pt"), "--experiment", "o5-regression", "--quick", "--out", output);
