@@ -219,21 +219,34 @@ public static class ExperimentRunner
         var analysis = spec.Analysis;
         model.eval();
         var standardization = (data as TensorDataset)?.Standardization;
-        using var standardized = standardization is not null && analysis.Units == RegressionUnits.Standardized ? standardization.StandardizedView(data) : null;
+        // The units are recorded only for a standardised task (its data's statistics, or a saved network's own).
+        RegressionUnits? units = standardization is null && model is not StandardizedNetwork ? null : analysis.Units;
         var taskModel = model;
-        if (standardized is not null)
+        var test = data.Test;
+        if (standardization is not null && analysis.Units == RegressionUnits.Standardized)
         {
             if (model is not StandardizedNetwork wrapped)
                 throw new ExperimentSetupException($"Standardised units analyse the network inside the task's standardization, but the given {model.GetType().Name} is a whole function of the task's inputs (e.g. a TorchScript module); analyse it in the task's units (drop --units standardized / Units = RegressionUnits.Standardized).");
             model = wrapped.Network;
+            test = standardization.StandardizedView(data.Test, data.InputShape);
         }
-        var measured = (IDataset?)standardized ?? data;
         double testMetric;
         double? testNll;
-        using (StageProfiler.Measure("test metrics"))
+        try
         {
-            testMetric = Evaluation.Metric(model, measured.Test, data.Task);
-            testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, data.Test) : null;
+            using (StageProfiler.Measure("test metrics"))
+            {
+                testMetric = Evaluation.Metric(model, test, data.Task);
+                testNll = data.Task == TaskKind.Classification ? Evaluation.NegativeLogLikelihood(model, test) : null;
+            }
+        }
+        finally
+        {
+            if (test != data.Test)
+            {
+                test.Inputs.Dispose();
+                test.Targets.Dispose();
+            }
         }
         var polarizationOptions = new PolarizationOptions
         {
@@ -286,7 +299,7 @@ public static class ExperimentRunner
             OutputSize = data.OutputSize,
             AnalysedSplit = options.AnalysedSplitFor(spec),
             Standardization = standardization ?? (taskModel as StandardizedNetwork)?.ToStandardization("the saved network"),
-            Units = standardization is null && taskModel is not StandardizedNetwork ? null : analysis.Units,
+            Units = units,
             Parameters = model.parameters().Sum(p => p.numel()),
             Prior = prior.Description,
             Epochs = 0,
@@ -295,7 +308,7 @@ public static class ExperimentRunner
             Prerotated = (data as TensorDataset)?.Provenance?.GivenRotated ?? false,
             PoolSplits = options.PoolSplits && readsDirectory,
             DataSource = (data as TensorDataset)?.Provenance,
-            Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize), standardization is null && taskModel is not StandardizedNetwork ? null : analysis.Units),
+            Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize), units),
             Training = TrainingResult.None,
             Symmetry = symmetry,
             Layers = layers,
@@ -375,12 +388,9 @@ public static class ExperimentRunner
             SplitName.All => torch.cat(new[] { data.Train.Inputs, data.Validation.Inputs, data.Test.Inputs }, 0),
             _ => data.Train.Inputs.alias(),
         };
-        if (units == RegressionUnits.Standardized && (data as TensorDataset)?.Standardization is { } standardization)
-        {
-            using var scale = torch.tensor(standardization.InputScale.ToArray()).to_type(inputs.dtype).reshape(data.InputShape.Select(s => (long)s).Prepend(1).ToArray());
-            return inputs / scale;
-        }
-        return inputs.alias();
+        return units == RegressionUnits.Standardized && (data as TensorDataset)?.Standardization is { } standardization
+            ? standardization.ScaleInputs(inputs, data.InputShape)
+            : inputs.alias();
     }
 
     /// <summary>Builds the declared network once and passes one training input through it: an architecture that cannot take the data, or gives the wrong number of outputs, fails before training.</summary>

@@ -118,6 +118,10 @@ public static class StudyReport
         return doc;
     }
 
+    /// <summary>The leading cells of a per-trial row: its index, its swept values and its seed.</summary>
+    private static List<string> TrialCells(TrialRow row)
+        => [row.Trial.Index.ToString(CultureInfo.InvariantCulture), .. row.Trial.Parameters.Select(p => p.Value), row.Trial.Seed.ToString(CultureInfo.InvariantCulture)];
+
     /// <summary>Per trial with a Laplace evidence: KFAC's log-determinant and −log ML / N against the exact GGN's where it was checked, and which were not and why.</summary>
     private static void KfacAgainstExact(ReportDocument doc, StudyResult study, ReportFormat format)
     {
@@ -131,9 +135,8 @@ public static class StudyReport
                 checkedRows.Select(r =>
                 {
                     var check = r.KfacCheck!;
-                    var cells = new List<string> { r.Trial.Index.ToString(CultureInfo.InvariantCulture) };
-                    cells.AddRange(r.Trial.Parameters.Select(p => p.Value));
-                    cells.AddRange([r.Trial.Seed.ToString(CultureInfo.InvariantCulture), check.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(check.ExactLogDeterminant),
+                    var cells = TrialCells(r);
+                    cells.AddRange([check.Parameters.ToString(CultureInfo.InvariantCulture), format.Number(check.ExactLogDeterminant),
                         format.Number(check.BlockDiagonalLogDeterminant), format.Number(check.KfacLogDeterminant), format.Number(check.ExactObjective), format.Number(check.KfacObjective), format.Number(check.Gap)]);
                     return (IReadOnlyList<string>)cells;
                 }));
@@ -159,9 +162,8 @@ public static class StudyReport
             rows.Select(r =>
             {
                 var best = r.Nested!.MinBy(n => n.NegativeLogMarginalLikelihood)!;
-                var cells = new List<string> { r.Trial.Index.ToString(CultureInfo.InvariantCulture) };
-                cells.AddRange(r.Trial.Parameters.Select(p => p.Value));
-                cells.AddRange([r.Trial.Seed.ToString(CultureInfo.InvariantCulture), format.Number(r.NegativeLogMarginalLikelihood), best.Name, format.Number(best.NegativeLogMarginalLikelihood),
+                var cells = TrialCells(r);
+                cells.AddRange([format.Number(r.NegativeLogMarginalLikelihood), best.Name, format.Number(best.NegativeLogMarginalLikelihood),
                     format.Number(best.TestAccuracy), r.NegativeLogMarginalLikelihood <= best.NegativeLogMarginalLikelihood ? "yes" : "**no**"]);
                 return (IReadOnlyList<string>)cells;
             }));

@@ -83,11 +83,11 @@ public sealed class LaplaceTraining : ITrainingRegularizer
         var result = new LaplaceResult(learning is not null, evaluationFisher, history.ToList(), tensors, Shares(tensors), evidence.Objective(Priors.LogPrecisions));
         if (!checkAgainstExact) return result;
         long parameters = tensors.Sum(t => t.Parameters);
+        if (parameters > LaplaceCheck.MaxParameters)
+            return result with { CheckSkipped = $"{parameters} parameters; the exact GGN is checked up to {LaplaceCheck.MaxParameters}" };
         using var checkStage = StageProfiler.Measure("exact GGN check");
-        return parameters <= LaplaceCheck.MaxParameters
-            // The evaluation's own KFAC serves when it used the exact Fisher, as the check's does.
-            ? result with { Check = LaplaceCheck.Measure(model, train, Priors, evaluationFisher == FisherKind.Exact ? evidence : null, cancellationToken) }
-            : result with { CheckSkipped = $"{parameters} parameters; the exact GGN is checked up to {LaplaceCheck.MaxParameters}" };
+        // The evaluation's own KFAC serves when it used the exact Fisher, as the check's does.
+        return result with { Check = LaplaceCheck.Measure(model, train, Priors, evaluationFisher == FisherKind.Exact ? evidence : null, cancellationToken) };
     }
 
     /// <summary>Per block: the FC (dense or factored), CONV and G-CONV pathways' shares of the block's Σγ.</summary>
