@@ -29,7 +29,9 @@ internal static class AnalyzeCommand
                 "or a TorchScript file (.pt). A TorchScript file runs its own code, as in PyTorch: analyse only files you would run.",
         };
         var experimentOption = new Option<string?>("--experiment") { Description = "The declared experiment whose data, prior, ground truth (and, for a state dict, architecture) to use; a run folder names its own." };
-        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
+        var common = new CommonOptions("MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own).",
+            $"Smoke-size data as for run --quick (model files only; a run folder uses its own): {QuickRun.Description}.");
+        var (output, dataDirectory, quick, threads) = (common.Output, common.DataDirectory, common.Quick, common.Threads);
         var convention = new Option<string?>("--convention") { Description = "Spatial prior coordinates: reference or centered." };
         convention.AcceptOnlyFromAmong("reference", "centered");
         var affine = new Option<bool?>("--affine") { Description = "Spatial prior with translations (true) or without (false)." };
@@ -57,31 +59,27 @@ internal static class AnalyzeCommand
         var elements = new Option<string?>("--elements") { Description = "With --equivariance: the discrete elements, comma-separated: families (rotations, stride-shifts) and single elements (rot90, rot180, rot270, flip, shift:R;C in input pixels); default: as declared, else rotations,stride-shifts." };
         var exact = new Option<string?>("--exact") { Description = "With --equivariance: elements every layer must keep to round-off (same names as --elements); a layer above the tolerance makes the analysis fail (exit 1) after its report is written, naming the layer." };
         var equivarianceSamples = new Option<int?>("--equivariance-samples") { Description = "With --equivariance: inputs analysed (default 256)." };
-        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files instead of the embedded digits (model files only; a run folder uses its own)." };
         var (prerotated, poolSplits, _) = DataAndAnalysisOptions();
-        var quick = new Option<bool>("--quick") { Description = $"Smoke-size data as for run --quick (model files only; a run folder uses its own): {QuickRun.Description}." };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
         var inputsOption = new Option<string?>("--inputs") { Description = "Analyse a TorchScript module on these inputs alone (.npy array, or IDX images) instead of an experiment's data; needs --prior." };
         var priorOption = new Option<string?>("--prior") { Description = "How the group acts on the inputs: generic:N (or generic:NxC for C copies of an N-vector), spatial, or spatial-affine; replaces an experiment's declared prior, and is required with --inputs." };
         var command = new Command("analyze", "Analyse a trained network (a run folder, a safetensors state dict or a TorchScript module) without training.")
         {
-            source, experimentOption, inputsOption, priorOption, output, convention, affine, groundTruth, outputs, transform, split, units, samples, bootstrap, layerWise,
-            equivariance, elements, exact, equivarianceSamples, outputRepresentation, pairTruth, dataDirectory, prerotated, poolSplits, quick, threads,
+            source, experimentOption, inputsOption, priorOption, convention, affine, groundTruth, outputs, transform, split, units, samples, bootstrap, layerWise,
+            equivariance, elements, exact, equivarianceSamples, outputRepresentation, pairTruth, prerotated, poolSplits,
         };
+        foreach (var option in common.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(source)!;
-            var problems = new List<string>();
+            var problems = common.Problems(parse, out var overrides);
             if (parse.GetValue(samples) is < 0) problems.Add($"--samples must be 0 (all) or more, not {parse.GetValue(samples)}.");
             if (parse.GetValue(bootstrap) is < 0) problems.Add($"--bootstrap must be 0 or more, not {parse.GetValue(bootstrap)}.");
-            if (parse.GetValue(threads) is <= 0) problems.Add($"--threads must be at least 1, not {parse.GetValue(threads)}.");
             var equivarianceSpec = EquivarianceOption(parse.GetValue(equivariance), parse.GetValue(elements), parse.GetValue(exact), parse.GetValue(equivarianceSamples), problems);
             var jointChange = JointOption(parse.GetValue(outputRepresentation), parse.GetValue(pairTruth), problems);
-            if (DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } directoryProblem) problems.Add(directoryProblem);
             problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             bool isRun = Directory.Exists(path);
             if (!isRun && !File.Exists(path)) problems.Add($"'{path}' is neither a run folder nor a model file.");
-            if (isRun && !File.Exists(Path.Combine(path, "result.json"))) problems.Add($"{path} is a folder without result.json; name a run folder (results/<experiment>/<run-id>) or a model file.");
+            if (isRun && !File.Exists(Path.Combine(path, RunFiles.ResultJson))) problems.Add($"{path} is a folder without result.json; name a run folder (results/<experiment>/<run-id>) or a model file.");
             if (isRun && (parse.GetValue(dataDirectory) is not null || parse.GetValue(quick) || parse.GetValue(prerotated) || parse.GetValue(poolSplits)))
                 problems.Add("--data-dir, --quick, --prerotated and --pool-splits apply to model files; a run folder is analysed on the data it was trained with.");
             ModelFileKind? kind = null;
@@ -108,6 +106,7 @@ internal static class AnalyzeCommand
                 if (parse.GetValue(priorOption) is null) problems.Add("--inputs needs --prior (generic:N, generic:NxC, spatial or spatial-affine): how the group acts on the inputs.");
                 if (parse.GetValue(split) is not null || parse.GetValue(dataDirectory) is not null || parse.GetValue(quick)) problems.Add("--split, --data-dir and --quick choose an experiment's data; with --inputs the file is the data.");
                 if (parse.GetValue(units) is not null) problems.Add("--units chooses a standardised task's units; a TorchScript module on --inputs is analysed as it is.");
+                if (overrides.Count > 0) problems.Add("--set replaces a declared experiment's values; with --inputs there is no declaration (use --experiment NAME).");
             }
             if (parse.GetValue(priorOption) is { } priorText && ParsePrior(priorText) is null)
                 problems.Add($"--prior '{priorText}' is not generic:N, generic:NxC, generic:NxC+S (S leading scalars), spatial or spatial-affine.");
@@ -123,7 +122,7 @@ internal static class AnalyzeCommand
                 return AnalyzeInputs(path, inputsFile, ParsePrior(parse.GetValue(priorOption)!)!, parse.GetValue(convention), parse.GetValue(affine), parse.GetValue(groundTruth),
                     parse.GetValue(outputs), parse.GetValue(transform), parse.GetValue(samples), parse.GetValue(bootstrap), equivarianceSpec, jointChange, parse.GetValue(threads), parse.GetValue(output)!, console, errors);
 
-            RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, "result.json")) : null;
+            RunRecord? sourceRecord = isRun ? RunRecord.Load(Path.Combine(path, RunFiles.ResultJson)) : null;
             string experimentName = parse.GetValue(experimentOption) ?? sourceRecord!.Result.Experiment;
             var experiment = experiments.FirstOrDefault(e => e.Name == experimentName);
             if (experiment is null)
@@ -136,8 +135,11 @@ internal static class AnalyzeCommand
             var options = sourceRecord is { Result: var trained }
                 ? new ExperimentRunOptions { Seed = trained.Seed, Quick = trained.Quick, DataDirectory = trained.DataDirectory, Prerotated = trained.Prerotated, PoolSplits = trained.PoolSplits }
                 : new ExperimentRunOptions { Quick = parse.GetValue(quick), DataDirectory = parse.GetValue(dataDirectory), Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits) };
+            // A run folder's network was trained with its run's overrides; the command line's come after them.
+            var recorded = sourceRecord?.Result.Overrides.Select(o => SpecOverride.TryParse(o, out _)!).ToList() ?? [];
             options = options with
             {
+                Overrides = [.. recorded.Where(r => !overrides.Any(o => string.Equals(o.Target, r.Target, StringComparison.OrdinalIgnoreCase))), .. overrides],
                 Convention = ParseConvention(parse.GetValue(convention)),
                 Threads = parse.GetValue(threads),
                 AnalysisSplit = parse.GetValue(split) switch { "train" => SplitName.Train, "val" => SplitName.Validation, "test" => SplitName.Test, "all" => SplitName.All, _ => null },
@@ -285,7 +287,7 @@ internal static class AnalyzeCommand
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{experiment}: analysed {source}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
-                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, "report.md")}");
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, RunFiles.ReportMarkdown)}");
             return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or NotSupportedException)
@@ -344,7 +346,7 @@ internal static class AnalyzeCommand
             var record = RunRecord.Create(spec, result, started) with { RunId = claimed.RunId };
             var folder = ReportWriter.WriteInto(record, claimed.Path);
             console.Profile.Out.Writer.WriteLine($"{name}: analysed {modelFile} on {inputsFile}; variance {ReportFormat.Full.Number(result.Symmetry.Variance)}" +
-                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, "report.md")}");
+                (result.Symmetry.MinBias is { } bias ? $", min bias {ReportFormat.Full.Number(bias)} ({result.Symmetry.Algebra})" : "") + PairSummary(result) + $"; report: {Path.Combine(folder, RunFiles.ReportMarkdown)}");
             return ExactEquivarianceHolds(result, folder, errors) ? Success : RunFailed;
         }
         catch (Exception e) when (e is ExperimentSetupException or InvalidDataException or FileNotFoundException or IOException or ArgumentException)

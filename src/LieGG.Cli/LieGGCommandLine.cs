@@ -46,7 +46,7 @@ public static class LieGGCommandLine
         console ??= AnsiConsole.Console;
         var root = new RootCommand("LieGG: train the declared experiments and recover the symmetries they learned.")
         {
-            ListCommand(experiments, studies, console),
+            ListCommand(experiments, studies, console, errors),
             RunCommand(experiments, console, errors),
             ReportCommand(console, errors),
             AnalyzeCommand.Create(experiments, console, errors),
@@ -78,11 +78,13 @@ public static class LieGGCommandLine
             var other => $"as {other}",
         });
 
-    private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console)
+    private static Command ListCommand(IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
     {
-        var command = new Command("list", "List the declared experiments and studies.");
-        command.SetAction(_ =>
+        var name = new Argument<string?>("name") { Description = "An experiment or study: list the values --set can replace, with their values and allowed ranges.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("list", "List the declared experiments and studies, or one's settable values.") { name };
+        command.SetAction(parse =>
         {
+            if (parse.GetValue(name) is { } one) return ListSettable(one, experiments, studies, console, errors);
             // Names are what users copy onto the command line: never wrapped.
             var table = new Table().AddColumn(new TableColumn("experiment").NoWrap()).AddColumns("description", "prior", "epochs");
             foreach (var e in experiments)
@@ -101,20 +103,42 @@ public static class LieGGCommandLine
         return command;
     }
 
+    /// <summary><c>list NAME</c>: one row per value <c>--set</c> can replace (a study's swept values are marked: they vary by trial).</summary>
+    private static int ListSettable(string name, IReadOnlyList<ExperimentDescriptor> experiments, IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
+    {
+        var experiment = experiments.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+        var study = experiment is null ? studies.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)) : null;
+        if (experiment is null && study is null)
+        {
+            var suggestions = NameMatcher.Suggest(name, experiments.Select(e => e.Name).Concat(studies.Select(s => s.Name)));
+            errors.MarkupLine($"[red]error:[/] no experiment or study '{Markup.Escape(name)}'." +
+                (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
+            return UsageError;
+        }
+        var spec = experiment?.Spec ?? study!.Trials[0].Spec;
+        IReadOnlySet<string> swept = study is null ? new HashSet<string>() : SpecOverrides.Varying(study.Trials.Select(t => t.Spec).ToList());
+        var writer = console.Profile.Out.Writer;
+        // Plain Markdown, never wrapped: the names are what users paste after --set.
+        writer.WriteLine($"| --set {experiment?.Name ?? study!.Name} | value | allowed |");
+        writer.WriteLine("|---|---|---|");
+        foreach (var property in SpecOverrides.Settable(spec))
+            writer.WriteLine($"| {property.Target} | {(swept.Contains(property.Target) ? "swept by the study" : property.Shown)} | {property.Range ?? ""} |");
+        return Success;
+    }
+
     private static Command RunCommand(IReadOnlyList<ExperimentDescriptor> experiments, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Experiment name or glob (e.g. rotmnist-*)." };
-        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
-        var epochs = new Option<int?>("--epochs") { Description = "Replace the declared number of epochs." };
-        var quick = new Option<bool>("--quick") { Description = $"Smoke-size run (seconds), not a result: {QuickRun.Description}." };
-        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
-        var seed = new Option<int?>("--seed") { Description = "Replace the declared seed." };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
+        var common = new CommonOptions();
+        var (output, quick, dataDirectory, threads) = (common.Output, common.Quick, common.DataDirectory, common.Threads);
+        var epochs = new Option<int?>("--epochs") { Description = "Replace the declared number of epochs (--set Train.Epochs=N)." };
+        var seed = new Option<int?>("--seed") { Description = "Replace the declared seed (--set Train.Seed=N)." };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var (prerotated, poolSplits, convention) = DataAndAnalysisOptions();
         var tensorBoard = TensorBoardOption("the run");
         var checkLaplace = new Option<bool>("--check-laplace") { Description = $"ELLA networks: also measure KFAC against the exact GGN at the final weights and priors (networks up to {LieGG.Runtime.Training.Laplace.LaplaceCheck.MaxParameters} prior parameters)." };
-        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, output, epochs, quick, dataDirectory, prerotated, poolSplits, convention, seed, threads, device, tensorBoard, checkLaplace };
+        var command = new Command("run", "Train an experiment, analyse it and write its report.") { name, epochs, prerotated, poolSplits, convention, seed, device, tensorBoard, checkLaplace };
+        foreach (var option in common.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var pattern = parse.GetValue(name)!;
@@ -126,8 +150,11 @@ public static class LieGGCommandLine
                     (suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{Markup.Escape(s)}'"))}?" : " Run 'list' to see them."));
                 return UsageError;
             }
-            var problems = Validate(parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(device)!, parse.GetValue(dataDirectory), parse.GetValue(output)!);
+            var problems = Validate(parse.GetValue(epochs), parse.GetValue(device)!);
+            problems.AddRange(common.Problems(parse, out var overrides,
+                CommonOptions.ShorthandFor("Train.Epochs", parse.GetValue(epochs) is > 0 and var valid ? valid : null), CommonOptions.ShorthandFor("Train.Seed", parse.GetValue(seed))));
             problems.AddRange(DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
+            problems.AddRange(OverrideProblems(experiments.Where(e => selected.Contains(e.Name)).Select(e => e.Spec), overrides));
             if (problems.Count > 0)
             {
                 // Every problem at once, as BenchmarkDotNet's validators do: one fix-and-retry round, not one per mistake.
@@ -138,13 +165,12 @@ public static class LieGGCommandLine
                 errors.MarkupLine($"[yellow]warning:[/] --threads {count} is more than this machine's {Environment.ProcessorCount} cores; oversubscribed threads make training slower, not faster.");
             var options = new ExperimentRunOptions
             {
-                Epochs = parse.GetValue(epochs),
+                Overrides = overrides,
                 Quick = parse.GetValue(quick),
                 DataDirectory = parse.GetValue(dataDirectory),
                 Prerotated = parse.GetValue(prerotated),
                 PoolSplits = parse.GetValue(poolSplits),
                 Convention = ParseConvention(parse.GetValue(convention)),
-                Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
                 CheckLaplace = parse.GetValue(checkLaplace),
@@ -163,16 +189,32 @@ public static class LieGGCommandLine
         return command;
     }
 
-    private static List<string> Validate(int? epochs, int? threads, string device, string? dataDirectory, string output)
+    /// <summary>What is wrong with the overrides for each of <paramref name="specs"/>, found before anything runs.</summary>
+    internal static IEnumerable<string> OverrideProblems(IEnumerable<ExperimentSpec> specs, IReadOnlyList<SpecOverride> overrides)
+    {
+        if (overrides.Count == 0) yield break;
+        foreach (var spec in specs)
+        {
+            string? problem = null;
+            try
+            {
+                SpecOverrides.Apply(spec, overrides);
+            }
+            catch (ExperimentSetupException e)
+            {
+                problem = $"{spec.Name}: {e.Message}";
+            }
+            if (problem is not null) yield return problem;
+        }
+    }
+
+    private static List<string> Validate(int? epochs, string device)
     {
         var problems = new List<string>();
         if (epochs is <= 0) problems.Add($"--epochs must be at least 1, not {epochs}.");
-        if (threads is <= 0) problems.Add($"--threads must be at least 1, not {threads}.");
         if (device != "cpu" && !device.StartsWith("cuda", StringComparison.Ordinal)) problems.Add($"--device must be cpu or cuda (cuda:N), not '{device}'.");
         else if (device.StartsWith("cuda", StringComparison.Ordinal) && !TorchSharp.torch.cuda.is_available())
             problems.Add($"--device {device}: no CUDA device is available to this build (the repository restores TorchSharp-cpu); see 'Running on a GPU' in the README to switch to TorchSharp-cuda-linux, or use --device cpu.");
-        if (DataDirectoryProblem(dataDirectory) is { } problem) problems.Add(problem);
-        if (File.Exists(output)) problems.Add($"--out '{output}' is a file; name a directory (it is created if missing).");
         return problems;
     }
 
@@ -231,7 +273,7 @@ public static class LieGGCommandLine
         try
         {
             // Claimed before any work: a bad --out fails now, and no other run can take this folder.
-            claimed = RunFolder.Claim(output, experiment.Name, RunRecord.RunIdFor(started, options.Seed ?? experiment.Spec.Training.Seed, options.Quick));
+            claimed = RunFolder.Claim(output, experiment.Name, RunRecord.RunIdFor(started, options.Seed ?? spec.Training.Seed, options.Quick));
         }
         catch (IOException e)
         {
@@ -277,7 +319,7 @@ public static class LieGGCommandLine
         var result = record.Result;
         var format = ReportFormat.Full;
         var table = new Table().AddColumns("", result.Experiment);
-        table.AddRow(result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE", format.Number(result.TestMetric));
+        if (result.TestMetricKind != TestMetricKind.None) table.AddRow(result.TestMetricKind.Label(), format.Number(result.TestMetric));
         table.AddRow("symmetry variance", result.Symmetry.Degenerate ? "[red]degenerate[/]: the output does not depend on the input" : format.Number(result.Symmetry.Variance));
         table.AddRow("relative variance", format.Number(result.Symmetry.RelativeVariance));
         if (result.Symmetry.MinBias is { } bias) table.AddRow($"min bias ({Markup.Escape(result.Symmetry.Algebra ?? "")})", format.Number(bias));
@@ -289,7 +331,7 @@ public static class LieGGCommandLine
             table.AddRow($"pair gap λ{joint.SubspaceDimension + 1}/λ{joint.SubspaceDimension}", format.Number(joint.GapRatio));
         }
         console.Write(table);
-        console.Profile.Out.Writer.WriteLine($"report: {Path.Combine(folder, "report.md")}");
+        console.Profile.Out.Writer.WriteLine($"report: {Path.Combine(folder, RunFiles.ReportMarkdown)}");
     }
 
     private static Command ReportCommand(IAnsiConsole console, IAnsiConsole errors)
@@ -322,7 +364,7 @@ public static class LieGGCommandLine
                 var rendered = ReportWriter.Write(records[0], Path.GetDirectoryName(Path.GetDirectoryName(folder))!);
                 // Markdown goes to the raw writer: the console would wrap its table rows at the terminal's width.
                 console.Profile.Out.Writer.WriteLine(parse.GetValue(html) ? $"report: {Path.Combine(rendered, HtmlReport.RunPage)}"
-                    : format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, "report.md")}");
+                    : format == ReportFormat.Snapshot ? MarkdownReport.Render(records[0], format) : $"report: {Path.Combine(rendered, RunFiles.ReportMarkdown)}");
                 return Success;
             }
             var comparison = MarkdownReport.Compare(records, format);

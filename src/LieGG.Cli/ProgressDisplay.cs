@@ -31,13 +31,13 @@ internal static class ProgressDisplay
     internal static string Describe(ExperimentProgress progress) => progress.Epoch is { } e
         ? string.Create(CultureInfo.InvariantCulture,
             $"{progress.Experiment}: epoch {e.Epoch}/{e.Epochs}  loss {e.TrainLoss:G4}  validation {e.ValidationMetricName} {e.ValidationMetric:G4}{(e.IsBest ? " *" : "")}  {e.SamplesPerSecond:F0} samples/s  ETA {e.EstimatedRemaining:hh\\:mm\\:ss}")
-        : $"{progress.Experiment}: {progress.Stage}";
+        : $"{progress.Experiment}: {progress.Stage.Label()}";
 
     private sealed class PlainProgress(IAnsiConsole console) : IProgress<ExperimentProgress>
     {
         public void Report(ExperimentProgress value)
         {
-            if (value.Stage == "training" && value.Epoch is null) return;
+            if (value.Stage == RunStage.Training && value.Epoch is null) return;
             // Straight to the writer: Spectre would wrap lines at its assumed width when output is redirected.
             console.Profile.Out.Writer.WriteLine(Describe(value));
         }
@@ -49,7 +49,7 @@ internal static class ProgressDisplay
         {
             task.Description = Markup.Escape(value.Epoch is { } e
                 ? string.Create(CultureInfo.InvariantCulture, $"{experiment} epoch {e.Epoch}/{e.Epochs} loss {e.TrainLoss:G3} val {e.ValidationMetric:G3}")
-                : $"{experiment}: {value.Stage}");
+                : $"{experiment}: {value.Stage.Label()}");
             if (value.Epoch is { } epoch) task.Value = epoch.Epoch;
         }
     }

@@ -17,11 +17,9 @@ internal static class StudyCommands
     public static Command Run(IReadOnlyList<StudyDescriptor> studies, IAnsiConsole console, IAnsiConsole errors)
     {
         var name = new Argument<string>("name") { Description = "Study name." };
-        var output = new Option<string>("--out") { Description = "Folder for the results.", DefaultValueFactory = _ => "results" };
-        var quick = new Option<bool>("--quick") { Description = $"Smoke-size trials, not results: {QuickRun.Description}." };
+        var common = new CommonOptions(quickDescription: $"Smoke-size trials, not results: {QuickRun.Description}.");
+        var (output, quick, threads, dataDirectory) = (common.Output, common.Quick, common.Threads, common.DataDirectory);
         var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n); 'auto' takes i and n from a Slurm job array, 'auto/N' i from a Kubernetes Indexed Job of N completions." };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp." };
-        var dataDirectory = new Option<string?>("--data-dir") { Description = "MNIST IDX files to use instead of the embedded digits." };
         var jobs = new Option<int?>("--jobs") { Description = "Train N trials at a time, each in its own worker process (threads per worker: --threads, default cores / N)." };
         var trialIndex = new Option<string?>("--trial") { Description = "Run only the trial with this grid index (0-based), and do not merge; 'auto' takes it from a job array's task index." };
         var lease = new Option<string?>("--lease") { Description = "How long a trial's claim held on another host may go unrenewed before it is taken over (e.g. 90s, 10m, 1h; default 10m)." };
@@ -30,13 +28,17 @@ internal static class StudyCommands
         var tensorBoard = LieGGCommandLine.TensorBoardOption("each finished trial, at the merge");
         var command = new Command("study", "Run a study's trials (skipping finished ones and ones another process is running), then merge what has finished into its report.")
         {
-            name, output, quick, shard, jobs, trialIndex, threads, dataDirectory, prerotated, poolSplits, convention, lease, tensorBoard,
+            name, shard, jobs, trialIndex, prerotated, poolSplits, convention, lease, tensorBoard,
         };
+        foreach (var option in common.All) command.Options.Add(option);
         foreach (var option in submit.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             if (Find(studies, parse.GetValue(name)!, errors) is not { } study) return UsageError;
-            var problems = new List<string>();
+            var problems = common.Problems(parse, out var overrides);
+            var swept = SpecOverrides.Varying(study.Trials.Select(t => t.Spec).ToList());
+            foreach (var entry in overrides.Where(o => swept.Contains(o.Target)))
+                problems.Add($"--set {entry}: {entry.Target} varies between the trials of '{study.Name}' (a swept value or the replicates' seeds); a study cannot fix it — declare another study.");
             Shard? selected = null;
             if (parse.GetValue(shard) is { } text)
             {
@@ -64,12 +66,10 @@ internal static class StudyCommands
             TimeSpan claimLease = StudyRunOptions.DefaultLease;
             if (parse.GetValue(lease) is { } leaseText && !TryParseDuration(leaseText, out claimLease))
                 problems.Add($"--lease '{leaseText}' is not a duration such as 90s, 10m or 1h.");
-            if (parse.GetValue(threads) is <= 0) problems.Add("--threads must be at least 1.");
             if (parse.GetValue(jobs) is < 1) problems.Add($"--jobs must be at least 1, not {parse.GetValue(jobs)}.");
             if (parse.GetValue(jobs) is > 1 && trial is not null) problems.Add("--trial runs one trial; it cannot be combined with --jobs.");
             if (trial is { } index && (index < 0 || index >= study.Trials.Count))
                 problems.Add($"--trial {index} does not exist; '{study.Name}' has trials 0 … {study.Trials.Count - 1}.");
-            if (LieGGCommandLine.DataDirectoryProblem(parse.GetValue(dataDirectory)) is { } problem) problems.Add(problem);
             problems.AddRange(LieGGCommandLine.DataOptionProblems(parse.GetValue(dataDirectory), parse.GetValue(prerotated), parse.GetValue(poolSplits)));
             var submission = submit.Read(parse, problems);
             if (submission is not null && (parse.GetValue(jobs) is not null || trial is not null))
@@ -91,7 +91,7 @@ internal static class StudyCommands
                 Lease = claimLease,
                 Run = new ExperimentRunOptions
                 {
-                    Quick = parse.GetValue(quick), Threads = threadsPerTrial, DataDirectory = parse.GetValue(dataDirectory),
+                    Quick = parse.GetValue(quick), Threads = threadsPerTrial, DataDirectory = parse.GetValue(dataDirectory), Overrides = overrides,
                     Prerotated = parse.GetValue(prerotated), PoolSplits = parse.GetValue(poolSplits), Convention = LieGGCommandLine.ParseConvention(parse.GetValue(convention)),
                 },
             };
@@ -148,6 +148,7 @@ internal static class StudyCommands
         if (run.PoolSplits) shared.Add("--pool-splits");
         if (convention is not null) shared.AddRange(["--convention", convention]);
         if (lease is not null) shared.AddRange(["--lease", lease]);
+        shared.AddRange(CommonOptions.Arguments(run.Overrides));
         return shared;
     }
 
@@ -315,7 +316,7 @@ internal static class StudyCommands
             var result = StudyResult.FromRecords(study.Name, study.Trials.Count, records, study.Correlations, study.Reference) with { Missing = missing };
             StudyWriter.Write(result, folder, study.Plots, trials: records);
             var writer = console.Profile.Out.Writer;
-            writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, "study.md")}");
+            writer.WriteLine($"{study.Name}: {result.Rows.Count} of {result.ExpectedTrials} trials in {Path.Combine(folder, RunFiles.StudyMarkdown)}");
             if (tensorBoard is not null)
             {
                 foreach (var record in records) TensorBoardLog.Write(record, tensorBoard);
@@ -390,7 +391,7 @@ internal static class StudyCommands
             {
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial}: epoch {epoch.Epoch}/{epoch.Epochs} loss {epoch.TrainLoss:G4}{StudyEta(value)}"));
             }
-            else if (value.Run is { Stage: "done" })
+            else if (value.Run is { Stage: RunStage.Done })
             {
                 trainingTime += clock.Elapsed;
                 clock.Restart();
@@ -402,7 +403,7 @@ internal static class StudyCommands
         private string StudyEta(StudyProgress value)
         {
             if (finished == 0) return "";
-            bool current = value.Run?.Stage != "done";
+            bool current = value.Run?.Stage != RunStage.Done;
             var remaining = trainingTime / finished * (value.LaterTrialsToRun + (current ? 1 : 0)) - (current ? clock.Elapsed : TimeSpan.Zero);
             return string.Create(CultureInfo.InvariantCulture, $"  (study ETA {(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero):hh\\:mm\\:ss})");
         }

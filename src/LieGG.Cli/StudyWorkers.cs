@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LieGG.Runtime.Results;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -73,7 +74,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
                 // A worker that found its trial held by another process exits 0 without a result: it did not run it.
                 if (exitCode == 0)
                 {
-                    if (File.Exists(Path.Combine(folder, "result.json"))) ran++;
+                    if (File.Exists(Path.Combine(folder, RunFiles.ResultJson))) ran++;
                 }
                 else
                 {
@@ -193,6 +194,6 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         // Only what this worker started: a trial it found held by another study process is that process's to finish.
         var (owner, _) = TrialClaim.Read(TrialClaim.PathIn(folder));
         if (owner is not null && owner.ProcessId != process.Id) return;
-        if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, "result.json"))) Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, RunFiles.ResultJson))) Directory.Delete(folder, recursive: true);
     }
 }

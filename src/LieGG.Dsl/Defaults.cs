@@ -1,4 +1,9 @@
+// Also compiled into the analyzers (LieGG.Dsl.Generators), which read the DSL's defaults and enums as these symbols.
+#if LIEGG_ANALYZER
+namespace LieGG.Dsl.Generators.Shared;
+#else
 namespace LieGG.Dsl;
+#endif
 
 /// <summary>
 /// The DSL's default values and fixed data shapes, in one place: the attributes initialise their properties from these

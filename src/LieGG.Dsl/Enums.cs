@@ -1,4 +1,9 @@
+// Also compiled into the analyzers (LieGG.Dsl.Generators), which read the DSL's defaults and enums as these symbols.
+#if LIEGG_ANALYZER
+namespace LieGG.Dsl.Generators.Shared;
+#else
 namespace LieGG.Dsl;
+#endif
 
 /// <summary>What a dataset's targets are: real vectors (MSE) or class labels (cross-entropy).</summary>
 public enum TaskKind
@@ -81,7 +86,7 @@ public enum DigitSet
     Mnist70k,
     /// <summary>
     /// The classic rotated-MNIST protocol (Larochelle et al., 2007; the G-CNN paper's data): 62 000 of the 70 000
-    /// digits drawn by the seed, 10 000 for training, 2 000 for validation and 50 000 for testing. Fixes the split sizes.
+    /// digits drawn by the seed, 10 000 for training, 2 000 for validation and 50 000 for testing. A declaration cannot set other sizes (LGG2007); a run can, with --set.
     /// </summary>
     ClassicRotation,
 }
@@ -221,7 +226,7 @@ public enum PathwayCombination
 /// The pathways of an ELLA layer, summed before one ReLU. <see cref="FC"/> and <see cref="FactoredFC"/> exclude
 /// each other; any other non-empty combination is valid.
 /// </summary>
-[Flags]
+[System.Flags]
 public enum Pathways
 {
     None = 0,

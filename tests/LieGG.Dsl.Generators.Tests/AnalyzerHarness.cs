@@ -35,7 +35,7 @@ internal static partial class AnalyzerHarness
     public static ImmutableArray<Diagnostic> Analyze(string source)
     {
         var compilation = GeneratorHarness.Compile(source);
-        return compilation.WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return compilation.WithAnalyzers(ExperimentAnalyzers.All).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
     }
 
     private static int MarkupOverhead(string id) => "{|".Length + id.Length + ":".Length + "|}".Length;

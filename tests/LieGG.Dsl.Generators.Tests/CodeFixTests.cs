@@ -43,7 +43,7 @@ public sealed class CodeFixTests
     private static async Task<ImmutableArray<Diagnostic>> Diagnostics(Document document)
     {
         var compilation = (await document.Project.GetCompilationAsync())!;
-        return await compilation.WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        return await compilation.WithAnalyzers(ExperimentAnalyzers.All).GetAnalyzerDiagnosticsAsync();
     }
 }
 

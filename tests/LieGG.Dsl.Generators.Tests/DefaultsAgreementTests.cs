@@ -16,12 +16,15 @@ public sealed class DefaultsAgreementTests
         var mnist = new MnistAttribute();
         var rotated = new RotatedMnistAttribute();
         var spec = new MnistDatasetSpec(Rotate: true);
-        Assert.Equal((mnist.TrainCount, mnist.ValidationCount, mnist.TestCount, mnist.Blur, mnist.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
+        // The spec leaves unset counts to its digit set: the attribute's defaults for the embedded digits, the protocol's for the classic one.
+        Assert.Equal((mnist.TrainCount, mnist.ValidationCount, mnist.TestCount, mnist.Blur, mnist.Normalize), (spec.DeclaredSizes().Train, spec.DeclaredSizes().Validation, spec.DeclaredSizes().Test, spec.Blur, spec.Normalize));
+        Assert.Equal(mnist.Digits, spec.Digits);
+        Assert.Equal(MnistDatasetSpec.ClassicSizes, (spec with { Digits = DigitSet.ClassicRotation }).DeclaredSizes());
         var quadrant = new QuadrantMnistAttribute();
         var quadrantSpec = new QuadrantMnistDatasetSpec();
         Assert.Equal((quadrant.Labels, quadrant.Canvas, quadrant.DigitSize, quadrant.TrainCount, quadrant.ValidationCount, quadrant.TestCount),
             (quadrantSpec.Labels, quadrantSpec.Canvas, quadrantSpec.DigitSize, quadrantSpec.TrainCount, quadrantSpec.ValidationCount, quadrantSpec.TestCount));
-        Assert.Equal((rotated.TrainCount, rotated.ValidationCount, rotated.TestCount, rotated.Blur, rotated.Normalize), (spec.TrainCount, spec.ValidationCount, spec.TestCount, spec.Blur, spec.Normalize));
+        Assert.Equal((rotated.TrainCount, rotated.ValidationCount, rotated.TestCount, rotated.Blur, rotated.Normalize), (spec.DeclaredSizes().Train, spec.DeclaredSizes().Validation, spec.DeclaredSizes().Test, spec.Blur, spec.Normalize));
     }
 
     [Fact]

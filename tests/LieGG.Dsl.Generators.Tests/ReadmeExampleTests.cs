@@ -17,7 +17,7 @@ public sealed class ReadmeExampleTests
         Assert.Contains("LorentzPairs.LieGG.g.cs", files.Keys);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Empty(await GeneratorHarness.Compile(example).WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+        Assert.Empty(await GeneratorHarness.Compile(example).WithAnalyzers(ExperimentAnalyzers.All).GetAnalyzerDiagnosticsAsync());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ReadmeExampleTests
         Assert.Contains("MyForces.LieGG.g.cs", files.Keys);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Empty(await GeneratorHarness.Compile("global using System; global using System.Linq;\n" + example).WithAnalyzers([new ExperimentAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+        Assert.Empty(await GeneratorHarness.Compile("global using System; global using System.Linq;\n" + example).WithAnalyzers(ExperimentAnalyzers.All).GetAnalyzerDiagnosticsAsync());
     }
 
     private static string Readme([CallerFilePath] string here = "") => File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "README.md"));

@@ -50,7 +50,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         var (priorExit, priorLog) = Program("analyze", run, "--prior", "generic:10", "--ground-truth", "none", "--out", output);
         Assert.True(priorExit == 0, priorLog);
         var generic = Result(RunFolders("o5-regression")[3]);
-        Assert.Equal("generic prior (n = 10, copies = 1)", generic.GetProperty("prior").GetString());
+        Assert.Equal(new LieGG.Runtime.Symmetry.GenericPrior(10), LieGG.Runtime.Results.RunRecord.Load(Path.Combine(RunFolders("o5-regression")[3], LieGG.Runtime.Results.RunFiles.ResultJson)).Spec.Prior);
         Assert.Equal(100, generic.GetProperty("symmetry").GetProperty("spectrum").GetArrayLength());
     }
 
@@ -120,7 +120,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal("so(5)", result.GetProperty("symmetry").GetProperty("algebra").GetString());
         var report = File.ReadAllText(Path.Combine(folder, "report.md"));
         Assert.DoesNotContain("test MSE", report);
-        Assert.Contains("InputFileDatasetSpec", report);
+        Assert.Contains($"| Inputs.Path | {Path.GetFullPath(Fixture("o5-inputs.npy"))} |", report);
 
         var (noPrior, noPriorLog) = Program("analyze", Fixture("o5-invariant.pt"), "--inputs", Fixture("o5-inputs.npy"), "--out", output);
         Assert.Equal(2, noPrior);

@@ -1,3 +1,5 @@
+using LieGG.Dsl;
+using LieGG.Runtime.Symmetry;
 using LieGG.Runtime.Experiments;
 using LieGG.Cli;
 using LieGG.Generated;
@@ -16,13 +18,7 @@ public sealed class CommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(console),
-        Interactive = InteractionSupport.No,
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-    }));
+    private int Run(params string[] args) => InProcessCli.Run(console, args);
 
     private string ResultFile(string experiment) => Directory.GetFiles(Path.Combine(output, experiment), "result.json", SearchOption.AllDirectories).Single();
 
@@ -45,7 +41,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(record.Result.Symmetry.Spectrum, typed.Symmetry.Spectrum);
         Assert.Equal(25, typed.Symmetry.Generators.Length);
         Assert.True(record.Result.Quick);
-        foreach (var key in new[] { "\"experiment\"", "\"seed\"", "\"settings\"", "\"data\"", "\"testMetric\"", "\"spectrum\"", "\"variance\"", "\"generators\"", "\"bias\"", "\"relativeVariance\"", "\"principalAngles\"", "\"gapRatio\"", "\"closureResidual\"", "\"timings\"", "\"versions\"" })
+        foreach (var key in new[] { "\"experiment\"", "\"seed\"", "\"spec\"", "\"data\"", "\"testMetric\"", "\"spectrum\"", "\"variance\"", "\"generators\"", "\"bias\"", "\"relativeVariance\"", "\"principalAngles\"", "\"gapRatio\"", "\"closureResidual\"", "\"timings\"", "\"versions\"" })
             Assert.Contains(key, json);
     }
 
@@ -140,8 +136,8 @@ public sealed class CommandLineTests : IDisposable
     {
         Assert.Equal(0, Run("run", "rotmnist-shallow", "--quick", "--convention", "centered", "--out", output));
         var record = RunRecord.Load(ResultFile("rotmnist-shallow"));
-        Assert.Equal("spatial prior (Centered)", record.Result.Prior);
-        Assert.Equal("spatial prior (Centered)", record.Settings.Prior);
+        Assert.Equal(new SpatialPrior(LieGG.Dsl.SpatialConvention.Centered), record.Spec.Prior);
+        Assert.Equal(new SpatialPrior(LieGG.Dsl.SpatialConvention.Reference), ExperimentCatalog.All.Single(e => e.Name == "rotmnist-shallow").Spec.Prior);
         Assert.Equal("cross-entropy on raw logits", record.Result.Outputs!.Trained);
         Assert.Equal("L2-normalised outputs F/‖F‖", record.Result.Outputs.Analysed);
         Assert.Contains("of all 70000 digits", record.Result.DataSource!.Train.Origin);
@@ -190,8 +186,16 @@ public sealed class CommandLineTests : IDisposable
     {
         var schema1 = Path.Combine(AppContext.BaseDirectory, "Fixtures", "schema1-ella-trial.json");
         var old = RunRecord.Load(schema1);
-        Assert.Equal(1, old.Schema);
-        Assert.Null(old.Setup);
+        // Upgraded as it loads: the typed spec recovered from schema 1's settings text.
+        Assert.Equal(RunRecord.CurrentSchema, old.Schema);
+        Assert.Equal(new QuadrantMnistDatasetSpec(QuadrantTask.DigitQuadrant), old.Spec.Dataset);
+        Assert.Equal(new RelaxedCnnSpec(Width: 4, Pathways: Pathways.FactoredFC | Pathways.Conv, PriorPrecision: 1, FcInitScale: 0.1), old.Spec.Architecture);
+        Assert.Equal(new SpatialPrior(LieGG.Dsl.SpatialConvention.Centered, Affine: true), old.Spec.Prior);
+        Assert.Equal(new BuiltInGroundTruth(Group.SE2), old.Spec.GroundTruth);
+        Assert.Equal(new AnalysisSpec(Samples: 1000, Bootstrap: 50), old.Spec.Analysis);
+        Assert.Equal((50, 128, 0.1, Optimizer.Sgd, LearningRateSchedule.Cosine, 1e-6, 2024, false), (old.Spec.Training.Epochs, old.Spec.Training.BatchSize, old.Spec.Training.LearningRate,
+            old.Spec.Training.Optimizer, old.Spec.Training.Schedule, old.Spec.Training.FinalLearningRate, old.Spec.Training.Seed, old.Spec.Training.SelectBest));
+        Assert.Equal(new LaplaceSpec(BurnIn: 5, Every: 5, Steps: 20, LearningRate: 0.1, Fisher: FisherKind.Exact), old.Spec.Laplace);
         Assert.Equal("ella-quadrant-learned", old.Result.Experiment);
 
         Assert.Equal(0, Run("run", "o5-*", "--quick", "--out", output));
@@ -207,7 +211,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(width > 0 && experiment >= 0);
         var rows = lines.Skip(1).Select(CsvFields).ToList();
         Assert.Equal("32", rows.Single(r => r[experiment] == "o5-regression")[width]);
-        Assert.Contains("QuadrantMnistDatasetSpec", rows.Single(r => r[experiment] == "ella-quadrant-learned")[Array.IndexOf(header, "settings.dataset")]);
+        Assert.Equal("QuadrantMnistDatasetSpec", rows.Single(r => r[experiment] == "ella-quadrant-learned")[Array.IndexOf(header, "dataset.kind")]);
+        Assert.Equal("4", rows.Single(r => r[experiment] == "ella-quadrant-learned")[Array.IndexOf(header, "architecture.Width")]);
     }
 
     /// <summary>The fields of one CSV line (quoted fields may hold commas and doubled quotes).</summary>

@@ -37,7 +37,7 @@ public sealed class PaperExperimentTests
         Assert.Equal("all 1350 samples drawn", result.Raw.Standardization!.Source);
         Assert.Equal(1376, result.Raw.Parameters);
         Assert.Equal(25, result.Symmetry.Spectrum.Length);
-        Assert.Equal(["data", "training", "training", "training", "analysis", "done"], progress.Select(p => p.Stage));
+        Assert.Equal([RunStage.Data, RunStage.Training, RunStage.Training, RunStage.Training, RunStage.Analysis, RunStage.Done], progress.Select(p => p.Stage));
         Assert.Equal(TaskKind.Regression, result.Raw.Task);
     }
 

@@ -41,11 +41,10 @@ public sealed class ReportRenderingTests
             Seed = 2022,
             Quick = false,
             Task = TaskKind.Classification,
-            TestMetricName = "accuracy",
+            TestMetricKind = TestMetricKind.Accuracy,
             TestMetric = 0.91234,
             Data = new DatasetSizes(8000, 1000, 1000),
             Parameters = 167168,
-            Prior = "spatial prior (Centered)",
             Epochs = 3,
             Training = new TrainingResult(
                 [new EpochRecord(1, 1.9, 0.61, 0.12), new EpochRecord(2, 1.7, 0.72, 0.11), new EpochRecord(3, 1.6, 0.70, 0.11)],
@@ -152,9 +151,10 @@ public sealed class ReportRenderingTests
         try
         {
             Assert.Equal("1,5", 1.5.ToString());
-            var settings = FixedRecord().Settings;
-            Assert.Contains("Blur = 1.5", settings.Dataset);
-            Assert.Contains("lr 0.001", settings.Training);
+            var settings = RunSettings.Rows(FixedRecord()).ToDictionary(r => r.Setting, r => r.Value);
+            Assert.Equal("1.5", settings["RotatedMnist.Blur"]);
+            Assert.Equal("0.001", settings["Train.LearningRate"]);
+            Assert.Contains("| RotatedMnist.Blur | 1.5 |", MarkdownReport.Render(FixedRecord(), ReportFormat.Full));
             Assert.Same(commaCulture, System.Globalization.CultureInfo.CurrentCulture);
         }
         finally
@@ -167,7 +167,7 @@ public sealed class ReportRenderingTests
     public void Comparing_different_networks_says_which_metrics_compare_across_them()
     {
         var mlp = FixedRecord();
-        var cnn = mlp with { Settings = mlp.Settings with { Architecture = "P4CnnSpec { Channels = 10 }" } };
+        var cnn = mlp with { Spec = mlp.Spec with { Architecture = new P4CnnSpec(Channels: 10) } };
         Assert.Contains(RunReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, cnn]));
         Assert.DoesNotContain(RunReport.AcrossNetworksNote, MarkdownReport.Compare([mlp, mlp with { Result = mlp.Result with { Seed = 7 } }]));
     }

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using LieGG.Cli;
 using LieGG.Generated;
 using LieGG.Runtime.Reports;
 using LieGG.Runtime.Results;
-using Spectre.Console;
 
 namespace LieGG.Experiments.Tests;
 
@@ -44,13 +42,7 @@ public sealed class RunFolderTests : IDisposable
         File.WriteAllText(file, "x");
         Assert.Contains("is a file; name a directory", Assert.Throws<IOException>(() => RunFolder.Claim(file, "demo", "id")).Message);
         var console = new StringWriter();
-        int status = LieGGCommandLine.Run(["run", "o5-regression", "--quick", "--out", file], ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(console),
-            Interactive = InteractionSupport.No,
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        }));
+        int status = InProcessCli.Run(console, ["run", "o5-regression", "--quick", "--out", file]);
         Assert.Equal(2, status);
         var words = System.Text.RegularExpressions.Regex.Replace(console.ToString(), @"\s+", " ");
         Assert.Contains("is a file; name a directory", words);

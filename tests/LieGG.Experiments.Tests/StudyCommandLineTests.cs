@@ -1,10 +1,8 @@
-using LieGG.Cli;
 using LieGG.Dsl;
 using LieGG.Generated;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Results;
 using LieGG.Runtime.Studies;
-using Spectre.Console;
 
 namespace LieGG.Experiments.Tests;
 
@@ -17,13 +15,7 @@ public sealed class StudyCommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    private int Run(params string[] args) => LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies, AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(console),
-        Interactive = InteractionSupport.No,
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-    }));
+    private int Run(params string[] args) => InProcessCli.Run(console, args);
 
     [Fact]
     public void Quick_o5_train_size_study_writes_its_table_and_shards_merge_to_the_same_result()

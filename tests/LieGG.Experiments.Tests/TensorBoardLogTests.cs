@@ -43,12 +43,13 @@ public sealed class TensorBoardLogTests : IDisposable
         Assert.Equal(symmetry.Spectrum.Select((v, i) => ((long)i + 1, (float)v)), scalars["liegg/spectrum"]);
         Assert.Equal([(3L, (float)symmetry.Variance)], scalars["liegg/variance"]);
         Assert.Equal([(3L, (float)symmetry.MinBias!.Value)], scalars["liegg/min_bias"]);
-        Assert.Equal([(3L, (float)record.Result.TestMetric)], scalars[$"test/{record.Result.TestMetricName}"]);
+        Assert.Equal([(3L, (float)record.Result.TestMetric)], scalars["test/accuracy"]);
         // Wall times follow the epochs from the run's start.
         Assert.Equal(record.Started.ToUnixTimeSeconds(), (long)events.First(e => Tag(e) == "train/loss").WallTime);
 
         var settings = Texts(events)["run/settings"];
-        Assert.Contains($"| architecture | {record.Settings.Architecture} |", settings);
+        Assert.Contains("| Mlp.Width | 128 |", settings);
+        Assert.Contains("| prior | spatial prior (Centered) |", settings);
         Assert.DoesNotContain("trial/swept", Texts(events).Keys);
     }
 

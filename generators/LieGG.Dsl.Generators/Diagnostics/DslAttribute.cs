@@ -23,15 +23,17 @@ internal sealed class DslAttribute(string name, AttributeData data)
         return null;
     }
 
-    /// <summary>The enum member name of an argument (e.g. "CrossEntropy"), independent of the enum's numeric values.</summary>
-    public string? EnumName(string property) => MemberName(Named(property));
+    /// <summary>A named enum argument as the DSL's enum (compiled into the analyzers, <c>LieGG.Dsl.Generators.Shared</c>); null when not set.</summary>
+    public T? Enum<T>(string property) where T : struct, System.Enum => AsEnum<T>(Named(property));
 
-    /// <summary>The enum member name of a constructor argument.</summary>
-    public string? ConstructorEnumName(int index) => index < Data.ConstructorArguments.Length ? MemberName(Data.ConstructorArguments[index]) : null;
+    /// <summary>A constructor's enum argument as the DSL's enum; null when absent or not an enum.</summary>
+    public T? ConstructorEnum<T>(int index) where T : struct, System.Enum => index < Data.ConstructorArguments.Length ? AsEnum<T>(Data.ConstructorArguments[index]) : null;
 
-    private static string? MemberName(TypedConstant? constant) => constant is { Kind: TypedConstantKind.Enum, Type: { } type } value
-        ? type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value))?.Name
-        : null;
+    private static T? AsEnum<T>(TypedConstant? constant) where T : struct, System.Enum
+        => constant is { Kind: TypedConstantKind.Enum, Value: { } value } ? (T)System.Enum.ToObject(typeof(T), value) : null;
+
+    /// <summary>A named int argument; null when not set.</summary>
+    public int? Int(string property) => Named(property)?.Value as int?;
 
     public Location ArgumentLocation(string property)
         => Syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == property)?.GetLocation() ?? Location;

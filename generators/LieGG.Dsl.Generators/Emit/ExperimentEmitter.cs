@@ -131,38 +131,47 @@ internal static class ExperimentEmitter
         w.Close();
     }
 
+    /// <summary>An argument as it is written into generated code: its name and a C# expression.</summary>
+    private sealed record Emitted(string Name, string Code);
+
+    /// <summary>An attribute's arguments as C#, with <paramref name="substitute"/>'s expressions in place of (or added to) the declared values.</summary>
+    private sealed record EmittedAttribute(string Name, IReadOnlyList<Emitted> Arguments)
+    {
+        public Emitted? Find(string name) => Arguments.FirstOrDefault(a => a.Name == name);
+    }
+
     /// <summary>
     /// The spec's member initialisers. <paramref name="substitute"/> may replace an attribute's argument
     /// (attribute, property) by another expression, e.g. a study trial's property.
     /// </summary>
     internal static void SpecMembers(SourceWriter w, ExperimentModel model, System.Func<(string Attribute, string Property), string?> substitute)
     {
-        AttributeModel With(AttributeModel attribute, params string[] extraProperties)
+        EmittedAttribute With(AttributeModel attribute, params string[] extraProperties)
         {
-            var arguments = attribute.Arguments.Select(a => substitute((attribute.Name, a.Name)) is { } replaced ? new ArgumentModel(a.Name, replaced) : a).ToList();
+            var arguments = attribute.Arguments.Select(a => new Emitted(a.Name, substitute((attribute.Name, a.Name)) ?? CSharp.Literal(a.Value))).ToList();
             foreach (var property in extraProperties)
-                if (arguments.All(a => a.Name != property) && substitute((attribute.Name, property)) is { } added) arguments.Add(new ArgumentModel(property, added));
-            return new AttributeModel(attribute.Name, arguments.ToEquatableArray());
+                if (arguments.All(a => a.Name != property) && substitute((attribute.Name, property)) is { } added) arguments.Add(new Emitted(property, added));
+            return new EmittedAttribute(attribute.Name, arguments);
         }
         string[] Swept(AttributeModel attribute) => model.Study?.Sweeps.Where(s => s.Attribute == attribute.Name).Select(s => s.Property).ToArray() ?? [];
 
-        w.Line($"Name = {SymbolDisplay.FormatLiteral(model.ExperimentName, quote: true)},");
-        w.Line($"Dataset = {Dataset(With(model.Dataset!, Swept(model.Dataset!)))},");
-        w.Line($"Architecture = {Architecture(With(model.Architecture!, Swept(model.Architecture!)), model)},");
+        w.Line($"Name = {CSharp.Quoted(model.ExperimentName)},");
+        w.Line($"Dataset = {Dataset(With(model.Dataset!, Swept(model.Dataset!)), model.Dataset!)},");
+        w.Line($"Architecture = {Architecture(With(model.Architecture!, Swept(model.Architecture!)), model.Architecture!, model)},");
         w.Line($"Training = {Training(With(model.Train!, Swept(model.Train!).Append("Seed").ToArray()))},");
         w.Line($"Prior = {Prior(With(model.Prior!, Swept(model.Prior!)))},");
         if (model.GroundTruth is { } groundTruth) w.Line($"GroundTruth = {GroundTruth(groundTruth)},");
         var analysisArguments = model.Analysis is { } analysis ? With(analysis, Swept(analysis)).Arguments.ToList() : [];
         if (model.Equivariance is { } equivariance)
-            analysisArguments.Add(new ArgumentModel("Equivariance", Construct($"{Experiments}.EquivarianceSpec", With(equivariance, Swept(equivariance)).Arguments)));
+            analysisArguments.Add(new Emitted("Equivariance", Construct($"{Experiments}.EquivarianceSpec", With(equivariance, Swept(equivariance)).Arguments)));
         if (model.Joint is { } joint)
-            analysisArguments.Add(new ArgumentModel("Joint", Construct($"{Experiments}.JointSpec", With(joint, Swept(joint)).Arguments.Select(a => a.Name == "kind" ? a with { Name = "Kind" } : a))));
+            analysisArguments.Add(new Emitted("Joint", Construct($"{Experiments}.JointSpec", With(joint, Swept(joint)).Arguments.Select(a => a.Name == "kind" ? a with { Name = "Kind" } : a))));
         if (model.Analysis is not null || model.Equivariance is not null || model.Joint is not null) w.Line($"Analysis = {Construct($"{Experiments}.AnalysisSpec", analysisArguments)},");
         if (model.Pretrain is { } pretrain) w.Line($"Pretrain = {Construct($"{Experiments}.PretrainSpec", With(pretrain, Swept(pretrain)).Arguments)},");
         if (model.Laplace is { } laplace) w.Line($"Laplace = {Construct($"{Experiments}.LaplaceSpec", With(laplace, Swept(laplace)).Arguments)},");
     }
 
-    private static string Dataset(AttributeModel attribute) => attribute.Name switch
+    private static string Dataset(EmittedAttribute attribute, AttributeModel declared) => attribute.Name switch
     {
         "O5Regression" => Construct($"{Experiments}.O5DatasetSpec", attribute.Arguments),
         "O5Equivariant" => Construct($"{Experiments}.O5EquivariantDatasetSpec", attribute.Arguments),
@@ -171,49 +180,49 @@ internal static class ExperimentEmitter
         "RotatedMnist" => Construct($"{Experiments}.MnistDatasetSpec", Prepend("Rotate", "true", attribute.Arguments)),
         "QuadrantMnist" => Construct($"{Experiments}.QuadrantMnistDatasetSpec", attribute.Arguments),
         "CanvasMnist" => Construct($"{Experiments}.CanvasMnistDatasetSpec", attribute.Arguments),
-        _ => CustomDataset(attribute),
+        _ => CustomDataset(attribute, declared),
     };
 
-    private static string CustomDataset(AttributeModel attribute)
+    private static string CustomDataset(EmittedAttribute attribute, AttributeModel declared)
     {
-        var type = attribute.Find("source")!.Literal;
-        var task = attribute.Find("Task")?.Literal ?? "global::LieGG.Dsl.TaskKind.Classification";
-        return $"new {Experiments}.CustomDatasetSpec({SymbolDisplay.FormatLiteral(type.Replace("global::", ""), quote: true)}, {task}, static () => new {type}())";
+        var type = declared.Find("source")!.Value.TypeName!;
+        var task = attribute.Find("Task")?.Code ?? "global::LieGG.Dsl.TaskKind.Classification";
+        return $"new {Experiments}.CustomDatasetSpec({CSharp.Quoted(type.Replace("global::", ""))}, {task}, static () => new {type}())";
     }
 
-    private static string Architecture(AttributeModel attribute, ExperimentModel model) => attribute.Name switch
+    private static string Architecture(EmittedAttribute attribute, AttributeModel declared, ExperimentModel model) => attribute.Name switch
     {
         "Mlp" => Construct($"{Experiments}.MlpSpec", attribute.Arguments),
         "MlpBudget" => Construct($"{Experiments}.MlpBudgetSpec", attribute.Arguments),
         "Cnn" => Construct($"{Experiments}.CnnSpec", attribute.Arguments),
         "P4Cnn" => Construct($"{Experiments}.P4CnnSpec", attribute.Arguments),
         "RelaxedCnn" => Construct($"{Experiments}.RelaxedCnnSpec", attribute.Arguments),
-        "BuildNetwork" => $"new {Experiments}.CustomModelSpec({SymbolDisplay.FormatLiteral(model.TypeName + ".BuildNetwork", quote: true)}, static context => BuildNetwork(context))",
-        _ => $"{Experiments}.CustomModelSpec.FromFactory<{attribute.Find("factory")!.Literal}>()",
+        "BuildNetwork" => $"new {Experiments}.CustomModelSpec({CSharp.Quoted(model.TypeName + ".BuildNetwork")}, static context => BuildNetwork(context))",
+        _ => $"{Experiments}.CustomModelSpec.FromFactory<{declared.Find("factory")!.Value.TypeName}>()",
     };
 
-    private static string Training(AttributeModel attribute)
+    private static string Training(EmittedAttribute attribute)
     {
-        var assignments = attribute.Arguments.Select(a => $"{a.Name} = {a.Literal}").ToList();
+        var assignments = attribute.Arguments.Select(a => $"{a.Name} = {a.Code}").ToList();
         return assignments.Count == 0
             ? $"new {Runtime}.Training.TrainingOptions()"
             : $"new {Runtime}.Training.TrainingOptions {{ {string.Join(", ", assignments)} }}";
     }
 
-    private static string Prior(AttributeModel attribute) => attribute.Name == "GenericPrior"
-        ? Construct($"{Runtime}.Symmetry.GenericPrior", Prepend("Dimension", attribute.Find("Dimension")?.Literal ?? "global::LieGG.Dsl.Defaults.GenericPriorDimension", attribute.Arguments.Where(a => a.Name != "Dimension")))
+    private static string Prior(EmittedAttribute attribute) => attribute.Name == "GenericPrior"
+        ? Construct($"{Runtime}.Symmetry.GenericPrior", Prepend("Dimension", attribute.Find("Dimension")?.Code ?? "global::LieGG.Dsl.Defaults.GenericPriorDimension", attribute.Arguments.Where(a => a.Name != "Dimension")))
         : Construct($"{Runtime}.Symmetry.SpatialPrior", attribute.Arguments);
 
     private static string GroundTruth(AttributeModel attribute) => attribute.Find("algebra") is { } algebra
-        ? $"new {Experiments}.CustomGroundTruth({SymbolDisplay.FormatLiteral(algebra.Literal.Replace("global::", ""), quote: true)}, static () => new {algebra.Literal}())"
-        : $"new {Experiments}.BuiltInGroundTruth({attribute.Find("group")!.Literal})";
+        ? $"new {Experiments}.CustomGroundTruth({CSharp.Quoted(algebra.Value.TypeName!.Replace("global::", ""))}, static () => new {algebra.Value.TypeName}())"
+        : $"new {Experiments}.BuiltInGroundTruth({CSharp.Literal(attribute.Find("group")!.Value)})";
 
     /// <summary>A constructor call with the user's arguments as named arguments (the runtime records share the attributes' names and defaults).</summary>
-    private static string Construct(string type, IEnumerable<ArgumentModel> arguments)
-        => $"new {type}({string.Join(", ", arguments.Select(a => $"{a.Name}: {a.Literal}"))})";
+    private static string Construct(string type, IEnumerable<Emitted> arguments)
+        => $"new {type}({string.Join(", ", arguments.Select(a => $"{a.Name}: {a.Code}"))})";
 
-    private static IEnumerable<ArgumentModel> Prepend(string name, string literal, IEnumerable<ArgumentModel> arguments)
-        => new[] { new ArgumentModel(name, literal) }.Concat(arguments);
+    private static IEnumerable<Emitted> Prepend(string name, string code, IEnumerable<Emitted> arguments)
+        => new[] { new Emitted(name, code) }.Concat(arguments);
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -85,9 +85,9 @@ internal static class StudyEmitter
         w.Line("/// <summary>The full grid in a fixed order: sweeps in declaration order (the last varies fastest), replicate seeds innermost.</summary>");
         w.Line(ExperimentEmitter.GeneratedCode);
         w.Open($"public static global::System.Collections.Generic.IReadOnlyList<Trial> Trials {{ get; }} = new Trial[]");
-        int baseSeed = int.TryParse(model.Train?.Find("Seed")?.Literal, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : 0;
+        int baseSeed = model.Train?.Find("Seed")?.Value.AsInt ?? 0;
         int index = 0;
-        foreach (var combination in Cartesian(study.Sweeps.Select(s => s.Literals.ToList()).ToList()))
+        foreach (var combination in Cartesian(study.Sweeps.Select(s => s.Values.Select(CSharp.Literal).ToList()).ToList()))
         for (int replicate = 0; replicate < study.Replicates; replicate++)
             w.Line($"new({index++}, {string.Concat(combination.Select(v => v + ", "))}{baseSeed + replicate}),");
         w.Close(";");

@@ -2,11 +2,13 @@ using System.Linq;
 
 namespace LieGG.Dsl.Generators.Model;
 
-/// <summary>One argument of a DSL attribute as C# source text, e.g. ("Width", "128") or ("source", "global::My.Data", IsType: true).</summary>
+/// <summary>One argument of a DSL attribute, e.g. ("Width", integer 128) or ("source", typeof global::My.Data).</summary>
 /// <param name="Name">Property name, or the constructor parameter's name for constructor arguments.</param>
-/// <param name="Literal">Invariant-culture C# expression; for types the fully qualified name (no typeof).</param>
 /// <param name="IsUsable">False for a type the generated code could not instantiate (abstract, no public parameterless constructor, wrong interface): the analyzers report it and nothing is emitted.</param>
-internal sealed record ArgumentModel(string Name, string Literal, bool IsType = false, bool IsUsable = true);
+internal sealed record ArgumentModel(string Name, ConstantModel Value, bool IsUsable = true)
+{
+    public bool IsType => Value.Kind == ConstantKind.Type;
+}
 
 /// <summary>One DSL attribute: its short name ("Mlp", "RotatedMnist", …) and the arguments the user wrote.</summary>
 internal sealed record AttributeModel(string Name, EquatableArray<ArgumentModel> Arguments)
@@ -19,8 +21,8 @@ internal sealed record AttributeModel(string Name, EquatableArray<ArgumentModel>
     }
 }
 
-/// <summary>One [Sweep]: the swept attribute and property, the property's C# type, and the values as literals.</summary>
-internal sealed record SweepModel(string Attribute, string Property, string PropertyType, bool IsNumeric, EquatableArray<string> Literals);
+/// <summary>One [Sweep]: the swept attribute and property, the property's C# type, and the values.</summary>
+internal sealed record SweepModel(string Attribute, string Property, string PropertyType, bool IsNumeric, EquatableArray<ConstantModel> Values);
 
 /// <summary>A pair of metrics to correlate (member names of LieGG.Dsl.Metric).</summary>
 internal sealed record CorrelationModel(string X, string Y);
@@ -43,13 +45,13 @@ internal sealed record StudyModel(
     public bool IsComparison => Compared.Count > 0;
 
     /// <summary>Sweeps with known targets and at least one value; others are analyzer errors and stop emission.</summary>
-    public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Literals.Count > 0)
+    public bool IsValid => Replicates >= 1 && Sweeps.All(s => s.PropertyType.Length > 0 && s.Values.Count > 0)
         && Compared.All(c => c.Name.Length > 0) && (!IsComparison || Sweeps.Count == 0);
 }
 
 /// <summary>
-/// Everything the emitter needs to know about one declared experiment or study: strings and primitives only,
-/// so the incremental pipeline caches it by value.
+/// Everything the emitter needs to know about one declared experiment or study: names, primitives and typed constants
+/// only, so the incremental pipeline caches it by value.
 /// </summary>
 internal sealed record ExperimentModel(
     string? Namespace,
@@ -84,12 +86,12 @@ internal sealed record ExperimentModel(
     public bool IsRegression => Dataset?.Name switch
     {
         "O5Regression" or "O5Equivariant" or "Inertia" => true,
-        "Dataset" => Dataset.Find("Task")?.Literal == "global::LieGG.Dsl.TaskKind.Regression",
+        "Dataset" => Dataset.Find("Task")?.Value.IsEnumMember("global::LieGG.Dsl.TaskKind", "Regression") == true,
         _ => false,
     };
 
     /// <summary>An ELLA network: its result carries priors, γ and pathway shares.</summary>
     public bool IsRelaxed => Architecture?.Name == "RelaxedCnn";
 
-    public bool IsLayerWise => Analysis?.Find("LayerWise")?.Literal == "true";
+    public bool IsLayerWise => Analysis?.Find("LayerWise")?.Value is { Kind: ConstantKind.Boolean, Boolean: true };
 }

@@ -139,7 +139,7 @@ internal static class ExperimentParser
     private static SweepModel ParseSweep(INamedTypeSymbol type, string target, TypedConstant values)
     {
         var (property, attribute, name) = ResolveSweepTarget(type, target);
-        var literals = values.Kind == TypedConstantKind.Array ? values.Values.Select(Literal).ToEquatableArray() : new EquatableArray<string>([]);
+        var literals = values.Kind == TypedConstantKind.Array ? values.Values.Select(Constant).ToEquatableArray() : new EquatableArray<ConstantModel>([]);
         bool numeric = property?.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single;
         // A value of the wrong type (LGG4102) would not compile in the generated Trial record: leave the type unknown, so nothing is emitted.
         bool fits = property is not null && values.Kind == TypedConstantKind.Array && values.Values.All(v => Fits(v, property.Type));
@@ -183,8 +183,8 @@ internal static class ExperimentParser
     private static readonly System.Collections.Immutable.ImmutableArray<IParameterSymbol> ImmutableArrayOfNone = System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty;
 
     private static ArgumentModel Argument(string name, TypedConstant value) => value.Kind == TypedConstantKind.Type && value.Value is ITypeSymbol type
-        ? new ArgumentModel(name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), IsType: true, IsUsable: IsInstantiable(type, name))
-        : new ArgumentModel(name, Literal(value));
+        ? new ArgumentModel(name, Constant(value), IsUsable: IsInstantiable(type, name))
+        : new ArgumentModel(name, Constant(value));
 
     /// <summary>The runtime interface a typeof argument must implement, by the attribute constructor's parameter name.</summary>
     private static readonly Dictionary<string, string> RequiredInterfaces = new()
@@ -214,34 +214,32 @@ internal static class ExperimentParser
         };
     }
 
-    /// <summary>The constant as invariant-culture C# source.</summary>
-    internal static string Literal(TypedConstant value)
+    /// <summary>The constant as data (the emitter writes it as C#).</summary>
+    internal static ConstantModel Constant(TypedConstant value)
     {
-        if (value.IsNull) return "null";
+        if (value.IsNull) return ConstantModel.Null;
         switch (value.Kind)
         {
             case TypedConstantKind.Enum:
                 var enumType = value.Type!;
                 var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
-                var typeName = enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                return member is null ? $"(({typeName}){Convert.ToString(value.Value, CultureInfo.InvariantCulture)})" : $"{typeName}.{member.Name}";
+                return new ConstantModel(ConstantKind.Enum, Integer: Convert.ToInt64(value.Value, CultureInfo.InvariantCulture), Text: member?.Name,
+                    TypeName: enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
             case TypedConstantKind.Type:
-                return $"typeof({((ITypeSymbol)value.Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})";
+                return new ConstantModel(ConstantKind.Type, TypeName: ((ITypeSymbol)value.Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
             case TypedConstantKind.Array:
-                var elementType = ((IArrayTypeSymbol)value.Type!).ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                return $"new {elementType}[] {{ {string.Join(", ", value.Values.Select(Literal))} }}";
+                return new ConstantModel(ConstantKind.Array, TypeName: ((IArrayTypeSymbol)value.Type!).ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                    Elements: value.Values.Select(Constant).ToEquatableArray());
             default:
                 return value.Value switch
                 {
-                    string s => SymbolDisplay.FormatLiteral(s, quote: true),
-                    bool b => b ? "true" : "false",
-                    double d => double.IsNaN(d) ? "double.NaN" : double.IsPositiveInfinity(d) ? "double.PositiveInfinity" : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
-                        : d.ToString("R", CultureInfo.InvariantCulture) + "d",
-                    float f => float.IsNaN(f) ? "float.NaN" : float.IsPositiveInfinity(f) ? "float.PositiveInfinity" : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
-                        : f.ToString("R", CultureInfo.InvariantCulture) + "f",
-                    long l => l.ToString(CultureInfo.InvariantCulture) + "L",
-                    IFormattable other => other.ToString(null, CultureInfo.InvariantCulture),
-                    var other => other!.ToString(),
+                    string s => new ConstantModel(ConstantKind.String, Text: s),
+                    bool b => new ConstantModel(ConstantKind.Boolean, Boolean: b),
+                    double d => new ConstantModel(ConstantKind.Double, Number: d),
+                    float f => new ConstantModel(ConstantKind.Single, Number: f),
+                    long l => new ConstantModel(ConstantKind.Long, Integer: l),
+                    int i => new ConstantModel(ConstantKind.Integer, Integer: i),
+                    var other => new ConstantModel(ConstantKind.Integer, Integer: Convert.ToInt64(other, CultureInfo.InvariantCulture)),
                 };
         }
     }

@@ -20,8 +20,10 @@ public sealed record DigitSplits(int[] Train, int[] Validation, int[] Test, stri
     }
 
     /// <summary>
-    /// The source's own split kept: training digits drawn by the seed from its training part, validation digits from its
-    /// validation part (or, when it has none, the next ones of the training part's permutation), test digits from its test part.
+    /// The source's own split kept: each split is its file's digits, or, where fewer are asked, that many drawn by the
+    /// seed from it. A source without validation files gives validation digits from its training part — the asked
+    /// number, at most a sixth of the part (MNIST's 50 000 / 10 000 and rotated MNIST's 10 000 / 2 000 proportion) — and
+    /// trains on at most the rest. The origins say which split was capped by its file and which was drawn.
     /// </summary>
     public static DigitSplits FromFileSplit(DigitSource source, int seed, int train, int validation, int test)
     {
@@ -29,31 +31,35 @@ public sealed record DigitSplits(int[] Train, int[] Validation, int[] Test, stri
         if (source.Train is not { } trainPart || source.Test is not { } testPart)
             throw new ArgumentException($"{source.Description} has no {(source.Train is null ? "training" : "test")} files, so its own train/test split cannot be kept; add them (train-… and t10k-/test-…), or pool and re-split its digits by the seed (--pool-splits).");
         var trainOrder = Shuffle(trainPart, seed, stream: 2);
-        int fromTrain = train + (source.Validation is null ? validation : 0);
-        if (fromTrain > trainPart.Count)
-            throw new ArgumentException($"The split asks for {fromTrain} digits from {trainPart.Name} (train {train}{(source.Validation is null ? $" + validation {validation}, carved from it as there are no validation files" : "")}) but it holds {trainPart.Count}; reduce the split sizes.");
         int[] validationDigits;
         string validationOrigin;
+        int trainTaken;
         if (source.Validation is { } validationPart)
         {
-            if (validation > validationPart.Count)
-                throw new ArgumentException($"The split asks for {validation} validation digits but {validationPart.Name} holds {validationPart.Count}; reduce ValidationCount.");
-            validationDigits = Shuffle(validationPart, seed, stream: 3)[..validation];
-            validationOrigin = Drawn(validation, validationPart, seed);
+            int taken = Math.Min(validation, validationPart.Count);
+            validationDigits = Shuffle(validationPart, seed, stream: 3)[..taken];
+            validationOrigin = Drawn(taken, validation, validationPart, seed);
+            trainTaken = Math.Min(train, trainPart.Count);
         }
         else
         {
-            validationDigits = trainOrder[train..(train + validation)];
-            validationOrigin = $"{validation} more of {trainPart.Name} ({trainPart.Count}), disjoint from training, seed {seed} (the source has no validation files)";
+            int carved = Math.Min(validation, trainPart.Count / MaxCarvedFraction);
+            trainTaken = Math.Min(train, trainPart.Count - carved);
+            if (trainTaken <= 0)
+                throw new ArgumentException($"{trainPart.Name} holds {trainPart.Count} digits, too few to give both training and validation digits; add validation files (val-…) or more training digits.");
+            validationDigits = trainOrder[trainTaken..(trainTaken + carved)];
+            validationOrigin = $"{carved} more of {trainPart.Name} ({trainPart.Count}), disjoint from training, seed {seed} (the source has no validation files{(carved < validation ? $"; {validation} asked, at most a sixth of the training file" : "")})";
         }
-        if (test > testPart.Count)
-            throw new ArgumentException($"The split asks for {test} test digits but {testPart.Name} holds {testPart.Count}; reduce TestCount.");
-        return new DigitSplits(trainOrder[..train], validationDigits, Shuffle(testPart, seed, stream: 4)[..test],
-            Drawn(train, trainPart, seed), validationOrigin, Drawn(test, testPart, seed));
+        int testTaken = Math.Min(test, testPart.Count);
+        return new DigitSplits(trainOrder[..trainTaken], validationDigits, Shuffle(testPart, seed, stream: 4)[..testTaken],
+            Drawn(trainTaken, train, trainPart, seed), validationOrigin, Drawn(testTaken, test, testPart, seed));
     }
 
-    private static string Drawn(int count, DigitPart part, int seed)
-        => count == part.Count ? $"all {count} of {part.Name}" : $"{count} of {part.Name} ({part.Count}), drawn by seed {seed}";
+    /// <summary>Without validation files, at most 1/this of the training file becomes validation digits.</summary>
+    public const int MaxCarvedFraction = 6;
+
+    private static string Drawn(int count, int asked, DigitPart part, int seed)
+        => count == part.Count ? $"all {count} of {part.Name}{(asked > count ? $" (the file's split; {asked} asked)" : "")}" : $"{count} of {part.Name} ({part.Count}), drawn by seed {seed}";
 
     private static int[] Shuffle(DigitPart part, int seed, int stream)
     {

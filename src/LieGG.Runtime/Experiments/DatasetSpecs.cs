@@ -22,6 +22,15 @@ public abstract record DatasetSpec
     public virtual SplitName AnalysedSplit() => SplitName.Train;
 
     /// <summary>
+    /// The split sizes loading asks for (after --quick); null when only loading can tell (a custom source). A data
+    /// directory's split may give fewer: each split is at most its file.
+    /// </summary>
+    public virtual (int Train, int Validation, int Test)? PlannedSizes(bool quick) => null;
+
+    /// <summary>This spec with the split sizes a run used, so the recorded spec says what ran; unchanged for sources without sizes.</summary>
+    public virtual DatasetSpec WithSizes(int train, int validation, int test) => this;
+
+    /// <summary>
     /// Split sizes for a smoke run: a tenth of the training split (at least 100, so a sweep over sizes keeps its
     /// order), at most 200 validation and test samples.
     /// </summary>
@@ -47,9 +56,13 @@ public sealed record O5DatasetSpec(int TrainCount = Defaults.O5TrainCount, int V
 
     public override SplitName AnalysedSplit() => Protocol == O5Protocol.LieGGAuthors ? SplitName.All : SplitName.Train;
 
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick) => QuickSizes(TrainCount, ValidationCount, TestCount, quick);
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
+
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         return O5Synthetic.Create(new O5Options
         {
             Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, StatisticsOverAllSamples = Protocol == O5Protocol.LieGGAuthors,
@@ -62,11 +75,15 @@ public sealed record O5EquivariantDatasetSpec(int TrainCount = Defaults.O5TrainC
 {
     public override TaskKind Task => TaskKind.Regression;
 
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick) => QuickSizes(TrainCount, ValidationCount, TestCount, quick);
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
+
     public override bool ReadsDataDirectory() => false;
 
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         return O5EquivariantSynthetic.Create(new SyntheticSplits(context.Seed, train, validation, test)).Data;
     }
 }
@@ -76,20 +93,25 @@ public sealed record InertiaDatasetSpec(int TrainCount = Defaults.InertiaTrainCo
 {
     public override TaskKind Task => TaskKind.Regression;
 
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick) => QuickSizes(TrainCount, ValidationCount, TestCount, quick);
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
+
     public override bool ReadsDataDirectory() => false;
 
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         return InertiaSynthetic.Create(new SyntheticSplits(context.Seed, train, validation, test)).Data;
     }
 }
 
 /// <summary>MNIST digits, optionally rotated (rotated MNIST), blurred and normalised.</summary>
 /// <param name="Rotate">Give every digit a seeded random angle (rotated MNIST).</param>
+/// <param name="TrainCount">Training digits; null = the digit set's own size (<see cref="DeclaredSizes"/>). With a data directory's split kept, at most its training file's digits.</param>
 /// <param name="Digits">Which digits, and how they are split (see <see cref="DigitSet"/>); a --data-dir replaces the digits.</param>
 /// <param name="Prerotated">The --data-dir IDX files hold rotated digits: use them as they are.</param>
-public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.MnistTrainCount, int ValidationCount = Defaults.MnistValidationCount, int TestCount = Defaults.MnistTestCount, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
+public sealed record MnistDatasetSpec(bool Rotate, int? TrainCount = null, int? ValidationCount = null, int? TestCount = null, double Blur = 0, BlurEdge BlurEdge = BlurEdge.Nearest,
     bool Normalize = true, DigitSet Digits = DigitSet.Embedded10k, bool Prerotated = false) : DatasetSpec
 {
     /// <summary>Split sizes of the classic rotated-MNIST protocol (Larochelle et al., 2007).</summary>
@@ -97,9 +119,24 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.Mni
 
     public override TaskKind Task => TaskKind.Classification;
 
-    /// <summary>The split sizes this declaration asks for before --quick: the classic protocol fixes them.</summary>
-    /// <remarks>A method, so records' printed settings do not repeat the counts.</remarks>
-    public (int Train, int Validation, int Test) DeclaredSizes() => Digits == DigitSet.ClassicRotation ? ClassicSizes : (TrainCount, ValidationCount, TestCount);
+    /// <summary>
+    /// The split sizes this spec asks for before --quick: each count that is set, else the digit set's — the classic
+    /// protocol's 10 000 / 2 000 / 50 000, or <see cref="Defaults.MnistTrainCount"/> and its siblings. A declaration of
+    /// the classic protocol cannot set them (LGG2007); a --set override can, and is recorded as the run's deviation.
+    /// </summary>
+    public (int Train, int Validation, int Test) DeclaredSizes()
+    {
+        var set = Digits == DigitSet.ClassicRotation ? ClassicSizes : (Defaults.MnistTrainCount, Defaults.MnistValidationCount, Defaults.MnistTestCount);
+        return (TrainCount ?? set.Item1, ValidationCount ?? set.Item2, TestCount ?? set.Item3);
+    }
+
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick)
+    {
+        var declared = DeclaredSizes();
+        return QuickSizes(declared.Train, declared.Validation, declared.Test, quick);
+    }
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
 
     public override IDataset Load(DatasetContext context)
     {
@@ -108,15 +145,15 @@ public sealed record MnistDatasetSpec(bool Rotate, int TrainCount = Defaults.Mni
             throw new ArgumentException("--prerotated (Prerotated) says the files hold rotated digits, but the declaration is [Mnist] (plain digits); use [RotatedMnist], or drop --prerotated.");
         if (prerotated && context.DataDirectory is null)
             throw new ArgumentException($"Prerotated: the {(Digits == DigitSet.Embedded10k ? "embedded 10k" : "embedded 70k")} digits are not rotated; give --data-dir with the rotated IDX files, or drop Prerotated / --prerotated.");
-        var declared = DeclaredSizes();
-        var (train, validation, test) = QuickSizes(declared.Train, declared.Validation, declared.Test, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         var options = new RotatedMnistOptions
         {
             Seed = context.Seed, TrainCount = train, ValidationCount = validation, TestCount = test, BlurSigma = Blur, BlurEdge = BlurEdge, Normalize = Normalize,
         };
         var source = OpenSource(context, prerotated);
-        // The embedded 10k are one pool; the classic protocol pools by definition; files keep their own split unless asked.
-        bool pool = Digits == DigitSet.ClassicRotation || context.PoolSplits || (context.DataDirectory is null && Digits == DigitSet.Embedded10k);
+        // The embedded 10k are one pool and the classic protocol pools the embedded 70k by definition; a directory's
+        // files keep their own split (each split at most its file) unless --pool-splits asks otherwise.
+        bool pool = context.PoolSplits || (context.DataDirectory is null && Digits != DigitSet.Mnist70k);
         var splits = pool ? DigitSplits.Pooled(source, context.Seed, train, validation, test) : DigitSplits.FromFileSplit(source, context.Seed, train, validation, test);
         return RotatedMnist.Build(source, splits, options, Rotate);
     }
@@ -143,9 +180,13 @@ public sealed record QuadrantMnistDatasetSpec(QuadrantTask Labels = QuadrantTask
 {
     public override TaskKind Task => TaskKind.Classification;
 
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick) => QuickSizes(TrainCount, ValidationCount, TestCount, quick);
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
+
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         var digits = PooledDigits(context, "QuadrantMnist");
         return QuadrantMnist.Create(digits, new QuadrantMnistOptions
         {
@@ -160,9 +201,13 @@ public sealed record CanvasMnistDatasetSpec(bool Translate = false, bool Rotate 
 {
     public override TaskKind Task => TaskKind.Classification;
 
+    public override (int Train, int Validation, int Test)? PlannedSizes(bool quick) => QuickSizes(TrainCount, ValidationCount, TestCount, quick);
+
+    public override DatasetSpec WithSizes(int train, int validation, int test) => this with { TrainCount = train, ValidationCount = validation, TestCount = test };
+
     public override IDataset Load(DatasetContext context)
     {
-        var (train, validation, test) = QuickSizes(TrainCount, ValidationCount, TestCount, context.Quick);
+        var (train, validation, test) = PlannedSizes(context.Quick)!.Value;
         var digits = PooledDigits(context, "CanvasMnist");
         return CanvasMnist.Create(digits, new CanvasMnistOptions
         {

@@ -40,6 +40,9 @@ public sealed record ExperimentRunOptions
     /// <summary>Replaces the declared units of a standardised regression task (<see cref="AnalysisSpec.Units"/>).</summary>
     public RegressionUnits? Units { get; init; }
 
+    /// <summary>Declared values replaced for this run (<c>--set Attribute.Property=value</c>), applied in order by <see cref="ApplyTo"/>.</summary>
+    public IReadOnlyList<SpecOverride> Overrides { get; init; } = [];
+
     /// <summary>Where the trained network's state dict is written (safetensors); null = not saved.</summary>
     public string? WeightsFile { get; init; }
 
@@ -48,12 +51,13 @@ public sealed record ExperimentRunOptions
     public string Device { get; init; } = "cpu";
 
     /// <summary>
-    /// The declaration as this run analyses it: <see cref="Convention"/> replaces the spatial prior's. Idempotent, so
-    /// records, stale-trial checks and the run itself all see the same spec.
+    /// The declaration as this run uses it: <see cref="Overrides"/> applied, then <see cref="Units"/> and
+    /// <see cref="Convention"/>. Idempotent, so records, stale-trial checks and the run itself all see the same spec.
     /// </summary>
-    /// <exception cref="ExperimentSetupException">A convention is given for an experiment without a spatial prior.</exception>
+    /// <exception cref="ExperimentSetupException">An override does not fit the experiment, or a convention is given for an experiment without a spatial prior.</exception>
     public ExperimentSpec ApplyTo(ExperimentSpec spec)
     {
+        spec = SpecOverrides.Apply(spec, Overrides);
         if (Units is { } units && units != spec.Analysis.Units)
         {
             if (spec.Dataset.Task != TaskKind.Regression)
@@ -72,6 +76,9 @@ public sealed record ExperimentRunOptions
     /// <summary>The data directory a run of <paramref name="dataset"/> reads and records: null when that dataset ignores it.</summary>
     public string? DataDirectoryFor(DatasetSpec dataset) => dataset.ReadsDataDirectory() ? DataDirectoryFullPath : null;
 
-    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> wins over <see cref="Quick"/>.</summary>
-    public int EpochsFor(int declared) => Epochs ?? (Quick ? QuickRun.Epochs(declared) : declared);
+    /// <summary>The epochs a run of a declaration with <paramref name="declared"/> epochs trains for: an explicit <see cref="Epochs"/> (or <c>--set Train.Epochs</c>) wins over <see cref="Quick"/>.</summary>
+    public int EpochsFor(int declared) => Epochs ?? (Quick && !SetsEpochs ? QuickRun.Epochs(declared) : declared);
+
+    /// <summary>Whether an override sets the epoch count, which then is the run's (not shortened by <see cref="Quick"/>).</summary>
+    private bool SetsEpochs => Overrides.Any(o => string.Equals(o.Target, $"Train.{nameof(Training.TrainingOptions.Epochs)}", StringComparison.OrdinalIgnoreCase));
 }

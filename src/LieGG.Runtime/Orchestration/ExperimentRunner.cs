@@ -54,7 +54,7 @@ public static class ExperimentRunner
         var profiler = new StageProfiler();
         using var profiling = profiler.Activate();
 
-        progress?.Report(new ExperimentProgress(spec.Name, "data", null));
+        progress?.Report(new ExperimentProgress(spec.Name, RunStage.Data, null));
         // Everything knowable before training is checked first: data that cannot be read, hold NaN or do not fit the
         // prior or the ground truth fail now (ExperimentSetupException), not after hours of training.
         (IDataset, ILieAlgebra?, PolarizationInputs) prepared;
@@ -74,7 +74,7 @@ public static class ExperimentRunner
         var prior = spec.Prior;
         var analysis = spec.Analysis;
 
-        progress?.Report(new ExperimentProgress(spec.Name, "training", null));
+        progress?.Report(new ExperimentProgress(spec.Name, RunStage.Training, null));
         var epochProgress = progress is null ? null : new ForwardingProgress(spec.Name, progress);
         (nn.Module<Tensor, Tensor>, TrainingResult, LaplaceResult?) outcome;
         using (StageProfiler.Measure("training"))
@@ -83,7 +83,7 @@ public static class ExperimentRunner
         using var model = trainedModel;
         if (laplace is not null && spec.Laplace is { NestedEvidence: true })
         {
-            progress?.Report(new ExperimentProgress(spec.Name, "nested evidence", null));
+            progress?.Report(new ExperimentProgress(spec.Name, RunStage.NestedEvidence, null));
             using var nestedStage = StageProfiler.Measure("nested evidence");
             laplace = laplace with { Nested = TrainNested(spec, data, training, seed, options.Quick, cancellationToken) };
         }
@@ -91,7 +91,7 @@ public static class ExperimentRunner
             StateDict.Save(model, weightsFile, new Dictionary<string, string> { ["experiment"] = spec.Name, ["architecture"] = spec.Architecture.ToString(), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         double trainingSeconds = total.Elapsed.TotalSeconds - dataSeconds;
 
-        progress?.Report(new ExperimentProgress(spec.Name, "analysis", null));
+        progress?.Report(new ExperimentProgress(spec.Name, RunStage.Analysis, null));
         ExperimentResult analysed;
         using (StageProfiler.Measure("analysis"))
             analysed = Analyze(spec, model, data, algebra, inputs, options, seed, cancellationToken);
@@ -104,7 +104,7 @@ public static class ExperimentRunner
             ModelFile = options.WeightsFile is { } file ? Path.GetFileName(file) : null,
         };
         total.Stop();
-        progress?.Report(new ExperimentProgress(spec.Name, "done", null));
+        progress?.Report(new ExperimentProgress(spec.Name, RunStage.Done, null));
         return result with
         {
             Timings = new RunTimings(dataSeconds, trainingSeconds, total.Elapsed.TotalSeconds - dataSeconds - trainingSeconds, total.Elapsed.TotalSeconds),
@@ -193,13 +193,12 @@ public static class ExperimentRunner
             Seed = options.Seed ?? spec.Training.Seed,
             Quick = false,
             Task = outputs > 1 ? TaskKind.Classification : TaskKind.Regression,
-            TestMetricName = "none",
+            TestMetricKind = TestMetricKind.None,
             TestMetric = double.NaN,
             Data = new DatasetSizes(samples, 0, 0),
             InputShape = inputs.shape.Skip(1).Select(s => (int)s).ToArray(),
             OutputSize = (int)outputs,
             Parameters = model.parameters().Sum(p => p.numel()),
-            Prior = spec.Prior.Description,
             Epochs = 0,
             Outputs = OutputProtocol.NotTrainedHere(transform),
             Training = TrainingResult.None,
@@ -291,7 +290,7 @@ public static class ExperimentRunner
             Seed = seed,
             Quick = options.Quick,
             Task = data.Task,
-            TestMetricName = data.Task == TaskKind.Classification ? "accuracy" : "mse",
+            TestMetricKind = TestMetricKinds.For(data.Task),
             TestMetric = testMetric,
             TestNegativeLogLikelihood = testNll,
             Data = new DatasetSizes(data.Train.Count, data.Validation.Count, data.Test.Count),
@@ -301,12 +300,12 @@ public static class ExperimentRunner
             Standardization = standardization ?? (taskModel as StandardizedNetwork)?.ToStandardization("the saved network"),
             Units = units,
             Parameters = model.parameters().Sum(p => p.numel()),
-            Prior = prior.Description,
             Epochs = 0,
             DataDirectory = options.DataDirectoryFor(spec.Dataset),
             // What the data source did, not the flag alone: a declaration's Prerotated and rot-MNIST .amat files count too.
             Prerotated = (data as TensorDataset)?.Provenance?.GivenRotated ?? false,
             PoolSplits = options.PoolSplits && readsDirectory,
+            Overrides = SpecOverrides.Recorded(spec, options.Overrides),
             DataSource = (data as TensorDataset)?.Provenance,
             Outputs = OutputProtocol.NotTrainedHere(polarizationOptions.TransformFor(data.OutputSize), units),
             Training = TrainingResult.None,
@@ -539,6 +538,6 @@ public static class ExperimentRunner
 
     private sealed class ForwardingProgress(string experiment, IProgress<ExperimentProgress> target) : IProgress<EpochProgress>
     {
-        public void Report(EpochProgress value) => target.Report(new ExperimentProgress(experiment, "training", value));
+        public void Report(EpochProgress value) => target.Report(new ExperimentProgress(experiment, RunStage.Training, value));
     }
 }

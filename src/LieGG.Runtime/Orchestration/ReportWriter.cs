@@ -18,10 +18,10 @@ public static class ReportWriter
         var figures = ReportPlots.Render(record);
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         foreach (var (name, csv) in CsvExport.Tables(record)) AtomicFile.WriteAllText(Path.Combine(folder, name), csv);
-        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), MarkdownReport.Render(record, ReportFormat.Full, FigureFiles.Images(figures.Keys)));
+        AtomicFile.WriteAllText(Path.Combine(folder, RunFiles.ReportMarkdown), MarkdownReport.Render(record, ReportFormat.Full, FigureFiles.Images(figures.Keys)));
         AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.RunPage), HtmlReport.Run(record, figures));
         // Last, so a folder with result.json is a complete run (a resumable study can rely on it).
-        AtomicFile.WriteAllText(Path.Combine(folder, "result.json"), record.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(folder, RunFiles.ResultJson), record.ToJson());
         return folder;
     }
 }

@@ -236,25 +236,26 @@ public static class StudyRunner
             return result.Prerotated ? "it used the files as given rotated digits, this run rotates them" : "it rotated the files' digits, this run uses them as given rotated digits (--prerotated)";
         if (directory is not null && result.PoolSplits != run.PoolSplits)
             return result.PoolSplits ? "it pooled the files' splits (--pool-splits), this run keeps them" : "it kept the files' splits, this run pools them (--pool-splits)";
-        if (record.Setup is { } recorded)
-            return RunSetup.FirstDifference(recorded, RunSetup.Of(spec, result)) is { } difference ? $"its {difference}" : null;
-        var expected = ExperimentSettings.Of(spec, result);
-        return record.Settings switch
+        var overrides = SpecOverrides.Recorded(spec, run.Overrides);
+        if (!result.Overrides.SequenceEqual(overrides, StringComparer.Ordinal))
+            return $"it ran with {Describe(result.Overrides)}, this run with {Describe(overrides)}";
+        // The sizes it used are those this run asks for (a data directory gives each split at most its file).
+        if (spec.Dataset.PlannedSizes(run.Quick) is { } planned)
         {
-            var r when r.Dataset != expected.Dataset => $"its dataset was {r.Dataset}, the declaration now says {expected.Dataset}",
-            var r when r.Architecture != expected.Architecture => $"its architecture was {r.Architecture}, the declaration now says {expected.Architecture}",
-            var r when r.Training != expected.Training => $"its training was {r.Training}, the declaration now says {expected.Training}",
-            var r when r.Prior != expected.Prior => $"its prior was {r.Prior}, the declaration now says {expected.Prior}",
-            var r when r.GroundTruth != expected.GroundTruth => $"its ground truth was {r.GroundTruth ?? "none"}, the declaration now says {expected.GroundTruth ?? "none"}",
-            var r when r.Analysis != expected.Analysis => $"its analysis was {r.Analysis}, the declaration now says {expected.Analysis}",
-            _ => null,
-        };
+            var used = (result.Data.Train, result.Data.Validation, result.Data.Test);
+            bool capped = directory is not null && !run.PoolSplits;
+            if (capped ? used.Train > planned.Train || used.Validation > planned.Validation || used.Test > planned.Test : used != planned)
+                return $"it used {used.Train} / {used.Validation} / {used.Test} samples, this run asks for {planned.Train} / {planned.Validation} / {planned.Test}";
+        }
+        return SpecValues.FirstDifference(record.Spec, RunRecord.Used(spec, result)) is { } difference ? $"its {difference}" : null;
     }
+
+    private static string Describe(IReadOnlyList<string> overrides) => overrides.Count == 0 ? "the declared values" : string.Join(" ", overrides.Select(o => $"--set {o}"));
 
     /// <summary>The trial's record if its folder holds a complete, loadable result.json of a study trial; else null.</summary>
     public static RunRecord? TryLoadFinished(string folder)
     {
-        var path = Path.Combine(folder, "result.json");
+        var path = Path.Combine(folder, RunFiles.ResultJson);
         if (!File.Exists(path)) return null;
         try
         {

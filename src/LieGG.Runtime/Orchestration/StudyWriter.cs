@@ -14,9 +14,9 @@ public static class StudyWriter
         var figures = StudyPlots.Render(study, plots ?? [], trials);
         foreach (var (name, bytes) in figures) AtomicFile.Write(Path.Combine(folder, name), temporary => File.WriteAllBytes(temporary, bytes));
         AtomicFile.WriteAllText(Path.Combine(folder, "trials.csv"), StudyReport.Csv(study));
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.md"), StudyReport.Markdown(study, format ?? ReportFormat.Full, FigureFiles.Images(figures.Keys)));
+        AtomicFile.WriteAllText(Path.Combine(folder, RunFiles.StudyMarkdown), StudyReport.Markdown(study, format ?? ReportFormat.Full, FigureFiles.Images(figures.Keys)));
         AtomicFile.WriteAllText(Path.Combine(folder, HtmlReport.StudyPage), HtmlReport.Study(study, figures, format));
         // Last, so a folder with study.json holds the whole merge (as result.json does for a run).
-        AtomicFile.WriteAllText(Path.Combine(folder, "study.json"), study.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(folder, RunFiles.StudyJson), study.ToJson());
     }
 }

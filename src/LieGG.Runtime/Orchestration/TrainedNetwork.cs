@@ -13,7 +13,7 @@ public static class TrainedNetwork
 
     /// <summary>The network of the run in <paramref name="runFolder"/>, declared by <paramref name="spec"/> (e.g. a generated <c>MyExperiment.Spec</c>).</summary>
     public static nn.Module<Tensor, Tensor> Load(string runFolder, ExperimentSpec spec)
-        => Load(runFolder, RunRecord.Load(Path.Combine(runFolder, "result.json")), spec);
+        => Load(runFolder, RunRecord.Load(Path.Combine(runFolder, RunFiles.ResultJson)), spec);
 
     /// <summary>
     /// Builds <paramref name="spec"/>'s architecture for the data the run used and loads the run's weights into it. The

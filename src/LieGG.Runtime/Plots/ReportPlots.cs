@@ -29,7 +29,7 @@ public static class ReportPlots
         images.AddFigure("generators", Generators(symmetry));
         if (result.Training.History.Count > 0) images.AddFigure("training", Training(result.Training, result.Experiment));
         if (symmetry.Bias is not null) images.AddFigure("bias", Bias(symmetry));
-        if (record.AnalysedSpatialPrior() is { } prior && result.Example is { } example) images.AddFigure("flow", Flow(example, symmetry.Generators[0], prior));
+        if (record.Spec.Prior is SpatialPrior prior && result.Example is { } example) images.AddFigure("flow", Flow(example, symmetry.Generators[0], prior));
         if (result.Laplace is { } laplace)
             foreach (var (name, bytes) in LaplacePlots.Render(laplace, result.Experiment)) images[name] = bytes;
         if (result.Equivariance is { } equivariance)

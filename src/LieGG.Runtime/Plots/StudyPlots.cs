@@ -29,7 +29,7 @@ public static class StudyPlots
         }
         if (study.Rows.Any(r => r.LayerShares?.Any(Mixed) == true))
             figures.AddFigure("pathway-shares", PathwayShares(study));
-        if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].AnalysedSpatialPrior() is { } prior)
+        if (trials is { Count: > 0 } && trials.All(t => t.Result.Example is not null) && trials[0].Spec.Prior is Symmetry.SpatialPrior prior)
             figures.AddFigure("flows", Flows(study.Study, trials, prior));
         if (study.Rows.Any(r => r.LayerEquivariance is not null && r.LayerShares is not null))
         {
@@ -206,7 +206,7 @@ public static class StudyPlots
     /// <summary>A metric or swept property as a reader says it ("test MSE", "min symmetry bias", "train count").</summary>
     internal static string AxisName(StudyResult study, string name) => name switch
     {
-        nameof(LieGG.Dsl.Metric.TestMetric) => study.Rows.FirstOrDefault()?.TestMetricName is "accuracy" ? "test accuracy" : "test MSE",
+        nameof(LieGG.Dsl.Metric.TestMetric) => (study.Rows.FirstOrDefault()?.TestMetricKind ?? TestMetricKind.None).Label(),
         nameof(LieGG.Dsl.Metric.Variance) => "symmetry variance λ_min",
         nameof(LieGG.Dsl.Metric.MinBias) => "min symmetry bias",
         nameof(LieGG.Dsl.Metric.RelativeVariance) => "relative variance λ_min/λ_max",

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using LieGG.Runtime.Results;
 
 namespace LieGG.Runtime.Reports;
 
 /// <summary>
-/// Many runs as one flat table: a row per run, a column per setting (<see cref="RunSetup.Flatten"/>; the settings text for
-/// schema-1 files) and per metric — what pandas or a spreadsheet reads.
+/// Many runs as one flat table: a row per run, a column per setting (<see cref="SpecValues"/>: <c>dataset.TrainCount</c>,
+/// <c>architecture.Hidden</c>, …, the values the run used; <c>effective.*</c>, how it ran: quick, polarization rows, analysed
+/// split, data directory, threads) and per metric — what pandas or a spreadsheet reads.
 /// </summary>
 public static class ResultTable
 {
@@ -21,7 +21,7 @@ public static class ResultTable
         foreach (var path in paths)
         {
             if (File.Exists(path)) files.Add(Path.GetFullPath(path));
-            else if (Directory.Exists(path)) files.AddRange(Directory.EnumerateFiles(path, "result.json", SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal));
+            else if (Directory.Exists(path)) files.AddRange(Directory.EnumerateFiles(path, RunFiles.ResultJson, SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal));
             else throw new FileNotFoundException($"{path}: no such result file or folder.", path);
         }
         return files.Distinct(StringComparer.Ordinal).ToList();
@@ -52,7 +52,7 @@ public static class ResultTable
             ["trial"] = record.Trial is { } trial ? trial.Index.ToString(CultureInfo.InvariantCulture) : "",
             ["seed"] = result.Seed.ToString(CultureInfo.InvariantCulture),
             ["quick"] = result.Quick ? "true" : "false",
-            ["test_metric_name"] = result.TestMetricName,
+            ["test_metric_name"] = result.TestMetricKind.Tag(),
             ["test_metric"] = Number(result.TestMetric),
             ["test_nll"] = result.TestNegativeLogLikelihood is { } testNll ? Number(testNll) : "",
             ["variance"] = Number(symmetry.Variance),
@@ -67,25 +67,14 @@ public static class ResultTable
             ["test_count"] = result.Data.Test.ToString(CultureInfo.InvariantCulture),
             ["analysis_of"] = result.AnalysisOf ?? "",
         };
-        if (record.Setup is { } setup)
-        {
-            foreach (var (key, value) in RunSetup.Flatten(setup)) row[key] = value switch
-            {
-                null => "",
-                JsonValue v when v.TryGetValue<string>(out var text) => text,
-                _ => value.ToJsonString(),
-            };
-        }
-        else
-        {
-            // Schema 1 kept the settings as text only.
-            row["settings.dataset"] = record.Settings.Dataset;
-            row["settings.architecture"] = record.Settings.Architecture;
-            row["settings.training"] = record.Settings.Training;
-            row["settings.prior"] = record.Settings.Prior;
-            row["settings.groundTruth"] = record.Settings.GroundTruth ?? "";
-            row["settings.analysis"] = record.Settings.Analysis;
-        }
+        foreach (var value in SpecValues.Of(record.Spec)) row[value.Column] = value.Value;
+        // How the run ran beyond its spec (whose sizes, epochs and seed are the ones it used).
+        row["effective.Quick"] = result.Quick ? "true" : "false";
+        row["effective.PolarizationRows"] = symmetry.Rows.ToString(CultureInfo.InvariantCulture);
+        row["effective.AnalysedSplit"] = result.AnalysedSplit.ToString();
+        row["effective.DataDirectory"] = result.DataDirectory ?? "";
+        row["effective.Threads"] = result.Threads.ToString(CultureInfo.InvariantCulture);
+        row["overrides"] = string.Join(" ", result.Overrides);
         foreach (var parameter in record.Trial?.Parameters ?? []) row[$"trial.{parameter.Name}"] = parameter.Value;
         return row;
     }

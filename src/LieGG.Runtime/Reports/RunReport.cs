@@ -41,8 +41,8 @@ public static class RunReport
 
         doc.Heading(2, "Summary");
         var summary = new List<(string, string)>();
-        if (result.TestMetricName != "none")
-            summary.Add((result.TestMetricName == "accuracy" ? "test accuracy" : "test MSE" + UnitsSuffix(result.Units), format.Number(result.TestMetric)));
+        if (result.TestMetricKind != TestMetricKind.None)
+            summary.Add((result.TestMetricKind.Label() + (result.TestMetricKind == TestMetricKind.Mse ? UnitsSuffix(result.Units) : ""), format.Number(result.TestMetric)));
         if (result.TestNegativeLogLikelihood is { } testNll)
             summary.Add(("test NLL (mean −log p of the label)", format.Number(testNll)));
         summary.Add(("symmetry variance λ_min", symmetry.Degenerate ? SymmetryResult.DegenerateVerdict : format.Number(symmetry.Variance) + Interval(symmetry.VarianceInterval, format)));
@@ -60,21 +60,15 @@ public static class RunReport
         doc.Properties(summary);
 
         doc.Heading(2, "Settings");
-        var settings = new List<(string, string)>
-        {
-            ("dataset", record.Settings.Dataset),
-            ("architecture", record.Settings.Architecture),
-            ("training", record.Settings.Training),
-            ("prior", record.Settings.Prior),
-            ("ground truth", record.Settings.GroundTruth ?? "none"),
-            ("analysis", record.Settings.Analysis),
-        };
+        doc.Paragraph($"The values this run used{(result.Overrides.Count > 0 ? $" (--set: {string.Join(", ", result.Overrides)})" : "")}; a note says where one is not simply the declaration's.");
+        doc.Table(["setting", "value", "note"], RunSettings.Rows(record).Select(r => (IReadOnlyList<string>)[r.Setting, r.Value, r.Note]));
+        var protocol = new List<(string, string)> { ("prior", record.Spec.Prior.Description) };
         if (result.Outputs is { } outputs)
         {
-            settings.Add(("trained", outputs.Trained));
-            settings.Add(("analysed", outputs.Analysed));
+            protocol.Add(("trained", outputs.Trained));
+            protocol.Add(("analysed", outputs.Analysed));
         }
-        doc.Properties(settings);
+        doc.Properties(protocol);
 
         if (result.Standardization is { } standardization)
         {
@@ -199,7 +193,7 @@ public static class RunReport
 
     /// <summary>
     /// Several runs side by side, one row each (as BenchmarkDotNet prints them): the run, the settings in which the runs
-    /// differ (from their structured settings; the settings text for schema-1 files), then the metrics. Quick runs are marked.
+    /// differ (views of their recorded specs), then the metrics. Quick runs are marked.
     /// </summary>
     public static ReportDocument Comparison(IReadOnlyList<RunRecord> records, ReportFormat? format = null)
     {
@@ -218,7 +212,7 @@ public static class RunReport
             var symmetry = r.Symmetry;
             var cells = new List<string> { $"{r.Experiment} (seed {r.Seed}){(r.Quick ? ", quick" : "")}" };
             cells.AddRange(differing.Select(key => settings[i].GetValueOrDefault(key, "–")));
-            cells.Add($"{r.TestMetricName} {format.Number(r.TestMetric)}");
+            cells.Add($"{r.TestMetricKind.Tag()} {format.Number(r.TestMetric)}");
             cells.Add(symmetry.Degenerate ? "degenerate" : format.Number(symmetry.Variance));
             cells.Add(format.Number(symmetry.RelativeVariance));
             cells.Add(symmetry.MinBias is { } bias ? $"{format.Number(bias)} ({symmetry.Algebra})" : "–");
@@ -229,31 +223,12 @@ public static class RunReport
         }
         doc.Table(["run", .. differing, .. metrics], rows, ReportTableKind.Trials);
         if (records.Any(r => r.Result.Quick)) doc.Paragraph("Quick runs are smoke-size: not results.");
-        if (records.Select(r => r.Settings.Architecture).Distinct().Count() > 1) doc.Paragraph(AcrossNetworksNote);
+        if (records.Select(r => r.Spec.Architecture).Distinct().Count() > 1) doc.Paragraph(AcrossNetworksNote);
         return doc;
     }
 
-    /// <summary>A run's settings by name: the structured ones flattened (the effective values aside), or the schema-1 text.</summary>
-    private static Dictionary<string, string> SettingsOf(RunRecord record)
-    {
-        if (record.Setup is { } setup)
-            return RunSetup.Flatten(setup).Where(p => !p.Key.StartsWith("effective.", StringComparison.Ordinal) || p.Key == "effective.TrainCount")
-                .ToDictionary(p => p.Key, p => p.Value switch
-                {
-                    null => "–",
-                    System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var text) => text,
-                    var node => node.ToJsonString(),
-                });
-        return new Dictionary<string, string>
-        {
-            ["dataset"] = record.Settings.Dataset,
-            ["architecture"] = record.Settings.Architecture,
-            ["training"] = record.Settings.Training,
-            ["prior"] = record.Settings.Prior,
-            ["ground truth"] = record.Settings.GroundTruth ?? "–",
-            ["analysis"] = record.Settings.Analysis,
-        };
-    }
+    /// <summary>A run's settings by export column (<see cref="SpecValues"/>: the values it used).</summary>
+    private static Dictionary<string, string> SettingsOf(RunRecord record) => SpecValues.Of(record.Spec).ToDictionary(v => v.Column, v => v.Value);
 
     private static void Pairs(ReportDocument doc, Symmetry.Joint.JointSymmetryResult joint, ReportFormat format)
     {

@@ -29,7 +29,7 @@ public static class StudyReport
         if (study.Quick)
             doc.Paragraph($"**Quick run:** every trial was smoke-size ({Experiments.QuickRun.Description}); not a result.");
         var parameters = study.Rows.FirstOrDefault()?.Trial.Parameters.Select(p => p.Name).ToList() ?? [];
-        string metric = study.Rows.FirstOrDefault()?.TestMetricName ?? "test";
+        string metric = study.Rows.FirstOrDefault()?.TestMetricKind.Tag() ?? "test";
         bool pairs = study.Rows.Any(r => r.PairVariance is not null);
         var header = new List<string> { "trial" };
         header.AddRange(parameters);

@@ -53,7 +53,7 @@ public static class TensorBoardLog
                 if (laplace.HasGroupConv) writer.add_scalar($"laplace/gconv_share/layer{layer.Layer + 1}", (float)layer.GroupConvShare, last, end);
             }
         }
-        if (result.TestMetricName != "none") writer.add_scalar($"test/{result.TestMetricName}", (float)result.TestMetric, last, end);
+        if (result.TestMetricKind != TestMetricKind.None) writer.add_scalar($"test/{result.TestMetricKind.Tag()}", (float)result.TestMetric, last, end);
         if (result.TestNegativeLogLikelihood is { } nll) writer.add_scalar("test/nll", (float)nll, last, end);
         var symmetry = result.Symmetry;
         writer.add_scalar("liegg/variance", (float)symmetry.Variance, last, end);
@@ -68,11 +68,8 @@ public static class TensorBoardLog
     }
 
     private static string SettingsTable(RunRecord record) => Table(
-    [
-        ("experiment", record.Result.Experiment), ("run", record.RunId), ("seed", record.Result.Seed.ToString(CultureInfo.InvariantCulture)),
-        ("dataset", record.Settings.Dataset), ("architecture", record.Settings.Architecture), ("training", record.Settings.Training),
-        ("prior", record.Settings.Prior), ("analysis", record.Settings.Analysis),
-    ]);
+        new[] { ("experiment", record.Result.Experiment), ("run", record.RunId), ("prior", record.Spec.Prior.Description) }
+            .Concat(RunSettings.Rows(record).Select(r => (r.Setting, r.Note.Length == 0 ? r.Value : $"{r.Value} ({r.Note})"))));
 
     // TensorBoard renders text summaries as Markdown.
     private static string Table(IEnumerable<(string Name, string Value)> rows)

@@ -26,7 +26,8 @@ public sealed record ExperimentResult
     public required TaskKind Task { get; init; }
 
     /// <summary>"accuracy" (classification) or "mse" (regression).</summary>
-    public required string TestMetricName { get; init; }
+    [System.Text.Json.Serialization.JsonPropertyName("testMetricName")]
+    public required TestMetricKind TestMetricKind { get; init; }
 
     public required double TestMetric { get; init; }
 
@@ -36,8 +37,6 @@ public sealed record ExperimentResult
     public required DatasetSizes Data { get; init; }
 
     public required long Parameters { get; init; }
-
-    public required string Prior { get; init; }
 
     public required int Epochs { get; init; }
 
@@ -49,6 +48,9 @@ public sealed record ExperimentResult
 
     /// <summary>--pool-splits: the data directory's files were pooled and split by the seed.</summary>
     public bool PoolSplits { get; init; }
+
+    /// <summary>The declared values this run replaced (<c>--set</c>), as "Attribute.Property=value"; empty when it ran as declared.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
 
     /// <summary>Shape of one input and the number of outputs, as the network was built for them.</summary>
     public int[]? InputShape { get; init; }

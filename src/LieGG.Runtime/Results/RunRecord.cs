@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using LieGG.Dsl;
 using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Symmetry;
@@ -12,8 +13,8 @@ namespace LieGG.Runtime.Results;
 /// </summary>
 public sealed record RunRecord
 {
-    /// <summary>2: <see cref="Setup"/> holds the settings as data. Schema-1 files (settings as text only) still load.</summary>
-    public const int CurrentSchema = 2;
+    /// <summary>3: <see cref="Spec"/> holds the typed spec the run used. Files of schemas 1 and 2 are upgraded as they load (<see cref="RecordMigrations"/>).</summary>
+    public const int CurrentSchema = 3;
 
     public int Schema { get; init; } = CurrentSchema;
 
@@ -21,10 +22,12 @@ public sealed record RunRecord
 
     public required DateTimeOffset Started { get; init; }
 
-    public required ExperimentSettings Settings { get; init; }
-
-    /// <summary>The settings as data (<see cref="RunSetup"/>); null in schema-1 files.</summary>
-    public JsonObject? Setup { get; init; }
+    /// <summary>
+    /// The experiment as this run used it: the declaration with the run's overrides, units and convention applied, and the
+    /// split sizes, epochs and seed the run settled (<see cref="Used"/>). Every text form of the settings — the report's
+    /// Settings table, export and comparison columns, the stale-trial check — is a view of it (<see cref="SpecValues"/>).
+    /// </summary>
+    public required ExperimentSpec Spec { get; init; }
 
     public required RunVersions Versions { get; init; }
 
@@ -36,32 +39,29 @@ public sealed record RunRecord
     /// <summary>Set when this trial was taken over from an earlier holder that abandoned it: why that holder was judged gone.</summary>
     public string? TookOver { get; init; }
 
-    /// <summary>The spatial prior the run was analysed with (from <see cref="Setup"/>), or null for any other prior.</summary>
-    public SpatialPrior? AnalysedSpatialPrior()
-    {
-        if (Setup is not null)
-            return Setup["prior"] is JsonObject { } prior && (string?)prior["kind"] == nameof(SpatialPrior)
-                ? new SpatialPrior(Enum.Parse<SpatialConvention>((string)prior[nameof(SpatialPrior.Convention)]!), (bool)prior[nameof(SpatialPrior.Affine)]!)
-                : null;
-        // Schema 1 stored the prior only as its description, e.g. "spatial prior (Reference, affine)".
-        var description = Settings.Prior;
-        if (!description.StartsWith("spatial prior", StringComparison.Ordinal)) return null;
-        var convention = description.Contains(nameof(SpatialConvention.Reference), StringComparison.Ordinal) ? SpatialConvention.Reference : SpatialConvention.Centered;
-        return new SpatialPrior(convention, description.Contains("affine", StringComparison.Ordinal));
-    }
-
     /// <summary>UTC start second, seed and "-quick" for smoke runs, e.g. 20261130-040609-seed2023-quick.</summary>
     public static string RunIdFor(DateTimeOffset started, int seed, bool quick) => $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{seed}{(quick ? "-quick" : "")}";
 
+    /// <param name="spec">The spec the run was given (declaration with its options applied); recorded with the values the run itself settled (<see cref="Used"/>).</param>
     public static RunRecord Create(ExperimentSpec spec, ExperimentResult result, DateTimeOffset started) => new()
     {
         RunId = RunIdFor(started, result.Seed, result.Quick),
         Started = started,
-        Settings = ExperimentSettings.Of(spec, result),
-        Setup = RunSetup.Of(spec, result),
+        Spec = Used(spec, result),
         Versions = RunVersions.Current(),
         Result = result,
     };
+
+    /// <summary>
+    /// <paramref name="spec"/> with what the run settled itself: the split sizes it used (after --quick, or a data
+    /// directory's split, which gives each split at most its file), the epochs it trained (after --quick or a sample
+    /// budget) and its seed — one spec that says what ran. An analysis trains nothing and keeps the trained network's epochs.
+    /// </summary>
+    public static ExperimentSpec Used(ExperimentSpec spec, ExperimentResult result)
+    {
+        var used = spec with { Dataset = spec.Dataset.WithSizes(result.Data.Train, result.Data.Validation, result.Data.Test) };
+        return result.AnalysisOf is null ? used with { Training = used.Training with { Epochs = result.Epochs, Seed = result.Seed } } : used;
+    }
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -69,20 +69,23 @@ public sealed record RunRecord
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SpecJson.Modify } },
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public static RunRecord FromJson(string json, string source = "result.json")
+    public static RunRecord FromJson(string json, string source = RunFiles.ResultJson)
     {
         try
         {
-            var record = JsonSerializer.Deserialize<RunRecord>(json, JsonOptions) ?? throw new JsonException("the file holds null");
-            if (record.Schema is < 1 or > CurrentSchema)
-                throw new InvalidDataException($"{source}: schema {record.Schema} is not one this version reads (1 … {CurrentSchema}); read it with the version that wrote it, or re-run the experiment.");
-            return record;
+            if (JsonNode.Parse(json) is not JsonObject root) throw new JsonException("the file holds no JSON object");
+            int schema = root["schema"] is JsonValue value && value.TryGetValue(out int number) ? number : 1;
+            if (schema is < 1 or > CurrentSchema)
+                throw new InvalidDataException($"{source}: schema {schema} is not one this version reads (1 … {CurrentSchema}); read it with the version that wrote it, or re-run the experiment.");
+            return RecordMigrations.Upgrade(root).Deserialize<RunRecord>(JsonOptions) ?? throw new JsonException("the file holds null");
         }
-        catch (JsonException e)
+        // A damaged file can fail anywhere in parsing, upgrading or binding: each is the same answer to the reader.
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or InvalidCastException or ArgumentException or OverflowException or KeyNotFoundException)
         {
             throw new InvalidDataException($"{source}: not a LieGG result file ({e.Message}).", e);
         }

@@ -21,7 +21,7 @@ public sealed record LayerEquivarianceSummary(string Layer, double? Rotation, do
 /// <summary>One finished trial of a study.</summary>
 public sealed record TrialRow(
     TrialInfo Trial,
-    string TestMetricName,
+    [property: System.Text.Json.Serialization.JsonPropertyName("testMetricName")] TestMetricKind TestMetricKind,
     double TestMetric,
     double Variance,
     double? MinBias,
@@ -46,7 +46,7 @@ public sealed record TrialRow(
 {
     public static TrialRow From(RunRecord record) => new(
         record.Trial ?? throw new ArgumentException($"Run {record.RunId} is not a study trial.", nameof(record)),
-        record.Result.TestMetricName,
+        record.Result.TestMetricKind,
         record.Result.TestMetric,
         record.Result.Symmetry.Variance,
         record.Result.Symmetry.MinBias,

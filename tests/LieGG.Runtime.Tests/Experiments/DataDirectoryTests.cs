@@ -172,10 +172,11 @@ public sealed class DataDirectoryTests : IDisposable
         {
             var result = LieGG.Runtime.Orchestration.ExperimentRunner.Run(spec, runOptions);
             Assert.Equal(given, result.Prerotated);
-            var settings = LieGG.Runtime.Results.ExperimentSettings.Of(spec, result).Dataset;
-            Assert.Contains("Digits = the --data-dir files", settings);
-            Assert.DoesNotContain("Embedded10k", settings);
-            Assert.Contains($"Prerotated = {given}", settings);
+            var record = LieGG.Runtime.Results.RunRecord.Create(spec, result, DateTimeOffset.UnixEpoch);
+            var settings = LieGG.Runtime.Reports.RunSettings.Rows(record).ToDictionary(r => r.Setting);
+            Assert.Equal("the --data-dir files", settings["RotatedMnist.Digits"].Value);
+            Assert.Equal(given ? "true" : "false", settings["RotatedMnist.Prerotated"].Value);
+            Assert.Contains(directory, settings["RotatedMnist.Digits"].Note);
         }
     }
 
@@ -206,13 +207,43 @@ public sealed class DataDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void Asking_a_file_for_more_digits_than_it_holds_names_the_file()
+    public void Each_split_is_its_file_unless_fewer_are_asked_and_the_origins_say_which()
+    {
+        WriteIdx("train", 0, 60);
+        WriteIdx("val", 60, 10);
+        WriteIdx("t10k", 70, 20);
+        // The classic protocol asks for 10 000 / 2 000 / 50 000: every file is smaller, so each split is its whole file.
+        var classic = new MnistDatasetSpec(Rotate: true, Digits: DigitSet.ClassicRotation, Normalize: false, Prerotated: true);
+        using var files = (TensorDataset)classic.Load(new DatasetContext(2, directory, false));
+        Assert.Equal((60, 10, 20), (files.Train.Count, files.Validation.Count, files.Test.Count));
+        Assert.Equal(UnitImages(0, 60), Rows(files.Train.Inputs));
+        Assert.Equal(UnitImages(60, 10), Rows(files.Validation.Inputs));
+        Assert.Equal(UnitImages(70, 20), Rows(files.Test.Inputs));
+        Assert.Equal("all 60 of train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz (the file's split; 10000 asked)", files.Provenance!.Train.Origin);
+        Assert.Contains("(the file's split; 50000 asked)", files.Provenance.Test.Origin);
+
+        // Fewer asked (a declaration's or an override's counts): that many, drawn by the seed from the file.
+        var fewer = classic with { TrainCount = 25, TestCount = 5 };
+        using var drawn = (TensorDataset)fewer.Load(new DatasetContext(2, directory, false));
+        Assert.Equal((25, 10, 5), (drawn.Train.Count, drawn.Validation.Count, drawn.Test.Count));
+        Assert.Subset(UnitImages(0, 60), Rows(drawn.Train.Inputs));
+        Assert.Subset(UnitImages(70, 20), Rows(drawn.Test.Inputs));
+        Assert.Contains("25 of train-images-idx3-ubyte.gz", drawn.Provenance!.Train.Origin);
+        Assert.Contains("drawn by seed 2", drawn.Provenance.Train.Origin);
+    }
+
+    [Fact]
+    public void Without_validation_files_at_most_a_sixth_of_the_training_file_becomes_validation()
     {
         WriteIdx("train", 0, 60);
         WriteIdx("t10k", 60, 20);
-        var spec = new MnistDatasetSpec(Rotate: false, TrainCount: 40, ValidationCount: 10, TestCount: 30);
-        var error = Assert.Throws<ArgumentException>(() => spec.Load(new DatasetContext(2, directory, false)));
-        Assert.Contains("t10k-images-idx3-ubyte.gz", error.Message);
-        Assert.Contains("TestCount", error.Message);
+        var spec = new MnistDatasetSpec(Rotate: false, TrainCount: 1000, ValidationCount: 500, TestCount: 30, Normalize: false);
+        using var data = (TensorDataset)spec.Load(new DatasetContext(2, directory, false));
+        Assert.Equal((50, 10, 20), (data.Train.Count, data.Validation.Count, data.Test.Count));
+        var train = Rows(data.Train.Inputs);
+        var validation = Rows(data.Validation.Inputs);
+        Assert.Empty(train.Intersect(validation));
+        Assert.Equal(UnitImages(0, 60), train.Union(validation).ToHashSet());
+        Assert.Contains("500 asked, at most a sixth of the training file", data.Provenance!.Validation.Origin);
     }
 }

@@ -19,9 +19,9 @@ public sealed class PriorBeforeTrainingTests
             Training = new TrainingOptions { Epochs = 100_000 },
             Prior = new GenericPrior(3, 3),
         };
-        var stages = new List<string>();
+        var stages = new List<RunStage>();
         Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
-        Assert.Equal(["data"], stages);
+        Assert.Equal([RunStage.Data], stages);
     }
 
     [Fact]
@@ -35,9 +35,9 @@ public sealed class PriorBeforeTrainingTests
             Training = new TrainingOptions { Epochs = 100_000 },
             Prior = new GenericPrior(5, 2),
         };
-        var stages = new List<string>();
+        var stages = new List<RunStage>();
         var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
         Assert.Contains("outputs of shape [3] per sample but dataset", error.Message);
-        Assert.Equal(["data"], stages);
+        Assert.Equal([RunStage.Data], stages);
     }
 }

@@ -40,7 +40,7 @@ public sealed class SpecRangeTests
     public void A_spec_out_of_range_fails_before_any_data_is_loaded_naming_attribute_property_and_range()
     {
         var spec = Valid() with { Architecture = new MlpSpec(Hidden: 100) };
-        var stages = new List<string>();
+        var stages = new List<RunStage>();
         var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, progress: new SynchronousProgress<ExperimentProgress>(p => stages.Add(p.Stage))));
         Assert.Empty(stages);
         Assert.Equal("Experiment 'ranges': [Mlp] Hidden = 100 is out of range; allowed: 0 to 64 hidden layers.", error.Message);

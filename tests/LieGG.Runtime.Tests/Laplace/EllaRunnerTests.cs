@@ -64,7 +64,7 @@ public sealed class EllaRunnerTests
     public void Laplace_on_a_model_without_per_tensor_priors_is_refused()
     {
         var spec = Spec(new MlpSpec()) with { Laplace = new LaplaceSpec() };
-        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
         Assert.Contains("[Laplace]", error.Message);
         Assert.Contains("[RelaxedCnn]", error.Message);
     }
@@ -73,7 +73,7 @@ public sealed class EllaRunnerTests
     public void Pretraining_an_ella_network_is_refused()
     {
         var spec = Spec(new RelaxedCnnSpec(Width: 1)) with { Pretrain = new PretrainSpec() };
-        var error = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
+        var error = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.Run(spec, new ExperimentRunOptions { Quick = true }));
         Assert.Contains("remove [Pretrain]", error.Message);
     }
 

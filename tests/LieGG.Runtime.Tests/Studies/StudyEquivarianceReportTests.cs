@@ -8,7 +8,7 @@ namespace LieGG.Runtime.Tests.Studies;
 public sealed class StudyEquivarianceReportTests
 {
     private static TrialRow Trial(int index, double[] fcShares, double[] shiftErrors)
-        => new(new TrialInfo("s", index, [new TrialParameter("Experiment", $"e{index}", null)], 1), "accuracy", 0.9, 0.01, 0.1, 0.1, 2, 100, 1,
+        => new(new TrialInfo("s", index, [new TrialParameter("Experiment", $"e{index}", null)], 1), TestMetricKind.Accuracy, 0.9, 0.01, 0.1, 0.1, 2, 100, 1,
             LayerShares: fcShares.Select((fc, l) => new LayerShare(l, fc, 1 - fc, 10)).ToList(),
             LayerEquivariance: shiftErrors.Select((e, l) => new LayerEquivarianceSummary($"block {l + 1}", 0.5, e)).Append(new LayerEquivarianceSummary("head", 0, 0)).ToList());
 

@@ -10,7 +10,7 @@ public sealed class StudyPairColumnsTests
 {
     private static TrialRow Row(int index, int trainCount, int seed, double mse, double pairVariance, double pairBias) => new(
         new TrialInfo("pairs", index, [new TrialParameter("TrainCount", trainCount.ToString(System.Globalization.CultureInfo.InvariantCulture), trainCount)], seed),
-        "mse", mse, Variance: 0.5, MinBias: 0.9, RelativeVariance: 0.1, GapRatio: 1.1, Parameters: 100, WallSeconds: 1,
+        TestMetricKind.Mse, mse, Variance: 0.5, MinBias: 0.9, RelativeVariance: 0.1, GapRatio: 1.1, Parameters: 100, WallSeconds: 1,
         PairVariance: pairVariance, PairMinBias: pairBias, PairGapRatio: 40);
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class StudyPairColumnsTests
     [Fact]
     public void A_study_without_pairs_has_no_pair_columns()
     {
-        var row = new TrialRow(new TrialInfo("plain", 0, [], 0), "mse", 0.1, 0.5, 0.9, 0.1, 1.1, 100, 1);
+        var row = new TrialRow(new TrialInfo("plain", 0, [], 0), TestMetricKind.Mse, 0.1, 0.5, 0.9, 0.1, 1.1, 100, 1);
         Assert.DoesNotContain("pair variance", StudyReport.Markdown(new StudyResult("plain", 1, [row], []), ReportFormat.Snapshot));
         Assert.True(double.IsNaN(row.Value(Metric.PairVariance)));
     }

@@ -9,7 +9,7 @@ public sealed class StudyPlotTests
 {
     private static TrialRow Row(int index, int size, string depth, double variance, double accuracy) => new(
         new TrialInfo("s", index, [new TrialParameter("Size", size.ToString(), size), new TrialParameter("Depth", depth, null)], index),
-        "accuracy", accuracy, variance, 0.1, 0.01, 2, 100, 1);
+        TestMetricKind.Accuracy, accuracy, variance, 0.1, 0.01, 2, 100, 1);
 
     private static readonly StudyResult Study = new("s", 6,
     [

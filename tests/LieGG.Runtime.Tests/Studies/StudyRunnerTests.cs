@@ -115,14 +115,15 @@ public sealed class StudyRunnerTests : IDisposable
         StudyRunner.Run(Grid(), new StudyRunOptions { Output = output });
         var records = StudyRunner.LoadTrials(StudyRunner.StudyFolder(output, "tiny-study"));
 
-        var larger = records.Where(r => r.Setup!["dataset"]!["TrainCount"]!.GetValue<int>() == 200).ToList();
+        var larger = records.Where(r => r.Spec.Dataset is O5DatasetSpec { TrainCount: 200 }).ToList();
 
         Assert.Equal(RunRecord.CurrentSchema, records[0].Schema);
         Assert.Equal([2, 3], larger.Select(r => r.Trial!.Index));
-        Assert.All(larger, r => Assert.Equal(200, r.Setup!["effective"]!["TrainCount"]!.GetValue<int>()));
-        Assert.Equal("MlpSpec", records[0].Setup!["architecture"]!["kind"]!.GetValue<string>());
-        Assert.Equal("SO", records[0].Setup!["groundTruth"]!["Group"]!.GetValue<string>());
-        Assert.Equal(2.0, RunRecord.FromJson(records[0].ToJson()).Setup!["training"]!["Epochs"]!.GetValue<double>());
+        Assert.All(larger, r => Assert.Equal(200, r.Result.Data.Train));
+        Assert.IsType<MlpSpec>(records[0].Spec.Architecture);
+        Assert.Equal(new BuiltInGroundTruth(Group.SO), records[0].Spec.GroundTruth);
+        Assert.Equal(records[0].Spec, RunRecord.FromJson(records[0].ToJson()).Spec);
+        Assert.Contains("\"kind\": \"MlpSpec\"", records[0].ToJson());
     }
 
     [Fact]
@@ -286,7 +287,7 @@ public sealed class StudyRunnerTests : IDisposable
         var order = new List<int>();
 
         var summary = StudyRunner.Run(Grid(), new StudyRunOptions { Output = output },
-            new SynchronousProgress<StudyProgress>(p => { if (p.Run?.Stage == "done") order.Add(p.Info.Index); }));
+            new SynchronousProgress<StudyProgress>(p => { if (p.Run?.Stage == RunStage.Done) order.Add(p.Info.Index); }));
 
         Assert.Equal(4, summary.Ran);
         Assert.Equal([0, 2, 3, 1], order);
