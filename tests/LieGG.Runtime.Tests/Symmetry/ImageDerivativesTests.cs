@@ -16,6 +16,10 @@ public sealed class ImageDerivativesTests
     [InlineData(SpatialConvention.Centered, true, ScalarType.Float64, 7, 11)]
     [InlineData(SpatialConvention.Reference, false, ScalarType.Float32, 13, 40)]
     [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 40, 9)]
+    // Interiors of exactly one and two vectors (no masked vector), and one just over (a masked vector of one fresh lane).
+    [InlineData(SpatialConvention.Reference, false, ScalarType.Float32, 6, 17)]
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float32, 5, 10)]
+    [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 7, 11)]
     public void Fused_contraction_equals_the_tensor_formulation(SpatialConvention convention, bool affine, ScalarType dtype, int height, int width)
     {
         var generator = new torch.Generator(7);
