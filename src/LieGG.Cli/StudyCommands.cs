@@ -39,6 +39,8 @@ internal static class StudyCommands
             var swept = SpecOverrides.Varying(study.Trials.Select(t => t.Spec).ToList());
             foreach (var entry in overrides.Where(o => swept.Contains(o.Target)))
                 problems.Add($"--set {entry}: {entry.Target} varies between the trials of '{study.Name}' (a swept value or the replicates' seeds); a study cannot fix it — declare another study.");
+            // Every trial checked before any runs (in this process, a worker or an array task).
+            problems.AddRange(LieGGCommandLine.OverrideProblems(study.Trials.Select(t => t.Spec), overrides.Where(o => !swept.Contains(o.Target)).ToList()).Distinct());
             Shard? selected = null;
             if (parse.GetValue(shard) is { } text)
             {

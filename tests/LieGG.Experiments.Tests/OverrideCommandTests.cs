@@ -108,6 +108,9 @@ public sealed class OverrideCommandTests : IDisposable
     {
         Assert.Equal(LieGGCommandLine.UsageError, Run("study", "o5-seeds", "--quick", "--out", output, "--set", "Train.Seed=3"));
         Assert.Contains("Train.Seed varies between the trials of 'o5-seeds'", console.ToString());
+        Assert.Equal(LieGGCommandLine.UsageError, Run("study", "o5-seeds", "--quick", "--out", output, "--set", "Mlp.Widht=16"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(console.ToString(), "did you mean Width\\?"));
+        Assert.False(Directory.Exists(Path.Combine(output, "o5-seeds")));
 
         Assert.Equal(0, Run("study", "o5-seeds", "--quick", "--trial", "0", "--out", output, "--set", "Mlp.Width=16"));
         var trial = RunRecord.Load(Directory.GetFiles(Path.Combine(output, "o5-seeds"), "result.json", SearchOption.AllDirectories).Single());
