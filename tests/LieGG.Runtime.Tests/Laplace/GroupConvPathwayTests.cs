@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Tests.Laplace;
 
-/// <summary>The p4 G-CONV pathway: exact 90° equivariance (untrained and trained) and its KFAC rows and input factor against autograd.</summary>
+/// <summary>The p4 G-CONV pathway: exact 90° equivariance (untrained and trained), its KFAC rows and input factor against autograd, and the factor's one-Gram route against the rows.</summary>
 public sealed class GroupConvPathwayTests
 {
     private static GroupConvPathway Pathway(bool lifting, int stride, int inChannels = 2, int outChannels = 3, int size = 8)
@@ -90,5 +90,19 @@ public sealed class GroupConvPathwayTests
                     }
         Assert.Equal(pathway.OutputSize * pathway.OutputSize * 4, pathway.Site.Copies);
         TensorComparison.AssertClose(expected, pathway.Site.InputFactor(x)[0], 1e-10);
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    public void Input_factor_from_one_patch_gram_equals_the_gram_of_every_rotations_rows(bool lifting, int stride)
+    {
+        using var pathway = Pathway(lifting, stride, inChannels: 3, outChannels: 2, size: 8);
+        var x = Input(pathway, size: 8, samples: 5);
+        var rows = pathway.Site.InputRows(x);
+        var flat = rows.reshape(-1, rows.shape[2]);
+        TensorComparison.AssertClose(flat.T.matmul(flat), pathway.Site.InputFactor(x)[0], 1e-10);
     }
 }

@@ -127,4 +127,21 @@ public sealed class LaplaceEvidenceTests
             Assert.Equal(expected, evidence.Curvature[0].LogDeterminant(delta), 9);
         }
     }
+
+    [Fact]
+    public void Training_penalty_and_its_gradient_weight_each_tensor_by_its_own_precision()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv).to(ScalarType.Float64);
+        var priors = new PriorPrecisions(network.Sites);
+        for (int i = 0; i < priors.LogPrecisions.Length; i++) priors.LogPrecisions[i] = 0.1 * i - 1;
+        const long samples = 7;
+        var penalty = priors.Penalty(samples);
+        // ½ Σ_l δ_l ‖θ_l‖² / N, tensor by tensor in float64.
+        double expected = priors.Tensors.Select((t, i) => priors.Precision(i) * t.Value.detach().square().sum().item<double>()).Sum() / (2.0 * samples);
+        Assert.Equal(expected, penalty.item<double>(), 12);
+        network.zero_grad();
+        penalty.backward();
+        for (int i = 0; i < priors.Tensors.Count; i++)
+            TensorComparison.AssertClose(priors.Tensors[i].Value.detach() * (priors.Precision(i) / samples), priors.Tensors[i].Value.grad!, 1e-12);
+    }
 }

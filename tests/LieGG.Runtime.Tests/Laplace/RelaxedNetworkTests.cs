@@ -156,4 +156,17 @@ public sealed class RelaxedNetworkTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RelaxedNetwork.BlockShapes(28, 4));
         Assert.Throws<ArgumentException>(() => new RelaxedNetwork(16, 2, 10, Pathways.FC | Pathways.FactoredFC));
     }
+
+    [Fact]
+    public void Circular_padding_equals_the_native_circular_pad_in_values_and_gradients()
+    {
+        var input = torch.randn(new long[] { 3, 2, 5, 4 }, ScalarType.Float64, generator: new torch.Generator(4)).requires_grad_();
+        var weights = torch.randn(new long[] { 3, 2, 7, 6 }, ScalarType.Float64, generator: new torch.Generator(5));
+        var padded = ConvPathway.PadCircular(input);
+        var native = nn.functional.pad(input, new long[] { 1, 1, 1, 1 }, PaddingModes.Circular);
+        Assert.Equal(0, (padded - native).abs().max().item<double>());
+        var gradient = torch.autograd.grad([(padded * weights).sum()], [input])[0];
+        var nativeGradient = torch.autograd.grad([(native * weights).sum()], [input])[0];
+        TensorComparison.AssertClose(nativeGradient, gradient, 1e-14);
+    }
 }

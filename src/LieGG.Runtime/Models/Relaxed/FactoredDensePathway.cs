@@ -56,7 +56,12 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var x = input.flatten(2);
-        var h = torch.einsum("ncs,kcs->nck", x, u.view(outChannels, inChannels, inputPositions)) + uBias;
+        // h[n, c, k] = Σ_s x[n, c, s] u[k, c, s] as one product per input channel on contiguous [c, n, s] and [c, k, s]
+        // operands: the same sums as einsum("ncs,kcs->nck"), whose backward here runs its products on strided views at
+        // about half the speed.
+        var perChannel = x.transpose(0, 1).contiguous();
+        var uPerChannel = u.view(outChannels, inChannels, inputPositions).transpose(0, 1).contiguous();
+        var h = perChannel.bmm(uPerChannel.transpose(1, 2)).transpose(0, 1) + uBias;
         var y = torch.einsum("nck,tkc->nkt", h, v.view(-1, outChannels, inChannels)) + vBias;
         ((USiteImpl)USite).Record(x, h);
         ((VSiteImpl)VSite).Record(h, y);

@@ -103,19 +103,51 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 
         public void Record(Tensor input, Tensor output) => Capture(input, output);
 
+        private long Entries => owner.InChannels * owner.InputRotations * 9;
+
+        /// <summary>
+        /// The circular 3×3 patches [N, entries, S′²], 2×2-reduced at stride 2: the same for every output rotation. A
+        /// cell's summed patches are the patch, at the cell's corner, of the input summed over each 2×2 window (circular),
+        /// so stride 2 unfolds that sum at the kept positions instead of reducing four times as many patches.
+        /// </summary>
+        private Tensor Patches(Tensor input)
+        {
+            if (owner.Stride == 1) return nn.functional.unfold(ConvPathway.PadCircular(input), 3);
+            var windows = input + input.roll(-1, 2);
+            windows = windows + windows.roll(-1, 3);
+            return nn.functional.unfold(ConvPathway.PadCircular(windows), 3, stride: 2) / 2;
+        }
+
         protected override Tensor InputRowsPerMap(Tensor input)
         {
-            long n = input.shape[0], entries = owner.InChannels * owner.InputRotations * 9, size = input.shape[2];
-            var patches = nn.functional.unfold(ConvPathway.PadCircular(input), 3);
-            if (owner.Stride == 2)
-                patches = CellSum(patches.reshape(n, entries, size, size)).reshape(n, entries, -1);
+            var patches = Patches(input);
             // Row for rotation r: a[k] = patch[j] where the rotation-r filter's entry j is weight entry k.
             var rows = Enumerable.Range(0, 4).Select(r =>
             {
                 var sources = owner.Sources(r).to(patches.device);
                 return torch.zeros_like(patches).index_copy(1, sources, patches);
             });
-            return torch.stack(rows.ToArray(), 1).transpose(2, 3).reshape(n, -1, entries);
+            return torch.stack(rows.ToArray(), 1).transpose(2, 3).reshape(input.shape[0], -1, Entries);
+        }
+
+        /// <summary>
+        /// Σ_r Σ_patches a_r a_rᵀ with a_r the patch permuted by rotation r: one Gram matrix G of the patches, then
+        /// Σ_r G[inv_r, inv_r] with inv_r the inverse of <see cref="Sources"/> — a quarter of the products of the rows'
+        /// Gram matrix, and no rows tensor four times the patches.
+        /// </summary>
+        public override Tensor InputFactor(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            var patches = Patches(input.detach()).transpose(1, 2).reshape(-1, Entries);
+            var gram = patches.T.matmul(patches).to_type(ScalarType.Float64);
+            Tensor? factor = null;
+            for (int r = 0; r < 4; r++)
+            {
+                var inverse = owner.Sources(r).argsort().to(gram.device);
+                var rotated = gram.index_select(0, inverse).index_select(1, inverse);
+                factor = factor is null ? rotated : factor.add_(rotated);
+            }
+            return factor!.unsqueeze(0).MoveToOuterDisposeScope();
         }
 
         // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.

@@ -111,9 +111,10 @@ public abstract class KfacSite
 
     /// <summary>
     /// Σ over the batch of the input-side factor, float64: [1, d, d] when shared, [copies per map, d, d] per copy
-    /// (a copy's rotations share its weights, so their blocks are summed).
+    /// (a copy's rotations share its weights, so their blocks are summed). A site whose copies are permutations of
+    /// fewer distinct rows overrides it to form the smaller Gram matrix once.
     /// </summary>
-    public Tensor InputFactor(Tensor input)
+    public virtual Tensor InputFactor(Tensor input)
     {
         using var scope = NewDisposeScope();
         var rows = InputRows(input.detach());
