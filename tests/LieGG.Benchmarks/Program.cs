@@ -18,6 +18,16 @@ int repetitions = args.Contains("--quick") ? 3 : 9;
 var report = new BenchmarkReport();
 
 report.Line("machine", $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
+// --threads N measures one thread count only (e.g. to run two 1-thread benchmarks side by side against one 2-thread one).
+int? onlyThreads = args.SkipWhile(a => a != "--threads").Skip(1).Select(a => (int?)int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault();
+int[] threadCounts = onlyThreads is { } only ? [only] : [1, 2];
+
+// --peers: only the CNN and ELLA workloads beside plain PyTorch (also part of the full run, after the rest).
+if (args.Contains("--peers"))
+{
+    PeerComparison.Run(report, args.Contains("--quick"), threadCounts);
+    return;
+}
 
 using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnistOptions { Seed = 0, BlurSigma = 1.5 }))
 {
@@ -26,9 +36,7 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     var prior = new SpatialPrior();
     int outputs = 10;
 
-    // --threads N measures one thread count only (e.g. to run two 1-thread benchmarks side by side against one 2-thread one).
-    int? onlyThreads = args.SkipWhile(a => a != "--threads").Skip(1).Select(a => (int?)int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault();
-    foreach (int threads in onlyThreads is { } only ? new[] { only } : new[] { 1, 2 })
+    foreach (int threads in threadCounts)
     {
         torch.set_num_threads(threads);
         string suffix = $"_{threads}t";
@@ -215,6 +223,8 @@ using (var model = Mlp.Create(new MlpOptions(10, 1, 2, 32), seed: 0))
     report.Line("paper_5_1_variance", symmetry.Variance);
     report.Line("paper_5_1_variance_ci95", $"[{symmetry.VarianceInterval!.Lower:G4}, {symmetry.VarianceInterval.Upper:G4}]");
 }
+
+PeerComparison.Run(report, args.Contains("--quick"), threadCounts);
 
 /// <summary>Times of several operations measured in interleaved rounds, so slow drifts of the machine cancel in ratios.</summary>
 internal sealed class RoundTimes(Dictionary<string, double[]> times)
