@@ -93,20 +93,34 @@ internal static class Roofline
     }
 
     /// <summary>GFLOP/s of a 3×3 convolution layer of the Z2CNN (20 → 20 channels on 24×24, batch 128) forward and backward: oneDNN's rate.</summary>
-    public static double ConvolutionRate(int repetitions)
+    /// <summary>How a 3×3 convolution is computed: oneDNN on NCHW maps, oneDNN on channels-last maps, or im2col + GEMM.</summary>
+    public enum ConvolutionRoute { Nchw, ChannelsLast, Im2colGemm }
+
+    /// <summary>GFLOP/s of the Z2CNN's 20→20 3×3 layer (24×24 maps, batch 128) forward + backward by one route, and its largest
+    /// relative difference from the NCHW route's output.</summary>
+    public static (double Rate, double Difference) ConvolutionRate(int repetitions, ConvolutionRoute route)
     {
         using var x = torch.randn(128, 20, 24, 24).requires_grad_(true);
         using var w = (torch.randn(20, 20, 3, 3) * 0.1).requires_grad_(true);
+        using var cl = x.detach().permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2).requires_grad_(true);
+        Tensor Convolve() => route switch
+        {
+            ConvolutionRoute.Nchw => nn.functional.conv2d(x, w),
+            ConvolutionRoute.ChannelsLast => nn.functional.conv2d(cl, w),
+            _ => w.view(20, -1).matmul(nn.functional.unfold(x, 3)).view(128, 20, 22, 22),
+        };
         double flop = 3 * 2.0 * 128 * 20 * 20 * 9 * 22 * 22 * 5;
         double seconds = Benchmark.Median(repetitions, () =>
         {
             for (int i = 0; i < 5; i++)
             {
                 using var scope = torch.NewDisposeScope();
-                nn.functional.conv2d(x, w).sum().backward();
+                Convolve().sum().backward();
             }
         });
-        return flop / seconds / 1e9;
+        using var plain = nn.functional.conv2d(x, w).detach();
+        using var routed = Convolve().detach();
+        return (flop / seconds / 1e9, (routed - plain).abs().max().item<float>() / plain.abs().max().item<float>());
     }
 
     /// <summary>An epoch as PyTorch's tutorial loop writes it: shuffle, forward, cross-entropy, backward, Adam step.</summary>

@@ -66,4 +66,15 @@ public sealed class PaperCnnTests
         Assert.Equal([5L, 10], p4.forward(Digits(5, 1)).shape);
         Assert.Equal([5L, 10], z2.forward(Digits(5, 1).unsqueeze(1)).shape);
     }
+
+    [Fact]
+    public void Z2cnn_forward_with_channels_last_maps_equals_its_layers_composed_in_the_default_layout()
+    {
+        using var z2 = new Z2Cnn(channels: 20).to(ScalarType.Float64);
+        z2.eval();
+        using var _ = no_grad();
+        var x = Digits(6, 3).to(ScalarType.Float64);
+        var composed = z2.EquivariantLayers.Aggregate(x, (h, layer) => layer.Forward(h));
+        TensorComparison.AssertClose(composed, z2.forward(x), 1e-12);
+    }
 }
