@@ -20,7 +20,6 @@ two programs workload by workload. The thread pinning is the MLP script's (epoch
 loads.
 """
 import json
-import math
 import os
 import struct
 import sys
@@ -140,10 +139,12 @@ def pad_circular(x):
 class Site:
     """What KFAC sees of one linear map: its rows a (inputs) and the rows of its output, as [maps, copies, width]."""
 
-    def __init__(self, weight, bias, input_rows, output_rows, per_copy, rotation_copies=1):
+    def __init__(self, weight, bias, input_rows, output_rows, per_copy, rotation_copies=1, copies_per_map=None, input_factor=None):
         self.weight, self.bias = weight, bias
         self.input_rows, self.output_rows = input_rows, output_rows
-        self.per_copy, self.rotation_copies = per_copy, rotation_copies
+        self.per_copy, self.rotation_copies, self.copies_per_map = per_copy, rotation_copies, copies_per_map
+        if input_factor is not None:
+            self.input_factor = input_factor
         self.captured = None
 
     def fold(self, rows):
@@ -171,10 +172,8 @@ class FactoredDense(nn.Module):
         self.v = nn.Parameter(torch.empty(self.out_size ** 2, cout * cin))
         self.uBias = nn.Parameter(torch.zeros(cout))
         self.vBias = nn.Parameter(torch.zeros(self.out_size ** 2))
-        self.u_site = Site(lambda: self.u, lambda: self.uBias, lambda x: x, lambda y: y, True, copies)
-        self.u_site.copies_per_map = cin
-        self.v_site = Site(lambda: self.v, lambda: self.vBias, lambda h: h.transpose(1, 2), lambda y: y, True, copies)
-        self.v_site.copies_per_map = cout
+        self.u_site = Site(lambda: self.u, lambda: self.uBias, lambda x: x, lambda y: y, True, copies, copies_per_map=cin)
+        self.v_site = Site(lambda: self.v, lambda: self.vBias, lambda h: h.transpose(1, 2), lambda y: y, True, copies, copies_per_map=cout)
         self.sites = [self.u_site, self.v_site]
 
     def forward(self, x, capture):
@@ -213,8 +212,8 @@ class P4CircularConv(nn.Module):
         self.weight = nn.Parameter(torch.empty(cout, cin, 3, 3) if lifting else torch.empty(cout, cin, 4, 3, 3))
         self.bias = nn.Parameter(torch.zeros(cout))
         self.site = Site(lambda: self.weight, lambda: self.bias, None,
-                         lambda y: y.reshape(y.shape[0], self.cout, 4, -1).permute(0, 2, 3, 1).reshape(y.shape[0], -1, self.cout), False)
-        self.site.input_factor = self.input_factor
+                         lambda y: y.reshape(y.shape[0], self.cout, 4, -1).permute(0, 2, 3, 1).reshape(y.shape[0], -1, self.cout), False,
+                         input_factor=self.input_factor)
         self.sites = [self.site]
         entries = self.weight[0].numel()
         index = torch.arange(entries).reshape(self.weight.shape[1:])
