@@ -49,20 +49,20 @@ internal static class PeerComparison
                 }
                 foreach (var family in Families) workloads.Time(family);
                 peer.WarmUp();
-                var ours = Families.ToDictionary(f => f, _ => new List<double>());
-                var theirs = Families.ToDictionary(f => f, _ => new List<double>());
+                var times = Families.SelectMany(f => new[] { f, Pytorch(f) }).ToDictionary(name => name, _ => new double[rounds]);
                 // Workload by workload, ours then PyTorch's: a slow spell of the machine falls on both sides of a ratio.
                 for (int round = 0; round < rounds; round++)
                     foreach (var family in Families)
                     {
-                        ours[family].Add(workloads.Time(family));
-                        theirs[family].Add(peer.Time(family));
+                        times[family][round] = workloads.Time(family);
+                        times[Pytorch(family)][round] = peer.Time(family);
                     }
+                var measured = new RoundTimes(times);
                 foreach (var family in Families)
                 {
-                    report.Line($"peer_{family}_seconds_ours_{threads}t", Median(ours[family]));
-                    report.Line($"peer_{family}_seconds_pytorch_{threads}t", Median(theirs[family]));
-                    report.Line($"peer_ratio_{family}_{threads}t", Median(ours[family].Zip(theirs[family], (a, b) => a / b)), "ours / PyTorch, median of interleaved rounds; target ≤ 1.0");
+                    report.Line($"peer_{family}_seconds_ours_{threads}t", measured.Median(family));
+                    report.Line($"peer_{family}_seconds_pytorch_{threads}t", measured.Median(Pytorch(family)));
+                    report.Line($"peer_ratio_{family}_{threads}t", measured.MedianRatio(family, Pytorch(family)), "ours / PyTorch, median of interleaved rounds; target ≤ 1.0");
                 }
             }
         }
@@ -72,11 +72,7 @@ internal static class PeerComparison
         }
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static string Pytorch(string family) => $"{family} (PyTorch)";
 
     /// <summary>The PyTorch side as one process for a thread count: it checks once, then times a workload per request.</summary>
     private sealed class Peer : IDisposable
@@ -251,6 +247,10 @@ internal static class PeerComparison
             z2.Dispose();
             p4.Dispose();
             ella.Dispose();
+            digits.Dispose();
+            canvas.Dispose();
+            kfacData.Inputs.Dispose();
+            kfacData.Targets.Dispose();
         }
     }
 }

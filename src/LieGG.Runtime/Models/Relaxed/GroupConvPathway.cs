@@ -105,6 +105,13 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 
         private long Entries => owner.InChannels * owner.InputRotations * 9;
 
+        // The inverse of each rotation's Sources: constants of the pathway, made once instead of at every batch.
+        private readonly Lazy<Tensor[]> inverseSources = new(() =>
+        {
+            using var scope = NewDisposeScope();
+            return Enumerable.Range(0, 4).Select(r => owner.Sources(r).argsort().DetachFromDisposeScope()).ToArray();
+        });
+
         /// <summary>
         /// The circular 3×3 patches [N, entries, S′²], 2×2-reduced at stride 2: the same for every output rotation. A
         /// cell's summed patches are the patch, at the cell's corner, of the input summed over each 2×2 window (circular),
@@ -143,7 +150,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
             Tensor? factor = null;
             for (int r = 0; r < 4; r++)
             {
-                var inverse = owner.Sources(r).argsort().to(gram.device);
+                var inverse = inverseSources.Value[r].to(gram.device);
                 var rotated = gram.index_select(0, inverse).index_select(1, inverse);
                 factor = factor is null ? rotated : factor.add_(rotated);
             }
