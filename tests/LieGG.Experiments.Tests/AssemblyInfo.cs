@@ -1,7 +1,8 @@
-// TorchSharp's random generator (manual_seed) and its intra-op thread pool are process-wide: tests that
-// train in parallel would perturb each other's weights and summation order, so "same seed ⇒ same result"
-// could not be tested. Run the tests of this assembly one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// TorchSharp's random generator (manual_seed) and its intra-op thread pool are process-wide: tests that train in this
+// process would perturb each other's weights and summation order, so "same seed ⇒ same result" could not be tested.
+// They share one collection and run one at a time (TestHostCollection). Tests whose work happens in processes they
+// start (RunsInOwnProcessesAttribute) keep a collection per class and run beside them and beside each other.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]
 
 namespace LieGG.Tests.Setup
 {

@@ -11,6 +11,7 @@ namespace LieGG.Experiments.Tests;
 
 /// <summary>The experiments CLI end to end: exit codes, files written, results that load back.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TestHostCollection.Name)]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-cli-").FullName;

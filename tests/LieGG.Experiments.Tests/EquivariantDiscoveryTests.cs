@@ -7,6 +7,7 @@ using LieGG.Runtime.Symmetry.Joint;
 namespace LieGG.Experiments.Tests;
 
 /// <summary>The declared equivariant experiments end to end: their exact controls, typed results, and <c>analyze --output-representation</c>.</summary>
+[Collection(TestHostCollection.Name)]
 public sealed class EquivariantDiscoveryTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-pairs-").FullName;

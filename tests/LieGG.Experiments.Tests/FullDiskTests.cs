@@ -9,6 +9,7 @@ namespace LieGG.Experiments.Tests;
 /// that could not be written.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[RunsInOwnProcesses]
 public sealed class FullDiskTests : IDisposable
 {
     private readonly string mountPoint = Directory.CreateTempSubdirectory("liegg-full-").FullName;

@@ -13,6 +13,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Browser")]
+[RunsInOwnProcesses]
 public sealed class HtmlReportBrowserTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("liegg-html-").FullName;

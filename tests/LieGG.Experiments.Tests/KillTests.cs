@@ -15,6 +15,7 @@ namespace LieGG.Experiments.Tests;
 /// run's); no study worker outlives a killed study.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[RunsInOwnProcesses]
 public sealed class KillTests(ITestOutputHelper log) : IDisposable
 {
     private const int Points = 20;
@@ -194,10 +195,15 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         }
     };
 
-    /// <summary>A process that still exists after its watch has had a moment to notice the study is gone.</summary>
+    /// <summary>
+    /// A process that still exists after its watch has had time to notice the study is gone. A worker started just before
+    /// the kill may still be starting its runtime while the suite runs other processes beside this test (5 s was once
+    /// too short for that on two cores), so the time is generous.
+    /// </summary>
     private static bool WaitedOut(string cmdline)
     {
-        for (int i = 0; i < 50; i++)
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             if (!File.Exists(cmdline)) return false;
             Thread.Sleep(100);

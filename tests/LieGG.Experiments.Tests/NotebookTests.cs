@@ -13,6 +13,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Notebook")]
+[RunsInOwnProcesses]
 public sealed class NotebookTests
 {
     private static readonly string Repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));

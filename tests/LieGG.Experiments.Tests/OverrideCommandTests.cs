@@ -8,6 +8,7 @@ namespace LieGG.Experiments.Tests;
 /// analyze and compared by the stale-trial check; list NAME shows what can be set.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TestHostCollection.Name)]
 public sealed class OverrideCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-set-").FullName;

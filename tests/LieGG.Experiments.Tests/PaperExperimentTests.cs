@@ -7,6 +7,7 @@ using LieGG.Runtime.Results;
 namespace LieGG.Experiments.Tests;
 
 /// <summary>The declared paper experiments, run through their generated entry points.</summary>
+[Collection(TestHostCollection.Name)]
 public sealed class PaperExperimentTests
 {
     [Fact]
@@ -90,6 +91,7 @@ public sealed class PaperExperimentTests
     }
 }
 
+[Collection(TestHostCollection.Name)]
 public sealed class EllaExperimentTests
 {
     [Fact]

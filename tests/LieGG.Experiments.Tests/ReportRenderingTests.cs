@@ -10,6 +10,7 @@ using LieGG.Testing;
 namespace LieGG.Experiments.Tests;
 
 /// <summary>Reports render deterministically from a result; their snapshot form is stable across machines.</summary>
+[Collection(TestHostCollection.Name)]
 public sealed class ReportRenderingTests
 {
     /// <summary>A fixed record with hand-written numbers (no training), so the snapshot depends on rendering only.</summary>

@@ -7,6 +7,7 @@ namespace LieGG.Experiments.Tests;
 
 /// <summary>Every run gets a folder of its own, claimed before any work; a bad --out fails before training.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TestHostCollection.Name)]
 public sealed class RunFolderTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-run-folder-").FullName;

@@ -10,6 +10,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Collection("slurm")]
 [Trait("Category", "Slurm")]
+[RunsInOwnProcesses]
 public sealed class SlurmStudyTests(LocalSlurm slurm) : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-slurm-study-").FullName;

@@ -8,6 +8,7 @@ namespace LieGG.Experiments.Tests;
 /// a failing trial is recorded and does not stop the rest, and a signalled trial leaves nothing that looks finished.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[RunsInOwnProcesses]
 public sealed class StudyClaimTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-claims-").FullName;

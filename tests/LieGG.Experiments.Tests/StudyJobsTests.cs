@@ -8,6 +8,7 @@ namespace LieGG.Experiments.Tests;
 /// process (the one built beside the tests), as a user's shell would.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[RunsInOwnProcesses]
 public sealed class StudyJobsTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-jobs-").FullName;

@@ -10,6 +10,7 @@ namespace LieGG.Experiments.Tests;
 /// TensorBoard event files read back with a reader written here from the record format (length, masked CRC-32C of the
 /// length, the Event protobuf, masked CRC-32C of the data): every CRC holds and every value is the record's.
 /// </summary>
+[Collection(TestHostCollection.Name)]
 public sealed class TensorBoardLogTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("liegg-tb-").FullName;

@@ -14,6 +14,7 @@ namespace LieGG.Experiments.Tests;
 /// so that they reach libtorch's parsers — must each load, or end in an error naming the file.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(TestHostCollection.Name)]
 public sealed class TorchScriptFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("liegg-script-fuzz-").FullName;

@@ -277,11 +277,12 @@ public static class ExperimentRunner
             // A smoke-size run measures every 45° and shifts up to 2 pixels only: the figure's shape, at a fraction of the cost.
             var angles = options.Quick ? TransformationResponse.DefaultAngles.Where(a => a % 45 == 0).ToList() : TransformationResponse.DefaultAngles;
             int maxShift = options.Quick ? 2 : 6;
-            equivariance = equivariance with
-            {
-                Response = TransformationResponse.Measure(model, data.Test.Inputs.narrow(0, 0, responseSamples), data.Test.Targets.narrow(0, 0, responseSamples),
-                    angles, Enumerable.Range(-maxShift, 2 * maxShift + 1).ToList()),
-            };
+            using (StageProfiler.Measure("transformation response"))
+                equivariance = equivariance with
+                {
+                    Response = TransformationResponse.Measure(model, data.Test.Inputs.narrow(0, 0, responseSamples), data.Test.Targets.narrow(0, 0, responseSamples),
+                        angles, Enumerable.Range(-maxShift, 2 * maxShift + 1).ToList()),
+                };
         }
         bool readsDirectory = options.DataDirectoryFor(spec.Dataset) is not null;
         return new ExperimentResult
