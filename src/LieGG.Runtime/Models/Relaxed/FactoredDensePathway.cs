@@ -62,10 +62,14 @@ public sealed class FactoredDensePathway : nn.Module<Tensor, Tensor>
         var perChannel = x.transpose(0, 1).contiguous();
         var uPerChannel = u.view(outChannels, inChannels, inputPositions).transpose(0, 1).contiguous();
         var h = perChannel.bmm(uPerChannel.transpose(1, 2)).transpose(0, 1) + uBias;
-        var y = torch.einsum("nck,tkc->nkt", h, v.view(-1, outChannels, inChannels)) + vBias;
+        // y[n, k, t] = Σ_c h[n, c, k] v[t, k, c] likewise as one product per output channel on contiguous [k, n, c] and
+        // [k, c, t] operands (einsum("nck,tkc->nkt") took twice as long forward and backward at these shapes, one thread).
+        var hPerChannel = h.permute(2, 0, 1).contiguous();
+        var vPerChannel = v.view(-1, outChannels, inChannels).permute(1, 2, 0).contiguous();
+        var y = hPerChannel.bmm(vPerChannel).transpose(0, 1) + vBias;
         ((USiteImpl)USite).Record(x, h);
         ((VSiteImpl)VSite).Record(h, y);
-        return y.view(input.shape[0], outChannels, OutputSize, OutputSize);
+        return y.reshape(input.shape[0], outChannels, OutputSize, OutputSize);
     }
 
     private sealed class USiteImpl(FactoredDensePathway owner, int layer, int rotationCopies) : KfacSite($"block {layer + 1} f-fc U", layer, PathwayKind.FactoredFC, () => owner.u, () => owner.uBias, rotationCopies)
