@@ -92,7 +92,6 @@ internal static class Roofline
         return (grads[0], grads[1]);
     }
 
-    /// <summary>GFLOP/s of a 3×3 convolution layer of the Z2CNN (20 → 20 channels on 24×24, batch 128) forward and backward: oneDNN's rate.</summary>
     /// <summary>How a 3×3 convolution is computed: oneDNN on NCHW maps, oneDNN on channels-last maps, or im2col + GEMM.</summary>
     public enum ConvolutionRoute { Nchw, ChannelsLast, Im2colGemm }
 

@@ -1,8 +1,5 @@
-using LieGG.Dsl;
-using LieGG.Generated;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Results;
-using LieGG.Runtime.Studies;
 
 namespace LieGG.Experiments.Tests;
 

@@ -1,7 +1,6 @@
 using LieGG.Dsl;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Results;
-using LieGG.Runtime.Studies;
 
 namespace LieGG.Experiments.Tests;
 
