@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace LieGG.Experiments.Tests;
@@ -46,6 +48,53 @@ public sealed class StudyJobsTests : IDisposable
             Assert.Equal(1, b.GetProperty("threads").GetInt32());
         }
         Assert.True(File.Exists(Path.Combine(parallel, "shallow-vs-deep", "study.md")));
+        // Two worker processes ran the six trials between them: each took its next trial when it finished one.
+        Assert.Equal(2, trials.Select(t => ClaimedBy(Path.Combine(parallel, "shallow-vs-deep", "trials", t!))).Distinct().Count());
+    }
+
+    /// <summary>The process that claimed the trial, from its log ("[pid 1234 on host] claimed …").</summary>
+    private static int? ClaimedBy(string trialFolder)
+    {
+        var log = Path.Combine(trialFolder, "trial.log");
+        if (!File.Exists(log)) return null;
+        var claim = File.ReadLines(log).Select(l => Regex.Match(l, @"\[pid (\d+) on [^\]]+\] claimed ")).FirstOrDefault(m => m.Success);
+        return claim is null ? null : int.Parse(claim.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_takes_only_its_trial_with_it_and_a_new_worker_takes_the_rest()
+    {
+        // Trial 0 holds the first worker for 20 s and trial 1 the second until it is killed, so the trials after them
+        // can only go to a worker started in the dead one's place.
+        var start = ExperimentsProgram.StartInfo("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", output);
+        start.Environment["LIEGG_DELAY_TRIAL"] = "trial-0000:20,trial-0001:120";
+        using var study = Process.Start(start)!;
+        var drain = Task.WhenAll(study.StandardOutput.ReadToEndAsync(), study.StandardError.ReadToEndAsync());
+        string trials = Path.Combine(output, "shallow-vs-deep", "trials");
+        var clock = Stopwatch.StartNew();
+        int? victim = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60) && (victim = ClaimedBy(Path.Combine(trials, "trial-0001"))) is null) await Task.Delay(100);
+        Assert.True(victim is not null, "the second worker claimed trial 1");
+        using (var kill = Process.Start("kill", ["-KILL", victim.Value.ToString(CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        Assert.True(study.WaitForExit(180_000), "the study ended");
+        string log = string.Join("\n", await drain);
+
+        Assert.True(study.ExitCode == 1, log);
+        Assert.Matches(@"trial-0001 \([^)]*\) failed \(exit 137\)", log); // SIGKILL
+        foreach (int index in new[] { 0, 2, 3, 4, 5 })
+            Assert.True(File.Exists(Path.Combine(trials, $"trial-{index:D4}", "result.json")), $"trial {index} finished");
+        Assert.False(File.Exists(Path.Combine(trials, "trial-0001", "result.json")));
+        var owners = new[] { 0, 2, 3, 4, 5 }.Select(i => ClaimedBy(Path.Combine(trials, $"trial-{i:D4}"))).ToList();
+        Assert.DoesNotContain(victim, owners);
+        Assert.All(owners.Skip(1), owner => Assert.NotEqual(owners[0], owner));
+        Assert.Contains("**Incomplete:** 5 of 6 trials finished", File.ReadAllText(Path.Combine(output, "shallow-vs-deep", "study.md")));
+
+        var (statusExit, status) = ExperimentsProgram.Run("study-status", "shallow-vs-deep", "--out", output);
+        Assert.True(statusExit == 0, status);
+        Assert.Contains("5 finished, 1 failed of 6 trials", status);
+        var (againExit, again) = ExperimentsProgram.Run("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", output);
+        Assert.True(againExit == 0, again);
+        Assert.Contains("shallow-vs-deep: 1 trials run, 5 already finished.", again);
     }
 
     /// <summary>
