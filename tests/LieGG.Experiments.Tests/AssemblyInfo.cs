@@ -6,6 +6,7 @@
 // processes (a Slurm queue, a browser, a seeded kill), and with one test per core those waits left cores idle — on 2
 // cores this project took 3 min 46 s at 2 tests at once (CPU 50-70 % busy in stretches) and 3 min 26 s at 4 (≈ 100 %).
 [assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]
+[assembly: TestCollectionOrderer(LieGG.Experiments.Tests.LongestFirstCollectionOrderer.TypeName, LieGG.Experiments.Tests.LongestFirstCollectionOrderer.AssemblyName)]
 
 namespace LieGG.Tests.Setup
 {

@@ -1,4 +1,6 @@
 using System.Reflection;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace LieGG.Experiments.Tests;
 
@@ -16,7 +18,7 @@ public sealed class CollectionAssignmentTests
         var testClasses = typeof(CollectionAssignmentTests).Assembly.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes<FactAttribute>().Any()))
             .ToList();
-        Assert.Contains(typeof(KillTests), testClasses);
+        Assert.Contains(typeof(StudyKillTests), testClasses);
         var problems = new List<string>();
         foreach (var type in testClasses)
         {
@@ -27,5 +29,24 @@ public sealed class CollectionAssignmentTests
                 problems.Add($"{type.Name}: {(inTestHost ? "both" : "neither")} [Collection(TestHostCollection.Name)] {(inTestHost ? "and" : "nor")} [RunsInOwnProcesses]");
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Collections_start_longest_first_as_xunit_names_them()
+    {
+        // The collections as xunit's own factory makes them, so the orderer is checked against xunit's naming.
+        var assembly = new TestAssembly(Reflector.Wrap(typeof(CollectionAssignmentTests).Assembly));
+        var factory = new CollectionPerClassTestCollectionFactory(assembly, new NullMessageSink());
+        ITestCollection For(Type type) => factory.Get(Reflector.Wrap(type));
+        var host = For(typeof(StudyCommandLineTests));
+        var kills = For(typeof(StudyKillTests));
+        var slurm = For(typeof(SlurmStudyTests));
+        var unmarked = For(typeof(FullDiskTests));
+
+        Assert.Equal(typeof(TestHostCollection).GetCustomAttribute<TypicalDurationAttribute>()!.Seconds, LongestFirstCollectionOrderer.TypicalSeconds(host));
+        Assert.Equal(typeof(StudyKillTests).GetCustomAttribute<TypicalDurationAttribute>()!.Seconds, LongestFirstCollectionOrderer.TypicalSeconds(kills));
+        Assert.Null(LongestFirstCollectionOrderer.TypicalSeconds(unmarked));
+        var expected = new[] { host, kills, slurm }.OrderByDescending(LongestFirstCollectionOrderer.TypicalSeconds).Append(unmarked).ToList();
+        Assert.Equal(expected, new LongestFirstCollectionOrderer().OrderTestCollections([unmarked, slurm, kills, host]));
     }
 }

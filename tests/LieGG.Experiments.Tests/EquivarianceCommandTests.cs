@@ -6,16 +6,23 @@ namespace LieGG.Experiments.Tests;
 /// <summary><c>analyze --equivariance</c> on run folders: which layer keeps a symmetry and which breaks it.</summary>
 [Trait("Category", "EndToEnd")]
 [RunsInOwnProcesses]
+[TypicalDuration(40)]
 public sealed class EquivarianceCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-equivariance-").FullName;
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
+    /// <summary>
+    /// The layers' equivariance is structure, not training: 100 training digits (a tenth of the quick split), 50
+    /// validation and test digits and 8 inputs per layer check are enough, on one thread beside the other tests.
+    /// </summary>
+    private static readonly string[] SmallRun = ["--quick", "--threads", "1", "--set", "RotatedMnist.TrainCount=1000", "--set", "RotatedMnist.ValidationCount=50",
+        "--set", "RotatedMnist.TestCount=50", "--set", "Equivariance.Samples=8"];
+
     private string Train(string experiment)
     {
-        // The layers' equivariance is structure, not training: 100 digits (a tenth of the quick split) are enough.
-        var (exit, log) = ExperimentsProgram.Run("run", experiment, "--quick", "--set", "RotatedMnist.TrainCount=1000", "--out", output);
+        var (exit, log) = ExperimentsProgram.Run(["run", experiment, .. SmallRun, "--out", output]);
         Assert.True(exit == 0, log);
         return Directory.GetDirectories(Path.Combine(output, experiment)).Single();
     }
@@ -66,7 +73,7 @@ public sealed class EquivarianceCommandTests : IDisposable
     public void The_planted_fault_is_the_layer_the_command_line_names()
     {
         // Quarter turns are declared exact: the run writes its results, then fails naming the layer.
-        var (exit, log) = ExperimentsProgram.Run("run", "rotmnist-planted-fault", "--quick", "--set", "RotatedMnist.TrainCount=1000", "--out", output);
+        var (exit, log) = ExperimentsProgram.Run(["run", "rotmnist-planted-fault", .. SmallRun, "--out", output]);
         Assert.Equal(1, exit);
         Assert.Contains($"rot90: {PlantedFaultP4Cnn.PlantedLayer} (relative error", log, StringComparison.Ordinal);
         var run = Directory.GetDirectories(Path.Combine(output, "rotmnist-planted-fault")).Single();

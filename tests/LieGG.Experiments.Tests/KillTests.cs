@@ -12,74 +12,23 @@ namespace LieGG.Experiments.Tests;
 /// process kills itself between writing the file's temporary and renaming it, <see cref="WriteFaults"/>). After every kill: no folder
 /// that looks complete (result.json, study.json) is incomplete, and nothing complete before the kill changed. The next
 /// identical command carries on (a study resumes where it stopped, and once it finishes its results equal an unkilled
-/// run's); no study worker outlives a killed study.
+/// run's); no study worker outlives a killed study. One class per command, so the three chains of kills run side by side.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-[RunsInOwnProcesses]
-public sealed class KillTests(ITestOutputHelper log) : IDisposable
+public abstract class KillTests(ITestOutputHelper log) : IDisposable
 {
     private const int Points = 20;
 
-    private readonly string root = Directory.CreateTempSubdirectory("liegg-kill-").FullName;
+    protected string Root { get; } = Directory.CreateTempSubdirectory("liegg-kill-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
-    [Fact]
-    public void A_killed_run_never_leaves_a_folder_that_looks_complete_but_is_not()
+    public void Dispose()
     {
-        var reference = Path.Combine(root, "reference");
-        var (duration, _) = RunToEnd("run", "o5-regression", "--quick", "--out", reference);
-        var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
-        KillRepeatedly(["run", "o5-regression", "--quick", "--out", Path.Combine(root, "killed")], duration, seed: 1,
-            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
-            writes: ["model.safetensors", "training.csv", "spectrum.svg", "report.md", "report.html", "result.json"]);
-    }
-
-    [Fact]
-    public void A_killed_analysis_never_leaves_a_folder_that_looks_complete_but_is_not()
-    {
-        var trained = Path.Combine(root, "trained");
-        RunToEnd("run", "o5-regression", "--quick", "--out", trained);
-        var runFolder = Directory.GetDirectories(Path.Combine(trained, "o5-regression")).Single();
-        var reference = Path.Combine(root, "reference");
-        var (duration, _) = RunToEnd("analyze", runFolder, "--out", reference);
-        var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
-        var before = Hashes(runFolder);
-        KillRepeatedly(["analyze", runFolder, "--out", Path.Combine(root, "killed")], duration, seed: 2,
-            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
-            writes: ["spectrum.csv", "report.md", "result.json"]);
-        Assert.Equal(before, Hashes(runFolder));
-    }
-
-    [Fact]
-    public void A_killed_parallel_study_resumes_to_the_results_of_an_unkilled_one()
-    {
-        var reference = Path.Combine(root, "reference");
-        var (duration, _) = RunToEnd("study", "o5-seeds", "--quick", "--jobs", "2", "--out", reference);
-        var referenceStudy = Path.Combine(reference, "o5-seeds");
-        var expectedTrial = FileNames(Directory.GetDirectories(Path.Combine(referenceStudy, "trials")).First());
-        var killed = Path.Combine(root, "killed");
-        int finishedStudies = 0;
-        KillRepeatedly(["study", "o5-seeds", "--quick", "--jobs", "2", "--out", killed], duration, seed: 3, after: _ =>
-        {
-            var study = Path.Combine(killed, "o5-seeds");
-            Assert.DoesNotContain(Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "cmdline")), WorkerOf(killed));
-            var trials = Path.Combine(study, "trials");
-            if (Directory.Exists(trials)) CheckRunFolders(trials, expectedTrial);
-            if (!File.Exists(Path.Combine(study, "study.json"))) return;
-            // The merge is whole and every trial computed what the unkilled study computed.
-            foreach (var file in new[] { "study.md", "trials.csv" }) Assert.True(File.Exists(Path.Combine(study, file)), $"{study} has study.json but no {file}");
-            StudyResult.Load(Path.Combine(study, "study.json"));
-            foreach (var trial in Directory.GetDirectories(Path.Combine(referenceStudy, "trials")).Select(Path.GetFileName))
-                Assert.Equal(Computed(Path.Combine(referenceStudy, "trials", trial!)), Computed(Path.Combine(trials, trial!)));
-            finishedStudies++;
-            Directory.Delete(killed, recursive: true);
-        }, writes: ["model.safetensors", "result.json", "trials.csv", "study.md", "study.json"], fresh: true);
-        Assert.True(finishedStudies > 0, "some command in the chain finished the study");
+        Directory.Delete(Root, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>What a trial computed (its timings aside): test metric, spectrum and training losses.</summary>
-    private static string Computed(string trialFolder)
+    protected static string Computed(string trialFolder)
     {
         var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(trialFolder, "result.json"))).RootElement.GetProperty("result");
         var losses = result.GetProperty("training").GetProperty("history").EnumerateArray().Select(e => e.GetProperty("trainLoss").GetRawText());
@@ -87,7 +36,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>A command run to its end: how long it took, and its output.</summary>
-    private static (TimeSpan, string) RunToEnd(params string[] arguments)
+    protected static (TimeSpan, string) RunToEnd(params string[] arguments)
     {
         var clock = Stopwatch.StartNew();
         var (exitCode, log) = ExperimentsProgram.Run(arguments);
@@ -101,7 +50,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     /// </summary>
     /// <param name="fresh">Whether the targeted kills start from an empty output folder: a study whose trials all finished
     /// during the seeded kills would have no model left to write.</param>
-    private void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after, IReadOnlyList<string> writes, bool fresh = false)
+    protected void KillRepeatedly(string[] arguments, TimeSpan duration, int seed, Action<string> after, IReadOnlyList<string> writes, bool fresh = false)
     {
         var random = new Random(seed);
         string outputFolder = arguments[^1];
@@ -158,7 +107,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>Every folder holding result.json holds everything a complete one does, and its result loads.</summary>
-    private static void CheckRunFolders(string parent, IReadOnlySet<string> expected)
+    protected static void CheckRunFolders(string parent, IReadOnlySet<string> expected)
     {
         if (!Directory.Exists(parent)) return;
         foreach (var folder in Directory.GetDirectories(parent))
@@ -176,14 +125,14 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
             : [];
 
     /// <summary>The folder's files (temporaries and the claim marker aside), by name.</summary>
-    private static HashSet<string> FileNames(string folder)
+    protected static HashSet<string> FileNames(string folder)
         => Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).ToHashSet()!;
 
-    private static List<string> Hashes(string folder)
+    protected static List<string> Hashes(string folder)
         => Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
             .Select(f => $"{Path.GetFileName(f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}").ToList();
 
-    private static Predicate<string> WorkerOf(string output) => cmdline =>
+    protected static Predicate<string> WorkerOf(string output) => cmdline =>
     {
         try
         {
@@ -209,5 +158,74 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
             Thread.Sleep(100);
         }
         return File.Exists(cmdline);
+    }
+}
+
+[RunsInOwnProcesses]
+[TypicalDuration(45)]
+public sealed class RunKillTests(ITestOutputHelper log) : KillTests(log)
+{
+    [Fact]
+    public void A_killed_run_never_leaves_a_folder_that_looks_complete_but_is_not()
+    {
+        var reference = Path.Combine(Root, "reference");
+        var (duration, _) = RunToEnd("run", "o5-regression", "--quick", "--out", reference);
+        var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
+        KillRepeatedly(["run", "o5-regression", "--quick", "--out", Path.Combine(Root, "killed")], duration, seed: 1,
+            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
+            writes: ["model.safetensors", "training.csv", "spectrum.svg", "report.md", "report.html", "result.json"]);
+    }
+}
+
+[RunsInOwnProcesses]
+[TypicalDuration(45)]
+public sealed class AnalysisKillTests(ITestOutputHelper log) : KillTests(log)
+{
+    [Fact]
+    public void A_killed_analysis_never_leaves_a_folder_that_looks_complete_but_is_not()
+    {
+        var trained = Path.Combine(Root, "trained");
+        RunToEnd("run", "o5-regression", "--quick", "--out", trained);
+        var runFolder = Directory.GetDirectories(Path.Combine(trained, "o5-regression")).Single();
+        var reference = Path.Combine(Root, "reference");
+        var (duration, _) = RunToEnd("analyze", runFolder, "--out", reference);
+        var expected = FileNames(Directory.GetDirectories(Path.Combine(reference, "o5-regression")).Single());
+        var before = Hashes(runFolder);
+        KillRepeatedly(["analyze", runFolder, "--out", Path.Combine(Root, "killed")], duration, seed: 2,
+            after: killed => CheckRunFolders(Path.Combine(killed, "o5-regression"), expected),
+            writes: ["spectrum.csv", "report.md", "result.json"]);
+        Assert.Equal(before, Hashes(runFolder));
+    }
+}
+
+[RunsInOwnProcesses]
+[TypicalDuration(105)]
+public sealed class StudyKillTests(ITestOutputHelper log) : KillTests(log)
+{
+    [Fact]
+    public void A_killed_parallel_study_resumes_to_the_results_of_an_unkilled_one()
+    {
+        var reference = Path.Combine(Root, "reference");
+        var (duration, _) = RunToEnd("study", "o5-seeds", "--quick", "--jobs", "2", "--out", reference);
+        var referenceStudy = Path.Combine(reference, "o5-seeds");
+        var expectedTrial = FileNames(Directory.GetDirectories(Path.Combine(referenceStudy, "trials")).First());
+        var killed = Path.Combine(Root, "killed");
+        int finishedStudies = 0;
+        KillRepeatedly(["study", "o5-seeds", "--quick", "--jobs", "2", "--out", killed], duration, seed: 3, after: _ =>
+        {
+            var study = Path.Combine(killed, "o5-seeds");
+            Assert.DoesNotContain(Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "cmdline")), WorkerOf(killed));
+            var trials = Path.Combine(study, "trials");
+            if (Directory.Exists(trials)) CheckRunFolders(trials, expectedTrial);
+            if (!File.Exists(Path.Combine(study, "study.json"))) return;
+            // The merge is whole and every trial computed what the unkilled study computed.
+            foreach (var file in new[] { "study.md", "trials.csv" }) Assert.True(File.Exists(Path.Combine(study, file)), $"{study} has study.json but no {file}");
+            StudyResult.Load(Path.Combine(study, "study.json"));
+            foreach (var trial in Directory.GetDirectories(Path.Combine(referenceStudy, "trials")).Select(Path.GetFileName))
+                Assert.Equal(Computed(Path.Combine(referenceStudy, "trials", trial!)), Computed(Path.Combine(trials, trial!)));
+            finishedStudies++;
+            Directory.Delete(killed, recursive: true);
+        }, writes: ["model.safetensors", "result.json", "trials.csv", "study.md", "study.json"], fresh: true);
+        Assert.True(finishedStudies > 0, "some command in the chain finished the study");
     }
 }

@@ -93,4 +93,5 @@ public sealed class LocalSlurm : IDisposable
 }
 
 [CollectionDefinition("slurm")]
+[TypicalDuration(75)]
 public sealed class SlurmCollection : ICollectionFixture<LocalSlurm>;

@@ -70,32 +70,6 @@ public sealed class StudyCommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Quick_gcnn_table_compares_the_three_networks_over_seeds_beside_the_paper()
-    {
-        // Wiring, not numbers: a tenth of the quick training split is enough for every row, section and layer check below
-        // (the P4CNNs' round-off equivariance and the Z2CNN's broken one are properties of the layers, not of training).
-        Assert.Equal(0, Run("study", "gcnn-table", "--quick", "--set", "RotatedMnist.TrainCount=1000", "--out", output));
-        var folder = StudyRunner.StudyFolder(output, "gcnn-table");
-        var study = StudyResult.Load(Path.Combine(folder, "study.json"));
-        Assert.Equal(12, study.Rows.Count);
-        Assert.Equal(["rotmnist-z2cnn", "rotmnist-p4cnn-rotpool", "rotmnist-p4cnn", "rotmnist-deep-unblurred"], study.Rows.Select(r => r.Trial.Parameters[0].Value).Distinct());
-        Assert.Equal([2022, 2023, 2024], study.Rows.Take(3).Select(r => r.Trial.Seed));
-        var markdown = File.ReadAllText(Path.Combine(folder, "study.md"));
-        Assert.Contains("## Summary over seeds", markdown);
-        Assert.Contains("test error %", markdown);
-        Assert.Contains("between different networks compare relative variance and bias", markdown);
-        Assert.Contains("**Published:** Cohen & Welling (2016), Table 1", markdown);
-        // Every layer's own quarter-turn error: round-off in the P4CNNs, far from it in the Z2CNN's convolutions.
-        Assert.Contains("## Equivariance by layer", markdown);
-        foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value.StartsWith("rotmnist-p4cnn", StringComparison.Ordinal)))
-            Assert.All(row.LayerEquivariance!, layer => Assert.True(layer.Rotation < 1e-9, $"{row.Trial.Parameters[0].Value} {layer.Layer}: {layer.Rotation}"));
-        foreach (var row in study.Rows.Where(r => r.Trial.Parameters[0].Value == "rotmnist-z2cnn"))
-            Assert.True(row.LayerEquivariance!.Single(l => l.Layer == "conv 1").Rotation > 1e-3);
-        foreach (var figure in new[] { "rotation-accuracy.png", "rotation-change.png" })
-            Assert.True(File.Exists(Path.Combine(folder, figure)), figure);
-    }
-
-    [Fact]
     public void A_shard_beyond_the_last_trial_succeeds_with_nothing_to_do()
     {
         Assert.Equal(0, Run("study", "o5-train-size", "--quick", "--out", output, "--shard", "20/25"));
