@@ -14,7 +14,7 @@ namespace LieGG.Experiments.Tests;
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Browser")]
 [RunsInOwnProcesses]
-[TypicalDuration(8)]
+[TypicalDuration(9)]
 public sealed class HtmlReportBrowserTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("liegg-html-").FullName;

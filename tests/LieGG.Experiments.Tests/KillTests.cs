@@ -162,7 +162,7 @@ public abstract class KillTests(ITestOutputHelper log) : IDisposable
 }
 
 [RunsInOwnProcesses]
-[TypicalDuration(45)]
+[TypicalDuration(40)]
 public sealed class RunKillTests(ITestOutputHelper log) : KillTests(log)
 {
     [Fact]
@@ -199,7 +199,7 @@ public sealed class AnalysisKillTests(ITestOutputHelper log) : KillTests(log)
 }
 
 [RunsInOwnProcesses]
-[TypicalDuration(105)]
+[TypicalDuration(135)]
 public sealed class StudyKillTests(ITestOutputHelper log) : KillTests(log)
 {
     [Fact]

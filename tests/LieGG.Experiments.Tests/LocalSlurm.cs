@@ -93,5 +93,5 @@ public sealed class LocalSlurm : IDisposable
 }
 
 [CollectionDefinition("slurm")]
-[TypicalDuration(75)]
+[TypicalDuration(90)]
 public sealed class SlurmCollection : ICollectionFixture<LocalSlurm>;

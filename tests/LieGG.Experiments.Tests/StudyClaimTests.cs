@@ -9,7 +9,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [RunsInOwnProcesses]
-[TypicalDuration(15)]
+[TypicalDuration(14)]
 public sealed class StudyClaimTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-claims-").FullName;

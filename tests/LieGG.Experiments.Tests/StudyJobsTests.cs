@@ -11,7 +11,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [RunsInOwnProcesses]
-[TypicalDuration(50)]
+[TypicalDuration(55)]
 public sealed class StudyJobsTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-jobs-").FullName;

@@ -5,7 +5,7 @@ namespace LieGG.Experiments.Tests;
 /// process's, so these run one at a time (beside the tests marked <see cref="RunsInOwnProcessesAttribute"/>).
 /// </summary>
 [CollectionDefinition(Name)]
-[TypicalDuration(100)]
+[TypicalDuration(150)]
 public sealed class TestHostCollection
 {
     public const string Name = "TorchSharp in the test host";

@@ -10,7 +10,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "Study")]
 [RunsInOwnProcesses]
-[TypicalDuration(90)]
+[TypicalDuration(160)]
 public sealed class WorkerStudyCommandLineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-worker-study-").FullName;
