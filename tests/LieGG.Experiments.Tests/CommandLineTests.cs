@@ -93,10 +93,8 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public void Group_cnn_experiments_run_and_the_p4cnn_is_invariant_to_quarter_turns()
     {
-        // Wiring and structure: 100 training digits each (a tenth of the quick split), 50 validation and test digits, 8
-        // inputs per layer check.
-        Assert.Equal(0, Run("run", "rotmnist-*cnn*", "--quick", "--set", "RotatedMnist.TrainCount=1000", "--set", "RotatedMnist.ValidationCount=50",
-            "--set", "RotatedMnist.TestCount=50", "--set", "Equivariance.Samples=8", "--out", output));
+        // Wiring and structure: wiring sizes for each network.
+        Assert.Equal(0, Run(["run", "rotmnist-*cnn*", "--quick", .. WiringSizes.Of("RotatedMnist"), "--out", output]));
         foreach (var name in new[] { "rotmnist-z2cnn", "rotmnist-p4cnn", "rotmnist-p4cnn-rotpool" })
             Assert.True(File.Exists(ResultFile(name)), name);
 

@@ -13,12 +13,8 @@ public sealed class EquivarianceCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    /// <summary>
-    /// The layers' equivariance is structure, not training: 100 training digits (a tenth of the quick split), 50
-    /// validation and test digits and 8 inputs per layer check are enough, on one thread beside the other tests.
-    /// </summary>
-    private static readonly string[] SmallRun = ["--quick", "--threads", "1", "--set", "RotatedMnist.TrainCount=1000", "--set", "RotatedMnist.ValidationCount=50",
-        "--set", "RotatedMnist.TestCount=50", "--set", "Equivariance.Samples=8"];
+    /// <summary>The layers' equivariance is structure, not training: wiring sizes, on one thread beside the other tests.</summary>
+    private static readonly string[] SmallRun = ["--quick", "--threads", "1", .. WiringSizes.Of("RotatedMnist")];
 
     private string Train(string experiment)
     {

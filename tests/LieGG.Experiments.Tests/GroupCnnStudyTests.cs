@@ -19,11 +19,9 @@ public sealed class GroupCnnStudyTests : IDisposable
     [Fact]
     public void Quick_gcnn_table_compares_the_three_networks_over_seeds_beside_the_paper()
     {
-        // Wiring, not numbers: a tenth of the quick training split, 50 validation and test digits (the rotation response
-        // runs over the test digits) and 8 inputs per layer check are enough for every row, section and layer check below
-        // (the P4CNNs' round-off equivariance and the Z2CNN's broken one are properties of the layers, not of training).
-        var (exitCode, log) = ExperimentsProgram.Run("study", "gcnn-table", "--quick", "--threads", "1", "--set", "RotatedMnist.TrainCount=1000",
-            "--set", "RotatedMnist.ValidationCount=50", "--set", "RotatedMnist.TestCount=50", "--set", "Equivariance.Samples=8", "--out", output);
+        // Wiring, not numbers: every row, section and layer check below holds at wiring sizes (the P4CNNs' round-off
+        // equivariance and the Z2CNN's broken one are properties of the layers, not of training).
+        var (exitCode, log) = ExperimentsProgram.Run(["study", "gcnn-table", "--quick", "--threads", "1", .. WiringSizes.Of("RotatedMnist"), "--out", output]);
         Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "gcnn-table");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));

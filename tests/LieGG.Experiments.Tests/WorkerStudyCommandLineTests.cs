@@ -20,11 +20,9 @@ public sealed class WorkerStudyCommandLineTests : IDisposable
     [Fact]
     public void Quick_ella_table1_reports_accuracy_shares_and_marginal_likelihood_beside_the_paper()
     {
-        // Wiring, not numbers: 100 training digits (the quick tenth of 1000) train every network and fit every KFAC factor,
-        // 50 validation and test digits and 8 inputs per layer check evaluate them; the overrides travel to the workers
-        // with the trials.
-        var (exitCode, log) = ExperimentsProgram.Run("study", "ella-table1", "--quick", "--jobs", "2", "--set", "QuadrantMnist.TrainCount=1000",
-            "--set", "QuadrantMnist.ValidationCount=50", "--set", "QuadrantMnist.TestCount=50", "--set", "Equivariance.Samples=8", "--out", output);
+        // Wiring, not numbers: at wiring sizes 100 training digits train every network and fit every KFAC factor; the
+        // overrides travel to the workers with the trials.
+        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-table1", "--quick", "--jobs", "2", .. WiringSizes.Of("QuadrantMnist"), "--out", output]);
         Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-table1");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
@@ -60,10 +58,8 @@ public sealed class WorkerStudyCommandLineTests : IDisposable
     [Fact]
     public void Quick_ella_groups_reports_three_pathway_shares_and_lieggs_view_of_every_network()
     {
-        // Wiring, not numbers (as for ella-table1): 100 training digits, 50 validation and test digits, 100 analysed samples
-        // and 8 inputs per layer check per trial.
-        var (exitCode, log) = ExperimentsProgram.Run("study", "ella-groups", "--quick", "--jobs", "2", "--set", "CanvasMnist.TrainCount=1000",
-            "--set", "CanvasMnist.ValidationCount=50", "--set", "CanvasMnist.TestCount=50", "--set", "Analysis.Samples=100", "--set", "Equivariance.Samples=8", "--out", output);
+        // Wiring, not numbers (as for ella-table1): wiring sizes and 100 analysed samples per trial.
+        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-groups", "--quick", "--jobs", "2", .. WiringSizes.Of("CanvasMnist"), "--set", "Analysis.Samples=100", "--out", output]);
         Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-groups");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
