@@ -20,15 +20,20 @@ internal static class StudyCommands
         var common = new CommonOptions(quickDescription: $"Smoke-size trials, not results: {QuickRun.Description}.");
         var (output, quick, threads, dataDirectory) = (common.Output, common.Quick, common.Threads, common.DataDirectory);
         var shard = new Option<string?>("--shard") { Description = "Run every n-th trial starting at i (i/n, 0 ≤ i < n); 'auto' takes i and n from a Slurm job array, 'auto/N' i from a Kubernetes Indexed Job of N completions." };
-        var jobs = new Option<int?>("--jobs") { Description = "Train N trials at a time, each in its own worker process (threads per worker: --threads, default cores / N)." };
+        var jobs = new Option<int?>("--jobs") { Description = "Train N trials at a time in N worker processes, each taking the next pending trial when it finishes one (threads per worker: --threads, default cores / N)." };
         var trialIndex = new Option<string?>("--trial") { Description = "Run only the trial with this grid index (0-based), and do not merge; 'auto' takes it from a job array's task index." };
+        var worker = new Option<bool>("--worker")
+        {
+            Description = $"Run the trials whose grid indices arrive on standard input, one per line, until '{WorkerProtocol.Exit}' (how study --jobs drives its worker processes).",
+            Hidden = true,
+        };
         var lease = new Option<string?>("--lease") { Description = "How long a trial's claim held on another host may go unrenewed before it is taken over (e.g. 90s, 10m, 1h; default 10m)." };
         var submit = SlurmSubmission.Options();
         var (prerotated, poolSplits, convention) = LieGGCommandLine.DataAndAnalysisOptions();
         var tensorBoard = LieGGCommandLine.TensorBoardOption("each finished trial, at the merge");
         var command = new Command("study", "Run a study's trials (skipping finished ones and ones another process is running), then merge what has finished into its report.")
         {
-            name, shard, jobs, trialIndex, prerotated, poolSplits, convention, lease, tensorBoard,
+            name, shard, jobs, trialIndex, worker, prerotated, poolSplits, convention, lease, tensorBoard,
         };
         foreach (var option in common.All) command.Options.Add(option);
         foreach (var option in submit.All) command.Options.Add(option);
@@ -76,6 +81,8 @@ internal static class StudyCommands
             var submission = submit.Read(parse, problems);
             if (submission is not null && (parse.GetValue(jobs) is not null || trial is not null))
                 problems.Add("--submit hands the trials to the scheduler, one array task each; it cannot be combined with --jobs or --trial.");
+            if (parse.GetValue(worker) && (trial is not null || selected is not null || parse.GetValue(jobs) is not null || submission is not null))
+                problems.Add("--worker takes its trials from standard input; it cannot be combined with --trial, --shard, --jobs or --submit.");
             if (problems.Count > 0)
             {
                 foreach (var each in problems) errors.MarkupLine($"[red]error:[/] {Markup.Escape(each)}");
@@ -101,6 +108,7 @@ internal static class StudyCommands
             var events = parse.GetValue(tensorBoard);
             int MergeWithEvents(StudyDescriptor merged, string folder, IAnsiConsole output, IAnsiConsole problems) => MergeAndReport(merged, folder, output, problems, events);
             if (submission is not null) return submission.Submit(study, options, shared, console, errors, MergeWithEvents);
+            if (parse.GetValue(worker)) return RunAsWorker(study, options, console, errors, MergeWithEvents);
             if (workers > 1) return RunInWorkers(study, options, workers, shared, console, errors, MergeWithEvents);
             return RunHere(study, options, console, errors, MergeWithEvents);
         });
@@ -215,6 +223,61 @@ internal static class StudyCommands
         }
         int merged = merge(study, options.Output, console, errors);
         return summary.Failed.Count > 0 ? RunFailed : merged;
+    }
+
+    /// <summary>
+    /// <c>study NAME --worker</c>: each trial the study hands over (<see cref="WorkerProtocol"/>) run as <c>--trial K</c>
+    /// runs it, one after another in this process, so a study of many short trials starts libtorch and compiles its code
+    /// once per worker rather than once per trial. Ends after <see cref="WorkerProtocol.Exit"/>, or after a trial was
+    /// interrupted by a signal.
+    /// </summary>
+    private static int RunAsWorker(StudyDescriptor study, StudyRunOptions options, IAnsiConsole console, IAnsiConsole errors, Func<StudyDescriptor, string, IAnsiConsole, IAnsiConsole, int> merge)
+    {
+        while (ParentWatch.ReadCommand() is { } line)
+        {
+            int? index;
+            try
+            {
+                index = WorkerProtocol.ParseCommand(line);
+            }
+            catch (FormatException e)
+            {
+                errors.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return UsageError;
+            }
+            if (index is not { } trial) return Success;
+            FinalizeEarlierTrials();
+            int exitCode = trial >= 0 && trial < study.Trials.Count
+                ? RunHere(study, options with { Trial = trial }, console, errors, merge)
+                : Refuse($"trial {trial} does not exist; '{study.Name}' has trials 0 … {study.Trials.Count - 1}.");
+            string finished = WorkerProtocol.Finished(trial, exitCode);
+            console.Profile.Out.Writer.WriteLine(finished);
+            console.Profile.Out.Writer.Flush();
+            errors.Profile.Out.Writer.WriteLine(finished);
+            errors.Profile.Out.Writer.Flush();
+            if (exitCode == Interrupted) return Interrupted;
+        }
+        return Success;
+
+        int Refuse(string message)
+        {
+            errors.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+            return UsageError;
+        }
+    }
+
+    /// <summary>
+    /// Finalizes what the earlier trials left unreachable before the next trial makes a native call. TorchSharp frees
+    /// a scalar from its finalizer and passes a scalar's bare handle to libtorch without keeping the object alive, so a
+    /// collection another thread triggers during an operation can free the scalar while libtorch reads it. A worker
+    /// fresh from a trial has that trial's TorchSharp objects to finalize; doing it here, while this thread makes no
+    /// native call, keeps that work and the collections it triggers out of the next trial's first operations.
+    /// </summary>
+    private static void FinalizeEarlierTrials()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>The trials to hand to workers or a scheduler; null, with the reason written, when finished trials do not match this run.</summary>

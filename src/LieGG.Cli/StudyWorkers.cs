@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using LieGG.Runtime.Results;
 using System.Globalization;
@@ -13,20 +14,25 @@ namespace LieGG.Cli;
 public sealed record WorkerOutcome(int Ran, IReadOnlyList<(TrialInfo Trial, int ExitCode, string Errors)> Failed, bool Interrupted);
 
 /// <summary>
-/// <c>study --jobs N</c>: trains a study's pending trials in up to N worker processes of this same program, one
-/// process per trial (<c>study NAME --trial K</c>), so a slow trial never holds up a queue of others. Every worker
-/// runs its trial exactly as a sequential run would (same seed, same options), so with the same threads per trial
-/// the results are identical. Worker output is relayed line by line, prefixed with the trial. Ctrl-C (or SIGTERM)
-/// stops every worker and removes the folders of the trials they had not finished, so no partial trial remains.
+/// <c>study --jobs N</c>: trains a study's pending trials in up to N worker processes of this same program
+/// (<c>study NAME --worker</c>), each handed the next pending trial when it finishes one (<see cref="WorkerProtocol"/>),
+/// so a slow trial never holds up a queue of others, and a worker starts the runtime and libtorch once, not once per
+/// trial. Every worker runs each trial exactly as <c>study NAME --trial K</c> (and a sequential run) would — same seed,
+/// same options — so with the same threads per trial the results are identical. Worker output is relayed line by line,
+/// prefixed with the trial. A worker that dies takes only its current trial with it (recorded as failed); a new worker
+/// takes the rest. Ctrl-C (or SIGTERM) stops every worker and removes the folders of the trials they had not finished,
+/// so no partial trial remains.
 /// </summary>
 public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArguments, TextWriter output)
 {
     private readonly object gate = new();
-    private readonly List<(Process Process, StudyTrial Trial, string Folder)> running = [];
+    private readonly TextWriter relay = output;
+    private readonly List<Worker> running = [];
     private readonly List<Process> started = [];
+    private readonly BlockingCollection<WorkerEvent> events = [];
     private volatile bool interrupted;
     // Set once Interrupt has removed every unfinished folder: the signal thread does that, and the program must not
-    // exit (the main thread returning as soon as the killed workers' tasks end) before it is done.
+    // exit (the main thread returning as soon as the killed workers end) before it is done.
     private readonly ManualResetEventSlim stopped = new();
 
     /// <summary>The command that starts this program again: its apphost, or <c>dotnet</c> and its entry assembly.</summary>
@@ -42,7 +48,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
     public WorkerOutcome Run(IReadOnlyList<StudyTrial> pending, int jobs, string outputFolder)
     {
         var failed = new List<(TrialInfo, int, string)>();
-        int ran = 0, next = 0;
+        int ran = 0, next = 0, alive = 0;
         var program = CurrentProgram();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -55,38 +61,62 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
             context.Cancel = true;
             Interrupt();
         });
+        // Hands the worker the next pending trial, or tells it to exit when there is none (or the study was interrupted).
+        void Feed(Worker worker)
+        {
+            if (!interrupted && next < pending.Count)
+            {
+                var trial = pending[next++];
+                worker.Assign(trial, StudyRunner.TrialFolder(outputFolder, trial.Info));
+            }
+            else
+            {
+                worker.Release();
+            }
+        }
         try
         {
-            var active = new List<Task<(StudyTrial Trial, int ExitCode, string Errors)>>();
-            while (!interrupted && (next < pending.Count || active.Count > 0))
+            while (!interrupted && alive < jobs && next < pending.Count && StartWorker(program) is { } worker)
             {
-                while (!interrupted && active.Count < jobs && next < pending.Count)
+                alive++;
+                Feed(worker);
+            }
+            while (alive > 0)
+            {
+                switch (events.Take())
                 {
-                    var trial = pending[next++];
-                    active.Add(Start(program, trial, StudyRunner.TrialFolder(outputFolder, trial.Info), pending.Count));
-                }
-                if (active.Count == 0) break;
-                int done = Task.WaitAny([.. active]);
-                var (finishedTrial, exitCode, errors) = active[done].Result;
-                active.RemoveAt(done);
-                if (interrupted) break;
-                var folder = StudyRunner.TrialFolder(outputFolder, finishedTrial.Info);
-                // A worker that found its trial held by another process exits 0 without a result: it did not run it.
-                if (exitCode == 0)
-                {
-                    if (File.Exists(Path.Combine(folder, RunFiles.ResultJson))) ran++;
-                }
-                else
-                {
-                    failed.Add((finishedTrial.Info, exitCode, errors));
-                    RecordCrash(folder, exitCode, errors);
+                    case TrialFinished(var worker, var trial, var folder, int exitCode, string errors):
+                        if (interrupted) break;
+                        // A worker that found its trial held by another process reports 0 without a result: it did not run it.
+                        if (exitCode == 0)
+                        {
+                            if (File.Exists(Path.Combine(folder, RunFiles.ResultJson))) ran++;
+                        }
+                        else
+                        {
+                            failed.Add((trial.Info, exitCode, errors));
+                            RecordCrash(folder, exitCode, errors);
+                        }
+                        Feed(worker);
+                        break;
+                    case WorkerExited(var worker, int exitCode, var unfinished, string errors):
+                        alive--;
+                        if (interrupted) break;
+                        if (unfinished is { } held)
+                        {
+                            failed.Add((held.Trial.Info, exitCode, errors));
+                            RecordCrash(held.Folder, exitCode, errors);
+                        }
+                        // The trials it would have taken go to a new worker.
+                        if (next < pending.Count && StartWorker(program) is { } replacement)
+                        {
+                            alive++;
+                            Feed(replacement);
+                        }
+                        break;
                 }
             }
-            if (interrupted)
-            {
-                Task.WaitAll([.. active]);
-                stopped.Wait();
-            }
+            if (interrupted) stopped.Wait();
         }
         finally
         {
@@ -96,7 +126,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         return new WorkerOutcome(ran, failed, interrupted);
     }
 
-    private Task<(StudyTrial, int, string)> Start((string FileName, IReadOnlyList<string> Prefix) program, StudyTrial trial, string folder, int pendingCount)
+    private Worker? StartWorker((string FileName, IReadOnlyList<string> Prefix) program)
     {
         var start = new ProcessStartInfo(program.FileName)
         {
@@ -107,59 +137,46 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         };
         start.Environment[ParentWatch.Variable] = "1";
         foreach (var argument in program.Prefix) start.ArgumentList.Add(argument);
-        foreach (var argument in new[] { "study", study, "--trial", trial.Info.Index.ToString(CultureInfo.InvariantCulture) }.Concat(sharedArguments)) start.ArgumentList.Add(argument);
-        var process = new Process { StartInfo = start };
-        string prefix = $"[{trial.Info.Key}] ";
-        var errors = new Queue<string>();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line) lock (gate) output.WriteLine(prefix + line);
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not { Length: > 0 } line) return;
-            lock (gate)
-            {
-                output.WriteLine(prefix + line);
-                errors.Enqueue(line);
-                if (errors.Count > 20) errors.Dequeue();
-            }
-        };
+        foreach (var argument in new[] { "study", study, "--worker" }.Concat(sharedArguments)) start.ArgumentList.Add(argument);
+        var worker = new Worker(new Process { StartInfo = start }, this);
         lock (gate)
         {
-            if (interrupted) return Task.FromResult((trial, -1, ""));
-            process.Start();
-            started.Add(process);
-            running.Add((process, trial, folder));
+            if (interrupted) return null;
+            worker.Process.Start();
+            started.Add(worker.Process);
+            running.Add(worker);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return Task.Run(() =>
+        worker.Process.OutputDataReceived += (_, e) => worker.OnLine(e.Data, isError: false);
+        worker.Process.ErrorDataReceived += (_, e) => worker.OnLine(e.Data, isError: true);
+        worker.Process.BeginOutputReadLine();
+        worker.Process.BeginErrorReadLine();
+        _ = Task.Run(() =>
         {
-            process.WaitForExit();
+            worker.Process.WaitForExit(); // returns once both streams have ended, so every line has been handled
             lock (gate)
             {
-                running.RemoveAll(r => r.Process == process);
-                return (trial, process.ExitCode, string.Join("\n", errors));
+                running.Remove(worker);
+                events.Add(new WorkerExited(worker, worker.Process.ExitCode, worker.Current, worker.Errors()));
             }
         });
+        return worker;
     }
 
     /// <summary>Stops every worker and removes the folders of the trials they had not finished (result.json is written last).</summary>
     private void Interrupt()
     {
-        List<(Process Process, StudyTrial Trial, string Folder)> stopping;
+        List<(Process Process, string? Folder)> stopping;
         lock (gate)
         {
             if (interrupted) return;
             interrupted = true;
-            stopping = [.. running];
-            output.WriteLine($"{study}: interrupted; stopping {stopping.Count} worker(s).");
+            stopping = running.Select(w => (w.Process, w.Current?.Folder)).ToList();
+            relay.WriteLine($"{study}: interrupted; stopping {stopping.Count} worker(s).");
         }
         // Outside the lock: the workers' output handlers take it until their streams close.
         try
         {
-            foreach (var (process, _, folder) in stopping) Stop(process, folder);
+            foreach (var (process, folder) in stopping) Stop(process, folder);
         }
         finally
         {
@@ -180,7 +197,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         new TrialFailure(lines.Length > 0 ? lines[^1] : $"the worker exited with code {exitCode}", "WorkerExit", exitCode, ClaimOwner.HostName, -1, null, DateTimeOffset.UtcNow).WriteInto(folder);
     }
 
-    private static void Stop(Process process, string folder)
+    private static void Stop(Process process, string? folder)
     {
         try
         {
@@ -191,9 +208,85 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
         {
             // It had exited already.
         }
+        if (folder is null) return; // between trials
         // Only what this worker started: a trial it found held by another study process is that process's to finish.
         var (owner, _) = TrialClaim.Read(TrialClaim.PathIn(folder));
         if (owner is not null && owner.ProcessId != process.Id) return;
         if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, RunFiles.ResultJson))) Directory.Delete(folder, recursive: true);
+    }
+
+    private abstract record WorkerEvent;
+
+    /// <summary>Both of the worker's streams reported the end of its trial.</summary>
+    private sealed record TrialFinished(Worker Worker, StudyTrial Trial, string Folder, int ExitCode, string Errors) : WorkerEvent;
+
+    /// <param name="Unfinished">The trial it held when it died; null when it exited between trials.</param>
+    private sealed record WorkerExited(Worker Worker, int ExitCode, Assignment? Unfinished, string Errors) : WorkerEvent;
+
+    private sealed record Assignment(StudyTrial Trial, string Folder);
+
+    /// <summary>One worker process: the trial it runs, its relayed output, and the last lines of standard error for that trial.</summary>
+    private sealed class Worker(Process process, StudyWorkers owner)
+    {
+        private readonly Queue<string> errors = new();
+        private bool outputFinished, errorFinished;
+
+        public Process Process { get; } = process;
+
+        /// <summary>Written by the study's loop, read by the output handlers and the interrupt; guarded by the owner's gate.</summary>
+        public Assignment? Current { get; private set; }
+
+        public string Errors()
+        {
+            lock (owner.gate) return string.Join("\n", errors);
+        }
+
+        public void Assign(StudyTrial trial, string folder)
+        {
+            lock (owner.gate)
+            {
+                Current = new Assignment(trial, folder);
+                errors.Clear();
+                outputFinished = errorFinished = false;
+            }
+            Send(trial.Info.Index.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public void Release() => Send(WorkerProtocol.Exit);
+
+        private void Send(string command)
+        {
+            try
+            {
+                Process.StandardInput.WriteLine(command);
+                Process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+                // It has died: its exit is reported with the trial it held.
+            }
+        }
+
+        public void OnLine(string? line, bool isError)
+        {
+            if (line is not { Length: > 0 }) return;
+            lock (owner.gate)
+            {
+                if (WorkerProtocol.TryReadFinished(line, out int index, out int exitCode))
+                {
+                    if (Current is not { } assignment || assignment.Trial.Info.Index != index) return;
+                    if (isError) errorFinished = true;
+                    else outputFinished = true;
+                    if (!outputFinished || !errorFinished) return;
+                    Current = null;
+                    owner.events.Add(new TrialFinished(this, assignment.Trial, assignment.Folder, exitCode, string.Join("\n", errors)));
+                    return;
+                }
+                owner.relay.WriteLine(Current is { } current ? $"[{current.Trial.Info.Key}] {line}" : line);
+                if (!isError) return;
+                errors.Enqueue(line);
+                if (errors.Count > 20) errors.Dequeue();
+            }
+        }
     }
 }

@@ -49,6 +49,8 @@ public sealed class StudyJobsTests : IDisposable
             Assert.Equal(1, b.GetProperty("threads").GetInt32());
         }
         Assert.True(File.Exists(Path.Combine(parallel, "shallow-vs-deep", "study.md")));
+        // Two worker processes ran the six trials between them: each took its next trial when it finished one.
+        Assert.Equal(2, trials.Select(t => ClaimedBy(Path.Combine(parallel, "shallow-vs-deep", "trials", t!))).Distinct().Count());
     }
 
     /// <summary>The process that claimed the trial, from its log ("[pid 1234 on host] claimed …").</summary>
@@ -64,7 +66,7 @@ public sealed class StudyJobsTests : IDisposable
     public async Task A_worker_that_dies_takes_only_its_trial_with_it_and_a_new_worker_takes_the_rest()
     {
         // Trial 0 holds the first worker for 20 s and trial 1 the second until it is killed, so the trials after them
-        // can only go to workers started after the dead one.
+        // can only go to a worker started in the dead one's place.
         var start = ExperimentsProgram.StartInfo("study", "shallow-vs-deep", "--quick", "--jobs", "2", "--threads", "1", "--out", output);
         start.Environment["LIEGG_DELAY_TRIAL"] = "trial-0000:20,trial-0001:120";
         using var study = Process.Start(start)!;
