@@ -5,7 +5,7 @@ namespace LieGG.Experiments.Tests;
 /// <summary><c>analyze</c>: a run's saved network, a PyTorch state dict and a TorchScript module, analysed without training.</summary>
 [Trait("Category", "EndToEnd")]
 [RunsInOwnProcesses]
-[TypicalDuration(65)]
+[TypicalDuration(54)]
 public sealed class AnalyzeCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-analyze-").FullName;

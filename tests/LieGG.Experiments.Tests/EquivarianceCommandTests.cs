@@ -6,7 +6,7 @@ namespace LieGG.Experiments.Tests;
 /// <summary><c>analyze --equivariance</c> on run folders: which layer keeps a symmetry and which breaks it.</summary>
 [Trait("Category", "EndToEnd")]
 [RunsInOwnProcesses]
-[TypicalDuration(30)]
+[TypicalDuration(34)]
 public sealed class EquivarianceCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-equivariance-").FullName;

@@ -9,7 +9,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "Study")]
 [RunsInOwnProcesses]
-[TypicalDuration(42)]
+[TypicalDuration(37)]
 public sealed class GroupCnnStudyTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-gcnn-study-").FullName;

@@ -162,7 +162,7 @@ public abstract class KillTests(ITestOutputHelper log) : IDisposable
 }
 
 [RunsInOwnProcesses]
-[TypicalDuration(40)]
+[TypicalDuration(39)]
 public sealed class RunKillTests(ITestOutputHelper log) : KillTests(log)
 {
     [Fact]
@@ -178,7 +178,7 @@ public sealed class RunKillTests(ITestOutputHelper log) : KillTests(log)
 }
 
 [RunsInOwnProcesses]
-[TypicalDuration(45)]
+[TypicalDuration(46)]
 public sealed class AnalysisKillTests(ITestOutputHelper log) : KillTests(log)
 {
     [Fact]
@@ -199,7 +199,7 @@ public sealed class AnalysisKillTests(ITestOutputHelper log) : KillTests(log)
 }
 
 [RunsInOwnProcesses]
-[TypicalDuration(135)]
+[TypicalDuration(122)]
 public sealed class StudyKillTests(ITestOutputHelper log) : KillTests(log)
 {
     [Fact]

@@ -14,7 +14,7 @@ namespace LieGG.Experiments.Tests;
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Notebook")]
 [RunsInOwnProcesses]
-[TypicalDuration(15)]
+[TypicalDuration(22)]
 public sealed class NotebookTests
 {
     private static readonly string Repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));

@@ -10,7 +10,7 @@ namespace LieGG.Experiments.Tests;
 /// </summary>
 [Trait("Category", "Study")]
 [RunsInOwnProcesses]
-[TypicalDuration(160)]
+[TypicalDuration(112)]
 public sealed class WorkerStudyCommandLineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("liegg-worker-study-").FullName;
