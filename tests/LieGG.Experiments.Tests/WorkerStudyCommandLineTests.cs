@@ -1,4 +1,5 @@
 using LieGG.Dsl;
+using LieGG.Runtime.Experiments;
 using LieGG.Runtime.Orchestration;
 using LieGG.Runtime.Results;
 
@@ -22,7 +23,7 @@ public sealed class WorkerStudyCommandLineTests : IDisposable
     {
         // Wiring, not numbers: at wiring sizes 100 training digits train every network and fit every KFAC factor; the
         // overrides travel to the workers with the trials.
-        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-table1", "--quick", "--jobs", "2", .. WiringSizes.Of("QuadrantMnist"), "--out", output]);
+        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-table1", "--quick", "--jobs", "2", .. WiringSizes.OfEllaNetworks("QuadrantMnist"), "--out", output]);
         Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-table1");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
@@ -43,7 +44,9 @@ public sealed class WorkerStudyCommandLineTests : IDisposable
         var trial = Directory.GetDirectories(Path.Combine(folder, "trials")).Order(StringComparer.Ordinal).Last();
         foreach (var file in new[] { "shares.png", "marglik.png", "priors.csv", "shares.csv", "marglik.csv", "equivariance.csv", "equivariance.png" })
             Assert.True(File.Exists(Path.Combine(trial, file)), file);
-        Assert.Equal(100, RunRecord.Load(Path.Combine(trial, RunFiles.ResultJson)).Spec.Dataset.PlannedSizes(quick: false)!.Value.Train);
+        var trialSpec = RunRecord.Load(Path.Combine(trial, RunFiles.ResultJson)).Spec;
+        Assert.Equal(100, trialSpec.Dataset.PlannedSizes(quick: false)!.Value.Train);
+        Assert.Equal(2, Assert.IsType<RelaxedCnnSpec>(trialSpec.Architecture).Width);
         // Each block's errors beside its pathway shares: CONV networks keep shifts by the total stride, FC networks do not.
         Assert.Contains("## Equivariance by layer", markdown);
         Assert.Contains("| FC | shift own |", markdown);
@@ -59,7 +62,7 @@ public sealed class WorkerStudyCommandLineTests : IDisposable
     public void Quick_ella_groups_reports_three_pathway_shares_and_lieggs_view_of_every_network()
     {
         // Wiring, not numbers (as for ella-table1): wiring sizes and 100 analysed samples per trial.
-        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-groups", "--quick", "--jobs", "2", .. WiringSizes.Of("CanvasMnist"), "--set", "Analysis.Samples=100", "--out", output]);
+        var (exitCode, log) = ExperimentsProgram.Run(["study", "ella-groups", "--quick", "--jobs", "2", .. WiringSizes.OfEllaNetworks("CanvasMnist"), "--set", "Analysis.Samples=100", "--out", output]);
         Assert.True(exitCode == 0, log);
         var folder = StudyRunner.StudyFolder(output, "ella-groups");
         var study = StudyResult.Load(Path.Combine(folder, "study.json"));
