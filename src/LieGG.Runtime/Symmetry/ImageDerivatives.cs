@@ -175,16 +175,32 @@ internal sealed class ImageDerivatives
     public Tensor Contract(Tensor gradient, Tensor images)
     {
         long count = gradient.shape[0];
-        var g = gradient.reshape(count, height * width);
-        var x = images.to(g.device).to_type(g.dtype).reshape(count, height * width);
-        if (g.device_type != DeviceType.CPU || g.dtype is not (ScalarType.Float32 or ScalarType.Float64))
-            return ContractWithTensors(g, x);
-        g = g.contiguous();
-        x = x.contiguous();
         var rows = new double[count * 2 * J];
-        if (g.dtype == ScalarType.Float32) ContractCpu<float>(g, x, rows, (int)count);
-        else ContractCpu<double>(g, x, rows, (int)count);
-        return torch.tensor(rows, new long[] { count, 2 * J }).to_type(g.dtype);
+        return TryContractInto(gradient, images, rows)
+            ? torch.tensor(rows, new long[] { count, 2 * J }).to_type(gradient.dtype)
+            : ContractWithTensors(gradient.reshape(count, height * width), images.to(gradient.device).to_type(gradient.dtype).reshape(count, height * width));
+    }
+
+    /// <summary>
+    /// The rows of <see cref="Contract"/> written into <paramref name="destination"/> ([B·2·J], row-major), each rounded
+    /// to the gradient's precision as <see cref="Contract"/>'s tensor holds it, without building a tensor; false, with
+    /// nothing written, where the fused kernel does not apply (a gradient off the CPU, or neither float32 nor float64).
+    /// </summary>
+    public bool TryContractInto(Tensor gradient, Tensor images, Span<double> destination)
+    {
+        if (gradient.device_type != DeviceType.CPU || gradient.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return false;
+        long count = gradient.shape[0];
+        var g = gradient.reshape(count, height * width).contiguous();
+        var x = images.to(g.device).to_type(g.dtype).reshape(count, height * width).contiguous();
+        var rows = destination[..checked((int)(count * 2 * J))];
+        if (g.dtype == ScalarType.Float64)
+        {
+            ContractCpu<double>(g, x, rows, (int)count);
+            return true;
+        }
+        ContractCpu<float>(g, x, rows, (int)count);
+        foreach (ref double value in rows) value = (float)value;
+        return true;
     }
 
     /// <summary>The same contraction with tensor operations (any device); also the reference the fused kernel is tested against.</summary>
@@ -198,13 +214,13 @@ internal sealed class ImageDerivatives
     // Single-threaded on purpose: the pass is short, and a second worker competes with libtorch's OpenMP threads, which
     // spin on the other core after every parallel region (measured slower again with the vectorised kernel: polarization
     // 0.85 epoch at 2 threads against 0.78).
-    private void ContractCpu<T>(Tensor gradient, Tensor images, double[] rows, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    private void ContractCpu<T>(Tensor gradient, Tensor images, Span<double> rows, int count) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = height * width, stride = 2 * J;
         var allGradients = MemoryMarshal.Cast<byte, T>(gradient.bytes);
         var allImages = MemoryMarshal.Cast<byte, T>(images.bytes);
         for (int b = 0; b < count; b++)
-            ContractImage(allGradients.Slice(b * pixels, pixels), allImages.Slice(b * pixels, pixels), rows.AsSpan(b * stride, stride));
+            ContractImage(allGradients.Slice(b * pixels, pixels), allImages.Slice(b * pixels, pixels), rows.Slice(b * stride, stride));
     }
 
     /// <summary>

@@ -125,7 +125,7 @@ public static class Polarization
         var device = frozen.Device;
         Tensor OnDevice(Tensor x) => device is null ? x : x.to(device);
         return forward
-            ? Run(inputs, options, cancellationToken, (x, start) => ForwardRows(tangentModel!, OnDevice(x), inputs.Contraction, start, options))
+            ? Run(inputs, options, cancellationToken, (x, start) => new BatchOutput(ForwardRows(tangentModel!, OnDevice(x), inputs.Contraction, start, options), IsInputGradient: false))
             : Run(inputs, options, cancellationToken, (x, start) => ReverseRows(x => model.forward(OnDevice(x)), x, inputs.Contraction, start, options));
     }
 
@@ -160,8 +160,13 @@ public static class Polarization
             throw new ArgumentException("OutputTransform.L2Normalize on a single output gives ±1, whose gradient is zero; use OutputTransform.None for scalar outputs.");
     }
 
-    /// <summary>Rows of one batch: [B, d] (sum) or [B, m, d] (per output).</summary>
-    private delegate Tensor BatchRows(Tensor inputs, long start);
+    /// <summary>
+    /// One batch's rows as a tensor, [B, d] (sum) or [B, m, d] (per output); or, for the summed reverse pass, the input
+    /// gradient [B, …] that the prior's contraction turns into [B, d] rows.
+    /// </summary>
+    private readonly record struct BatchOutput(Tensor Values, bool IsInputGradient);
+
+    private delegate BatchOutput BatchRows(Tensor inputs, long start);
 
     private static PolarizationMatrix Run(PolarizationInputs inputs, PolarizationOptions options, CancellationToken cancellationToken, BatchRows rows)
     {
@@ -180,24 +185,28 @@ public static class Polarization
             var batch = rows(inputs.Inputs.narrow(0, start, size), start);
             if (values is null)
             {
-                precision = batch.dtype;
-                rowsPerSample = batch.dim() == 3 ? (int)batch.shape[1] : 1;
+                precision = batch.Values.dtype;
+                rowsPerSample = !batch.IsInputGradient && batch.Values.dim() == 3 ? (int)batch.Values.shape[1] : 1;
                 values = new double[checked(total * rowsPerSample * d)];
             }
-            var data = batch.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
-            Array.Copy(data, 0, values, start * rowsPerSample * d, data.Length);
+            var destination = values.AsSpan(checked((int)(start * rowsPerSample * d)), checked((int)(size * rowsPerSample * d)));
+            // The contraction writes its rows in place where it can: a tensor of them, converted to float64 and copied out
+            // again, cost ≈ 75 µs per batch of 512 (1.2 ms per 8000 digits, beside the contraction's 4 ms).
+            if (batch.IsInputGradient && inputs.Contraction.TryWriteRows(batch.Values, start, destination)) continue;
+            var tensor = batch.IsInputGradient ? inputs.Contraction.Rows(batch.Values, start) : batch.Values;
+            tensor.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray().CopyTo(destination);
         }
         double epsilon = precision == ScalarType.Float64 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
         return new PolarizationMatrix((int)total, rowsPerSample, prior.GeneratorRows, prior.GeneratorColumns, values!, epsilon);
     }
 
-    private static Tensor ReverseRows(Func<Tensor, Tensor> function, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)
+    private static BatchOutput ReverseRows(Func<Tensor, Tensor> function, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)
     {
         var x = batch.detach().requires_grad_(true);
         var raw = function(x);
         var y = ApplyTransform(raw, options.TransformFor(raw.shape.Length > 1 ? raw.shape[1] : 1));
         if (options.Reduction == OutputReduction.Sum)
-            return contraction.Rows(torch.autograd.grad(new[] { y.sum() }, new[] { x })[0], start);
+            return new BatchOutput(torch.autograd.grad(new[] { y.sum() }, new[] { x })[0], IsInputGradient: true);
 
         long outputs = y.shape[1];
         var perOutput = new Tensor[outputs];
@@ -206,7 +215,7 @@ public static class Polarization
             var gradient = torch.autograd.grad(new[] { y[.., o].sum() }, new[] { x }, retain_graph: o < outputs - 1)[0];
             perOutput[o] = contraction.Rows(gradient, start);
         }
-        return torch.stack(perOutput, 1);
+        return new BatchOutput(torch.stack(perOutput, 1), IsInputGradient: false);
     }
 
     private static Tensor ForwardRows(ITangentModel model, Tensor batch, IPolarizationContraction contraction, long start, PolarizationOptions options)

@@ -31,6 +31,13 @@ public interface IPolarizationContraction : IDisposable
     Tensor Rows(Tensor inputGradient, long start);
 
     /// <summary>
+    /// <see cref="Rows"/> written into <paramref name="destination"/> ([B·d], row-major), each value rounded to the
+    /// gradient's precision as the tensor <see cref="Rows"/> returns holds it, without building that tensor; false, with
+    /// nothing written, where this contraction has no such route (the caller then takes <see cref="Rows"/>).
+    /// </summary>
+    bool TryWriteRows(Tensor inputGradient, long start, Span<double> destination) => false;
+
+    /// <summary>
     /// The tangent fields T of the samples start…start+count−1 as [count, d, D]: column c of E is the
     /// directional derivative of F along T[·, c, ·] (used for forward-mode per-output polarization).
     /// </summary>
@@ -138,6 +145,9 @@ public sealed record SpatialPrior(SpatialConvention Convention = SpatialConventi
     private sealed class Contraction(Tensor images, ImageDerivatives derivatives) : IPolarizationContraction
     {
         public Tensor Rows(Tensor inputGradient, long start) => derivatives.Contract(inputGradient, images.narrow(0, start, inputGradient.shape[0]));
+
+        public bool TryWriteRows(Tensor inputGradient, long start, Span<double> destination)
+            => derivatives.TryContractInto(inputGradient, images.narrow(0, start, inputGradient.shape[0]), destination);
 
         public Tensor Tangents(long start, long count) => derivatives.Tangents(images.narrow(0, start, count));
 

@@ -74,4 +74,45 @@ public sealed class DifferentiationModeTests
         Assert.Equal(Polarization.Compute(a, inputs, new SpatialPrior()).Values, Polarization.Compute(a, prepared).Values);
         Assert.Equal(Polarization.Compute(b, inputs, new SpatialPrior()).Values, Polarization.Compute(b, prepared).Values);
     }
+
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void A_summed_pass_that_writes_rows_in_place_equals_one_through_the_rows_tensor(ScalarType dtype)
+    {
+        // 23 images in batches of 10: two full batches and a short one.
+        var images = SmoothImages.Blobs(23, 14, 14, seed: 6).Render().to_type(dtype);
+        using var mlp = Mlp.Create(new MlpOptions(14 * 14, 5, 2, 16, Activation.Tanh, Bias: true), seed: 8);
+        mlp.to(dtype);
+        var options = new PolarizationOptions { BatchSize = 10 };
+        var prior = new SpatialPrior(Affine: true);
+
+        var inPlace = Polarization.Compute(mlp, images, prior, options);
+        var throughTensor = Polarization.Compute(mlp, images, new RowsOnly(prior), options);
+
+        Assert.Equal(throughTensor.Values, inPlace.Values);
+        Assert.Equal(throughTensor.Epsilon, inPlace.Epsilon);
+        Assert.Equal(dtype == ScalarType.Float32 ? 1.1920928955078125e-07 : 2.220446049250313e-16, inPlace.Epsilon);
+    }
+
+    /// <summary>A prior whose contraction only has <see cref="IPolarizationContraction.Rows"/>, as any prior may.</summary>
+    private sealed class RowsOnly(ISymmetryPrior prior) : ISymmetryPrior
+    {
+        public string Description => prior.Description;
+
+        public int GeneratorRows => prior.GeneratorRows;
+
+        public int GeneratorColumns => prior.GeneratorColumns;
+
+        public IPolarizationContraction Prepare(Tensor inputs) => new Contraction(prior.Prepare(inputs));
+
+        private sealed class Contraction(IPolarizationContraction inner) : IPolarizationContraction
+        {
+            public Tensor Rows(Tensor inputGradient, long start) => inner.Rows(inputGradient, start);
+
+            public Tensor Tangents(long start, long count) => inner.Tangents(start, count);
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
 }

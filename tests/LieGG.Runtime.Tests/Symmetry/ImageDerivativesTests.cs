@@ -37,6 +37,34 @@ public sealed class ImageDerivativesTests
     }
 
     [Theory]
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float32)]
+    [InlineData(SpatialConvention.Reference, false, ScalarType.Float32)]
+    [InlineData(SpatialConvention.Centered, false, ScalarType.Float64)]
+    public void Rows_written_in_place_are_the_rows_tensor_bit_for_bit(SpatialConvention convention, bool affine, ScalarType dtype)
+    {
+        var generator = new torch.Generator(11);
+        var images = randn(new long[] { 19, 28, 28 }, generator: generator).to_type(dtype);
+        var gradient = randn(new long[] { 19, 28, 28 }, generator: generator).to_type(dtype);
+        var derivatives = new ImageDerivatives(new SpatialPrior(convention, affine), 28, 28);
+
+        var tensorRows = derivatives.Contract(gradient, images).to_type(ScalarType.Float64).data<double>().ToArray();
+        var written = new double[tensorRows.Length + 3];
+        Assert.True(derivatives.TryContractInto(gradient, images, written));
+
+        Assert.Equal(tensorRows, written[..tensorRows.Length]);
+        Assert.Equal([0.0, 0.0, 0.0], written[tensorRows.Length..]);
+    }
+
+    [Fact]
+    public void Rows_are_not_written_in_place_for_integer_gradients()
+    {
+        var derivatives = new ImageDerivatives(new SpatialPrior(), 6, 6);
+        var written = new double[4 * 4];
+        Assert.False(derivatives.TryContractInto(ones(new long[] { 4, 6, 6 }, ScalarType.Int32), ones(new long[] { 4, 6, 6 }), written));
+        Assert.All(written, value => Assert.Equal(0.0, value));
+    }
+
+    [Theory]
     [InlineData(SpatialConvention.Centered, false, 28, 28)]
     [InlineData(SpatialConvention.Centered, true, 9, 14)]
     [InlineData(SpatialConvention.Reference, false, 28, 28)]
