@@ -33,11 +33,15 @@ public sealed class TrialClaimTests : IDisposable
             var trial = Path.Combine(folder, $"trial-{round}");
             var attempts = new ClaimAttempt[16];
             using var start = new Barrier(attempts.Length);
-            Parallel.For(0, attempts.Length, new ParallelOptions { MaxDegreeOfParallelism = attempts.Length }, i =>
+            // Threads of their own: sixteen pool threads blocked at the barrier would wait for the pool to grow (about
+            // one new thread per half second on two cores) and starve the tests running beside this one meanwhile.
+            var threads = Enumerable.Range(0, attempts.Length).Select(i => new Thread(() =>
             {
                 start.SignalAndWait();
                 attempts[i] = TrialClaim.TryClaim(trial, TimeSpan.FromMinutes(10), Liveness());
-            });
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
             Assert.Single(attempts, a => a.Claim is not null);
             Assert.All(attempts.Where(a => a.Claim is null), a => Assert.False(string.IsNullOrEmpty(a.HeldBy)));
             foreach (var attempt in attempts) attempt.Claim?.Dispose();
