@@ -99,7 +99,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
                         }
                         Feed(worker);
                         break;
-                    case WorkerExited(var worker, int exitCode, var unfinished, string errors):
+                    case WorkerExited(int exitCode, var unfinished, string errors):
                         alive--;
                         if (interrupted) break;
                         if (unfinished is { } held)
@@ -156,7 +156,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
             lock (gate)
             {
                 running.Remove(worker);
-                events.Add(new WorkerExited(worker, worker.Process.ExitCode, worker.Current, worker.Errors()));
+                events.Add(new WorkerExited(worker.Process.ExitCode, worker.Current, worker.Errors()));
             }
         });
         return worker;
@@ -221,7 +221,7 @@ public sealed class StudyWorkers(string study, IReadOnlyList<string> sharedArgum
     private sealed record TrialFinished(Worker Worker, StudyTrial Trial, string Folder, int ExitCode, string Errors) : WorkerEvent;
 
     /// <param name="Unfinished">The trial it held when it died; null when it exited between trials.</param>
-    private sealed record WorkerExited(Worker Worker, int ExitCode, Assignment? Unfinished, string Errors) : WorkerEvent;
+    private sealed record WorkerExited(int ExitCode, Assignment? Unfinished, string Errors) : WorkerEvent;
 
     private sealed record Assignment(StudyTrial Trial, string Folder);
 
