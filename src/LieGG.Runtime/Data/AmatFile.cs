@@ -13,7 +13,7 @@ public sealed record LabelledImages(int Count, int Rows, int Columns, float[] Pi
         if (parts.Any(p => p.Rows != first.Rows || p.Columns != first.Columns))
             throw new ArgumentException("All image files must have one image size.", nameof(parts));
         return new LabelledImages(parts.Sum(p => p.Count), first.Rows, first.Columns,
-            parts.SelectMany(p => p.Pixels).ToArray(), parts.SelectMany(p => p.Labels).ToArray(), string.Join(" + ", parts.Select(p => p.Source)));
+            ArrayParts.Concat(parts.Select(p => p.Pixels)), ArrayParts.Concat(parts.Select(p => p.Labels)), string.Join(" + ", parts.Select(p => p.Source)));
     }
 }
 

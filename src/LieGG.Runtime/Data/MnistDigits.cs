@@ -64,8 +64,8 @@ public sealed class MnistDigits
             if (part.Rows != first.Rows || part.Columns != first.Columns)
                 throw new DataFormatException(part.Source, $"images are {part.Rows}×{part.Columns} but {first.Source} has {first.Rows}×{first.Columns}; all sets must have one image size.");
         }
-        var pixels = parts.SelectMany(p => p.Images.Pixels).ToArray();
-        var labels = parts.SelectMany(p => p.Labels).ToArray();
+        var pixels = ArrayParts.Concat(parts.Select(p => p.Images.Pixels));
+        var labels = ArrayParts.Concat(parts.Select(p => p.Labels));
         var images = new IdxImages(labels.Length, first.Rows, first.Columns, pixels);
         return new MnistDigits(images, labels, string.Join(" + ", parts.Select(p => p.Source)));
     }

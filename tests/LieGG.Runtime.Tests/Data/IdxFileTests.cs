@@ -115,6 +115,53 @@ public sealed class IdxFileTests : IDisposable
         Assert.Contains("gzip", error.Message);
     }
 
+    /// <summary>
+    /// The gzip trailer's length sizes the buffer the images are inflated into. A trailer that misstates it is refused
+    /// (zlib checks it against what it inflated), never read as the wrong images.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(-1)]
+    [InlineData(+1)]
+    public void A_gzip_trailer_that_misstates_the_length_is_reported_with_the_file(int declaredLength)
+    {
+        var path = Path.Combine(directory, "train-images-idx3-ubyte.gz");
+        IdxFile.WriteImages(path, SampleImages(count: 150, rows: 28, columns: 28));
+        var bytes = File.ReadAllBytes(path);
+        uint actual = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        Assert.Equal(16u + 150 * 28 * 28, actual);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), declaredLength == 3 ? 3 : (uint)(actual + declaredLength));
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<DataFormatException>(() => IdxFile.ReadImages(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("gzip", error.Message);
+    }
+
+    /// <summary>
+    /// Two gzip members one after the other: each trailer is sound, the last one gives only its own length, so the
+    /// buffer it sized grows several times while the first member inflates — and the whole is still refused, because the
+    /// file's last trailer does not describe the file (as gunzip would take it, not as the wrong images).
+    /// </summary>
+    [Fact]
+    public void Concatenated_gzip_members_are_inflated_whole_and_refused_by_their_last_trailer()
+    {
+        var path = Path.Combine(directory, "train-images-idx3-ubyte.gz");
+        IdxFile.WriteImages(path, SampleImages(count: 150, rows: 28, columns: 28));
+        var raw = Path.Combine(directory, "plain");
+        IdxFile.WriteImages(raw, SampleImages(count: 150, rows: 28, columns: 28));
+        var plain = File.ReadAllBytes(raw);
+        byte[] Gzip(ReadOnlySpan<byte> part)
+        {
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(part);
+            return compressed.ToArray();
+        }
+        File.WriteAllBytes(path, [.. Gzip(plain.AsSpan(0, 100_000)), .. Gzip(plain.AsSpan(100_000))]);
+        var error = Assert.Throws<DataFormatException>(() => IdxFile.ReadImages(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains($"{plain.Length} bytes decompressed but the gzip trailer says {plain.Length - 100_000}", error.Message);
+    }
+
     [Fact]
     public void Image_and_label_counts_must_agree()
     {
