@@ -1,4 +1,4 @@
 using LieGG.Cli;
 using LieGG.Generated;
 
-return LieGGCommandLine.Run(args, ExperimentCatalog.All, ExperimentCatalog.Studies);
+return LieGGCommandLine.RunAndExit(args, ExperimentCatalog.All, ExperimentCatalog.Studies);
