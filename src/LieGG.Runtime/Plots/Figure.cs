@@ -1,14 +1,33 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ScottPlot;
+using SkiaSharp;
 
 namespace LieGG.Runtime.Plots;
 
 /// <summary>One figure, drawn once and saved twice: PNG for reading and for Markdown, SVG (vector) for papers.</summary>
 public sealed partial record Figure(byte[] Png, byte[] Svg)
 {
-    public static Figure Of(Plot plot, int width, int height)
-        => new(plot.GetImageBytes(width, height, ImageFormat.Png), Encoding.UTF8.GetBytes(Deterministic(plot.GetSvgXml(width, height))));
+    /// <summary>
+    /// Plots are flat colours and antialiased lines, which deflate best unfiltered: Skia's default (every row filter
+    /// tried, zlib level 6) spent ≈ 85 % of a figure's time encoding and wrote 456 KB for a run's and a G-CNN trial's
+    /// 13 figures in 144 ms; unfiltered at the same level they take 72 ms and 404 KB, the pixels unchanged.
+    /// </summary>
+    private static readonly SKPngEncoderOptions PngEncoding = new(SKPngEncoderFilterFlags.None, zLibLevel: 6);
+
+    public static Figure Of(Plot plot, int width, int height) => new(EncodePng(plot, width, height), Encoding.UTF8.GetBytes(Deterministic(plot.GetSvgXml(width, height))));
+
+    /// <summary>The plot drawn as <see cref="Plot.GetImage"/> draws it (8-bit RGBA, premultiplied) and encoded with <see cref="PngEncoding"/>.</summary>
+    internal static byte[] EncodePng(Plot plot, int width, int height)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"Skia could not allocate a {width} × {height} drawing surface.");
+        plot.Render(surface.Canvas, width, height);
+        using var image = surface.Snapshot();
+        using var pixels = image.PeekPixels();
+        using var png = pixels?.Encode(PngEncoding) ?? throw new InvalidOperationException($"Skia could not encode a {width} × {height} figure as PNG.");
+        return png.ToArray();
+    }
 
     // Skia numbers the SVG's clip paths and images with process-wide counters (cl_1a, img_3, …); renumbered in order
     // of appearance, the same figure gives the same file in any process and after any number of earlier figures.
