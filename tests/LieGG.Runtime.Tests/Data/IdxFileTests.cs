@@ -146,7 +146,6 @@ public sealed class IdxFileTests : IDisposable
     public void Concatenated_gzip_members_are_inflated_whole_and_refused_by_their_last_trailer()
     {
         var path = Path.Combine(directory, "train-images-idx3-ubyte.gz");
-        IdxFile.WriteImages(path, SampleImages(count: 150, rows: 28, columns: 28));
         var raw = Path.Combine(directory, "plain");
         IdxFile.WriteImages(raw, SampleImages(count: 150, rows: 28, columns: 28));
         var plain = File.ReadAllBytes(raw);
