@@ -39,9 +39,24 @@ public sealed class KfacFactorTests
         var input = site.CapturedInput!.detach();
         network.SetCapture(false);
         long channels = input.shape[1];
-        var expected = PatchGramAtEvenPositions(input);
+        var expected = PatchGram(input, step: 2);
         Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[1].A.shape);
         TensorComparison.AssertClose(expected, factors.Sites[1].A[0]);
+    }
+
+    [Fact]
+    public void Conv_input_factor_at_stride_one_is_the_sum_of_explicit_circular_patches_at_every_position()
+    {
+        using var network = KfacTestNetworks.Network(Pathways.Conv, canvas: 8, width: 2).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(3, canvas: 8);
+        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
+        // Block 1 (1 → 2 channels, 8×8) and block 3 (4 → 4 channels, 4×4) keep every position.
+        network.SetCapture(true);
+        network.forward(data.Inputs);
+        var inputs = new[] { 0, 2 }.Select(i => network.Sites[i].CapturedInput!.detach()).ToArray();
+        network.SetCapture(false);
+        TensorComparison.AssertClose(PatchGram(inputs[0], step: 1), factors.Sites[0].A[0]);
+        TensorComparison.AssertClose(PatchGram(inputs[1], step: 1), factors.Sites[2].A[0]);
     }
 
     [Fact]
@@ -93,7 +108,7 @@ public sealed class KfacFactorTests
                     uExpected[ch] += torch.outer(map, map);
                 }
             }
-        var convExpected = PatchGramAtEvenPositions(torch.stack(copies.ToArray()));
+        var convExpected = PatchGram(torch.stack(copies.ToArray()), step: 2);
         TensorComparison.AssertClose(convExpected, factors.Sites[6].A[0]);
         TensorComparison.AssertClose(uExpected, factors.Sites[4].A);
         // Rows per sample: 4 rotations × 16 kept positions for CONV, 4 rotations × 2 input channels for U.
@@ -124,13 +139,14 @@ public sealed class KfacFactorTests
     }
 
     /// <summary>Σ over maps [M, C, S, S] and even positions of p pᵀ, p the explicit circular 3×3 patch (channel-major).</summary>
-    private static Tensor PatchGramAtEvenPositions(Tensor maps)
+    /// <summary>Σ a aᵀ over the circular 3×3 patches a at every <paramref name="step"/>-th row and column, one at a time.</summary>
+    private static Tensor PatchGram(Tensor maps, int step)
     {
         long count = maps.shape[0], channels = maps.shape[1], size = maps.shape[2];
         var gram = zeros(new long[] { channels * 9, channels * 9 }, ScalarType.Float64);
         for (long i = 0; i < count; i++)
-            for (long r = 0; r < size; r += 2)
-                for (long c = 0; c < size; c += 2)
+            for (long r = 0; r < size; r += step)
+                for (long c = 0; c < size; c += step)
                 {
                     var patch = zeros(new long[] { channels * 9 }, ScalarType.Float64);
                     for (long ch = 0; ch < channels; ch++)

@@ -64,6 +64,14 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
         protected override Tensor InputRowsPerMap(Tensor input)
             => nn.functional.unfold(PadCircular(input), 3, stride: owner.Stride).transpose(1, 2);
 
+        // Every position is kept at stride 1: the patches' Gram from the map's shifted channel products.
+        public override Tensor InputFactor(Tensor input)
+        {
+            if (owner.Stride != 1) return base.InputFactor(input);
+            using var scope = NewDisposeScope();
+            return CircularPatchGram.Of(input.detach()).to_type(ScalarType.Float64).unsqueeze(0).MoveToOuterDisposeScope();
+        }
+
         protected override Tensor OutputRowsPerMap(Tensor output) => output.flatten(2).transpose(1, 2);
     }
 }

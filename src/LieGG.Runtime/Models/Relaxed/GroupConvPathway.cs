@@ -140,13 +140,12 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
         /// <summary>
         /// Σ_r Σ_patches a_r a_rᵀ with a_r the patch permuted by rotation r: one Gram matrix G of the patches, then
         /// Σ_r G[inv_r, inv_r] with inv_r the inverse of <see cref="Sources"/> — a quarter of the products of the rows'
-        /// Gram matrix, and no rows tensor four times the patches.
+        /// Gram matrix, and no rows tensor four times the patches. At stride 1 G comes from <see cref="CircularPatchGram"/>.
         /// </summary>
         public override Tensor InputFactor(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var patches = Patches(input.detach()).transpose(1, 2).reshape(-1, Entries);
-            var gram = patches.T.matmul(patches).to_type(ScalarType.Float64);
+            var gram = (owner.Stride == 1 ? CircularPatchGram.Of(input.detach()) : PatchGram(Patches(input.detach()))).to_type(ScalarType.Float64);
             Tensor? factor = null;
             for (int r = 0; r < 4; r++)
             {
@@ -155,6 +154,12 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
                 factor = factor is null ? rotated : factor.add_(rotated);
             }
             return factor!.unsqueeze(0).MoveToOuterDisposeScope();
+        }
+
+        private Tensor PatchGram(Tensor patches)
+        {
+            var rows = patches.transpose(1, 2).reshape(-1, Entries);
+            return rows.T.matmul(rows);
         }
 
         // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.
