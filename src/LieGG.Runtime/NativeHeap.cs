@@ -51,6 +51,23 @@ public static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Returns the heap's free memory to the system now (glibc's <c>malloc_trim</c>), e.g. before measuring how much a
+    /// stage needs: memory kept by the thresholds above would otherwise be reused without raising the resident size.
+    /// </summary>
+    public static void ReleaseFreeMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            _ = NativeMethods.malloc_trim(0);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc: nothing was kept beyond its allocator's own policy.
+        }
+    }
+
     private static bool UserTuned()
         => UserTunings.Any(name => Environment.GetEnvironmentVariable(name) is not null)
             || (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) ?? false);
@@ -59,5 +76,8 @@ public static class NativeHeap
     {
         [DllImport("libc")]
         internal static extern int mallopt(int option, int value);
+
+        [DllImport("libc")]
+        internal static extern int malloc_trim(nuint pad);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LieGG.Dsl;
+using LieGG.Runtime;
 using LieGG.Runtime.Data;
 using LieGG.Runtime.Models;
 using LieGG.Runtime.Models.Relaxed;
@@ -326,6 +327,8 @@ internal static class PeakMemory
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        // Freed tensors stay in the heap (NativeHeap) and would be reused unseen by the peak: hand them back first.
+        NativeHeap.ReleaseFreeMemory();
         try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return Read("VmRSS:");
     }

@@ -22,13 +22,16 @@ public sealed partial class NativeHeapTests
         return usage[MinorFaultsField];
     }
 
+    // One training step's activations and their gradients, in MiB.
+    private static readonly long[] StepSizes = [.. new[] { 6.9, 6.9, 13.8, 3.4, 6.9, 1.7, 0.5 }.Select(mb => (long)(mb * 1024 * 1024))];
+
     [SkippableFact]
     public void Freed_tensor_sized_blocks_are_reused_without_page_faults()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "glibc's malloc thresholds are Linux-only");
         NativeHeap.KeepFreedMemory();
         Skip.IfNot(NativeHeap.Applied, "this process's environment tunes malloc itself, or its C library is not glibc");
-        long[] sizes = [.. new[] { 6.9, 6.9, 13.8, 3.4, 6.9, 1.7, 0.5 }.Select(mb => (long)(mb * 1024 * 1024))];
+        long[] sizes = StepSizes;
         long pagesPerStep = sizes.Sum() / Environment.SystemPageSize;
         double faultsPerStep = 0;
         // A thread of its own: its faults are its own, whatever other tests allocate meanwhile.
@@ -44,6 +47,32 @@ public sealed partial class NativeHeapTests
         thread.Join();
         // A tenth, not zero: another test's allocations in the same arena may make a step extend the heap now and then.
         Assert.True(faultsPerStep < 0.1 * pagesPerStep, $"{faultsPerStep:F0} page faults per step of {pagesPerStep} pages: freed blocks went back to the kernel");
+    }
+
+    [SkippableFact]
+    public void Released_free_memory_is_faulted_in_again()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "glibc's malloc_trim is Linux-only");
+        NativeHeap.KeepFreedMemory();
+        Skip.IfNot(NativeHeap.Applied, "this process's environment tunes malloc itself, or its C library is not glibc");
+        long[] sizes = StepSizes;
+        long pages = sizes.Sum() / Environment.SystemPageSize;
+        long kept = 0, released = 0;
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < 3; i++) Step(sizes);
+            long before = MinorFaultsOfThisThread();
+            Step(sizes);
+            kept = MinorFaultsOfThisThread() - before;
+            NativeHeap.ReleaseFreeMemory();
+            before = MinorFaultsOfThisThread();
+            Step(sizes);
+            released = MinorFaultsOfThisThread() - before;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.True(kept < pages / 10, $"{kept} page faults for {pages} pages before releasing: the heap did not keep them");
+        Assert.True(released > pages / 2, $"{released} page faults for {pages} pages after releasing the free memory: it was kept");
     }
 
     private static unsafe void Step(long[] sizes)
