@@ -47,6 +47,10 @@ internal static class PeerComparison
                         throw new InvalidOperationException($"PyTorch's {family} differs from ours by {difference:G3} (relative), above {Tolerance:G1}: the two sides do not compute the same thing.");
                     if (threads == threadCounts[0]) report.Line($"peer_check_{family}", difference, "largest relative difference of PyTorch's outputs from ours on the same weights");
                 }
+                if (threads == threadCounts[0])
+                    report.Line("peer_pytorch_openblas", peer.Checks["blas_openblas"], peer.Checks["blas_openblas"] == 1
+                        ? "PyTorch's matrix products run on OpenBLAS"
+                        : "PyTorch's matrix products run on the reference BLAS, an order of magnitude slower: the ratios flatter ours (apt-get install libopenblas0-pthread)");
                 foreach (var family in Families) workloads.Time(family);
                 peer.WarmUp();
                 var times = Families.SelectMany(f => new[] { f, Pytorch(f) }).ToDictionary(name => name, _ => new double[rounds]);

@@ -14,7 +14,8 @@ that its outputs equal the benchmark's, then times the same work, one run per re
 
     /usr/bin/python3 tools/pytorch-side-by-side/models.py FOLDER THREADS
 
-Prints `check_<family>: <largest relative difference>` lines and `ready`, then reads family names from standard input
+Prints `check_<family>: <largest relative difference>` lines, `blas_openblas: 1` (or 0 where PyTorch's matrix products
+run on the reference BLAS: install libopenblas0-pthread) and `ready`, then reads family names from standard input
 and answers each with `peer_<family>_seconds: <seconds>` for one run of it, so that the benchmark can interleave the
 two programs workload by workload. The thread pinning is the MLP script's (epoch.py): OpenBLAS is told before torch
 loads.
@@ -431,6 +432,17 @@ ella_optimizer = torch.optim.SGD(ella.parameters(), lr=0.1, momentum=0.9)
 families["ella"] = lambda: epoch(ella, canvas, canvas_labels, ella_optimizer, 128, lambda: ella.penalty(len(canvas)))
 families["kfac"] = lambda: marginal_likelihood_step(ella, kfac_inputs, kfac_labels)
 
+
+
+def runs_on_openblas():
+    """Whether this PyTorch's matrix products run on OpenBLAS: Debian's links the system BLAS, which is the reference
+    implementation (an order of magnitude slower) unless libopenblas0-pthread is installed."""
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    with open("/proc/self/maps") as maps:
+        return "openblas" in maps.read()
+
+
+print(f"blas_openblas: {1 if runs_on_openblas() else 0}")
 print("ready", flush=True)
 # Then one family name per line on standard input: that workload once, its time printed (the benchmark interleaves
 # these with its own runs of the same workload); "warmup" runs each once untimed.
