@@ -13,8 +13,8 @@ namespace LieGG.Runtime;
 /// P4CNN's about as much), at the same peak resident memory: freed memory stays with the process between steps rather
 /// than going back to the system. Both thresholds are needed — setting either fixes the other at glibc's default (the
 /// trim threshold alone maps every block over 128 KiB: 1.8 million faults). A module initializer sets them before the
-/// library's first tensor; a process whose environment tunes malloc itself keeps its own tuning, and only glibc on
-/// Linux is touched.
+/// library's first tensor; a process whose environment tunes malloc itself (any <c>MALLOC_*</c> variable or
+/// <c>glibc.malloc</c> tunable) keeps its own tuning, and only glibc on Linux is touched.
 /// </summary>
 public static class NativeHeap
 {
@@ -26,7 +26,6 @@ public static class NativeHeap
 
     private const int TrimThresholdOption = -1, MmapThresholdOption = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD in malloc.h
 
-    private static readonly string[] UserTunings = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"];
 
 #pragma warning disable CA2255 // Deliberate: the thresholds must be in place before libtorch's first allocations.
     [ModuleInitializer]
@@ -68,8 +67,9 @@ public static class NativeHeap
         }
     }
 
+    // Any of glibc's MALLOC_* variables (MALLOC_ARENA_MAX, MALLOC_TOP_PAD_, …) or a glibc.malloc tunable.
     private static bool UserTuned()
-        => UserTunings.Any(name => Environment.GetEnvironmentVariable(name) is not null)
+        => Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(name => name.StartsWith("MALLOC_", StringComparison.Ordinal))
             || (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) ?? false);
 
     private static class NativeMethods

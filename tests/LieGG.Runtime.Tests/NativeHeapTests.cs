@@ -1,84 +1,80 @@
-using System.Runtime.InteropServices;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace LieGG.Runtime.Tests;
 
 /// <summary>
 /// A training step's pattern of native allocations — blocks of a few MB, each written in full, freed in reverse — repeated
-/// on one thread. With glibc's default thresholds about 83 % of the pages of every step are faulted in afresh (the freed
-/// blocks went back to the kernel); with <see cref="NativeHeap"/>'s none are.
+/// on the main thread of a fresh process (a test thread's arena depends on what the test host did before: glibc never
+/// trims a thread arena's top, and deletes a whole spare heap when it empties). With glibc's default thresholds about
+/// 83 % of the pages of every step are faulted in afresh (the freed blocks went back to the kernel); with
+/// <see cref="NativeHeap"/>'s none are, until <see cref="NativeHeap.ReleaseFreeMemory"/> hands them back.
 /// </summary>
-public sealed partial class NativeHeapTests
+public sealed class NativeHeapTests
 {
-    private const int RusageThread = 1;
-    private const int MinorFaultsField = 8; // ru_minflt: after two timevals (four longs) and four longs
+    private const string Python = "/usr/bin/python3";
 
-    [LibraryImport("libc")]
-    private static partial int getrusage(int who, [Out] long[] usage);
-
-    private static long MinorFaultsOfThisThread()
-    {
-        var usage = new long[18];
-        Assert.Equal(0, getrusage(RusageThread, usage));
-        return usage[MinorFaultsField];
-    }
-
-    // One training step's activations and their gradients, in MiB.
-    private static readonly long[] StepSizes = [.. new[] { 6.9, 6.9, 13.8, 3.4, 6.9, 1.7, 0.5 }.Select(mb => (long)(mb * 1024 * 1024))];
-
-    [SkippableFact]
-    public void Freed_tensor_sized_blocks_are_reused_without_page_faults()
-    {
-        Skip.IfNot(OperatingSystem.IsLinux(), "glibc's malloc thresholds are Linux-only");
-        NativeHeap.KeepFreedMemory();
-        Skip.IfNot(NativeHeap.Applied, "this process's environment tunes malloc itself, or its C library is not glibc");
-        long[] sizes = StepSizes;
-        long pagesPerStep = sizes.Sum() / Environment.SystemPageSize;
-        double faultsPerStep = 0;
-        // A thread of its own: its faults are its own, whatever other tests allocate meanwhile.
-        var thread = new Thread(() =>
-        {
-            Step(sizes);
-            long before = MinorFaultsOfThisThread();
-            const int steps = 20;
-            for (int i = 0; i < steps; i++) Step(sizes);
-            faultsPerStep = (MinorFaultsOfThisThread() - before) / (double)steps;
-        });
-        thread.Start();
-        thread.Join();
-        // A tenth, not zero: another test's allocations in the same arena may make a step extend the heap now and then.
-        Assert.True(faultsPerStep < 0.1 * pagesPerStep, $"{faultsPerStep:F0} page faults per step of {pagesPerStep} pages: freed blocks went back to the kernel");
-    }
+    // Prints the page faults of one step after warm-up steps, and of one step after malloc_trim(0), as "kept released".
+    private const string Probe = """
+        import ctypes, resource, sys
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc.restype = ctypes.c_void_p
+        libc.free.argtypes = [ctypes.c_void_p]
+        if len(sys.argv) > 1:
+            assert libc.mallopt(-3, int(sys.argv[1])) == 1 and libc.mallopt(-1, int(sys.argv[2])) == 1
+        sizes = [int(mb * 1024 * 1024) for mb in (6.9, 6.9, 13.8, 3.4, 6.9, 1.7, 0.5)]
+        def step():
+            blocks = []
+            for size in sizes:
+                block = libc.malloc(size)
+                ctypes.memset(block, 1, size)
+                blocks.append(block)
+            for block in reversed(blocks):
+                libc.free(block)
+        def faults(action):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            action()
+            return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+        for _ in range(3):
+            step()
+        kept = faults(step)
+        libc.malloc_trim(0)
+        print(kept, faults(step), sum(sizes) // resource.getpagesize())
+        """;
 
     [SkippableFact]
-    public void Released_free_memory_is_faulted_in_again()
+    public void The_thresholds_keep_a_training_steps_blocks_and_the_release_hands_them_back()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "glibc's malloc_trim is Linux-only");
-        NativeHeap.KeepFreedMemory();
-        Skip.IfNot(NativeHeap.Applied, "this process's environment tunes malloc itself, or its C library is not glibc");
-        long[] sizes = StepSizes;
-        long pages = sizes.Sum() / Environment.SystemPageSize;
-        long kept = 0, released = 0;
-        var thread = new Thread(() =>
-        {
-            for (int i = 0; i < 3; i++) Step(sizes);
-            long before = MinorFaultsOfThisThread();
-            Step(sizes);
-            kept = MinorFaultsOfThisThread() - before;
-            NativeHeap.ReleaseFreeMemory();
-            before = MinorFaultsOfThisThread();
-            Step(sizes);
-            released = MinorFaultsOfThisThread() - before;
-        });
-        thread.Start();
-        thread.Join();
-        Assert.True(kept < pages / 10, $"{kept} page faults for {pages} pages before releasing: the heap did not keep them");
-        Assert.True(released > pages / 2, $"{released} page faults for {pages} pages after releasing the free memory: it was kept");
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists(Python), $"needs glibc's malloc on Linux and {Python} to run a fresh process");
+        var (defaultKept, _, pages) = RunProbe();
+        var (kept, released, _) = RunProbe(NativeHeap.MmapThresholdBytes.ToString(CultureInfo.InvariantCulture), NativeHeap.TrimThresholdBytes.ToString(CultureInfo.InvariantCulture));
+        Assert.True(defaultKept > pages / 2, $"glibc's defaults faulted only {defaultKept} of {pages} pages per step: the probe does not show what the thresholds are for");
+        Assert.True(kept < pages / 100, $"{kept} page faults per step of {pages} pages with NativeHeap's thresholds: freed blocks went back to the kernel");
+        Assert.True(released > pages / 2, $"{released} page faults for {pages} pages after malloc_trim: the free memory was kept");
     }
 
-    private static unsafe void Step(long[] sizes)
+    [Fact]
+    public void The_thresholds_are_set_in_this_process_unless_it_tunes_malloc_itself()
     {
-        var blocks = sizes.Select(size => Marshal.AllocHGlobal((nint)size)).ToArray();
-        for (int i = 0; i < blocks.Length; i++) new Span<byte>((void*)blocks[i], checked((int)sizes[i])).Fill(1);
-        foreach (var block in blocks.Reverse()) Marshal.FreeHGlobal(block);
+        NativeHeap.KeepFreedMemory();
+        bool tuned = Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(k => k.StartsWith("MALLOC_", StringComparison.Ordinal))
+            || (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) ?? false);
+        // glibc accepts both values (mallopt returned 1 for each) wherever this suite runs: Linux with glibc.
+        Assert.Equal(OperatingSystem.IsLinux() && !tuned, NativeHeap.Applied);
+    }
+
+    private static (long Kept, long Released, long Pages) RunProbe(params string[] thresholds)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", Probe }.Concat(thresholds)) start.ArgumentList.Add(argument);
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MALLOC_", StringComparison.Ordinal) || k == "GLIBC_TUNABLES").ToList())
+            start.Environment.Remove(name);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"the probe failed: {errors.Result}");
+        var counts = output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+        return (counts[0], counts[1], counts[2]);
     }
 }

@@ -26,37 +26,24 @@ public sealed class KfacFactorTests
         for (int s = 0; s < factors.Sites.Count; s++) TensorComparison.AssertClose(expected[s], factors.Sites[s].B);
     }
 
-    [Fact]
-    public void Conv_input_factor_is_the_sum_of_explicit_circular_patches_at_the_kept_positions()
+    // Conv network on 8×8 canvases, width 2: block 1 (1 → 2 channels, 8×8) and block 3 (4 → 4 channels, 4×4) keep every
+    // position, block 2 (2 → 4 channels, 8×8 → 4×4) the even ones; each block's input is read off the capture.
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 1)]
+    public void Conv_input_factor_is_the_sum_of_explicit_circular_patches_at_the_kept_positions(int site, int stride)
     {
         using var network = KfacTestNetworks.Network(Pathways.Conv, canvas: 8, width: 2).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(3, canvas: 8);
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
-        // Block 2: 2 → 4 channels, 8×8 input, stride 2; its input is block 1's output, read off the capture.
         network.SetCapture(true);
         network.forward(data.Inputs);
-        var site = network.Sites[1];
-        var input = site.CapturedInput!.detach();
+        var input = network.Sites[site].CapturedInput!.detach();
         network.SetCapture(false);
         long channels = input.shape[1];
-        var expected = PatchGram(input, step: 2);
-        Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[1].A.shape);
-        TensorComparison.AssertClose(expected, factors.Sites[1].A[0]);
-    }
-
-    [Fact]
-    public void Conv_input_factor_at_stride_one_is_the_sum_of_explicit_circular_patches_at_every_position()
-    {
-        using var network = KfacTestNetworks.Network(Pathways.Conv, canvas: 8, width: 2).to(ScalarType.Float64);
-        var data = KfacTestNetworks.Data(3, canvas: 8);
-        using var factors = KfacFactors.Fit(network, data, FisherKind.Exact);
-        // Block 1 (1 → 2 channels, 8×8) and block 3 (4 → 4 channels, 4×4) keep every position.
-        network.SetCapture(true);
-        network.forward(data.Inputs);
-        var inputs = new[] { 0, 2 }.Select(i => network.Sites[i].CapturedInput!.detach()).ToArray();
-        network.SetCapture(false);
-        TensorComparison.AssertClose(PatchGram(inputs[0], step: 1), factors.Sites[0].A[0]);
-        TensorComparison.AssertClose(PatchGram(inputs[1], step: 1), factors.Sites[2].A[0]);
+        Assert.Equal(new long[] { 1, channels * 9, channels * 9 }, factors.Sites[site].A.shape);
+        TensorComparison.AssertClose(PatchGram(input, step: stride), factors.Sites[site].A[0]);
     }
 
     [Fact]
