@@ -9,7 +9,7 @@ namespace LieGG.Runtime;
 /// free top once it passes the trim threshold — so each training step's activations (one Z2CNN layer's output for a
 /// batch of 128 is 6.9 MB) arrived as fresh pages the kernel had to fault in and zero: 497 000 page faults in seven
 /// one-thread Z2CNN epochs and about an eighth of each epoch. With the mmap threshold at 32 MiB (the largest glibc
-/// accepts) and the trim threshold at 1 GiB they are reused instead (59 000 faults; the epoch 0.83 → 0.71 s, the
+/// accepts) and the trim threshold at 1 GiB they are reused instead (59 000 faults; the epoch 0.83 → 0.72–0.76 s, the
 /// P4CNN's about as much), at the same peak resident memory: freed memory stays with the process between steps rather
 /// than going back to the system. Both thresholds are needed — setting either fixes the other at glibc's default (the
 /// trim threshold alone maps every block over 128 KiB: 1.8 million faults). A module initializer sets them before the
@@ -25,7 +25,6 @@ public static class NativeHeap
     public const int TrimThresholdBytes = 1024 * 1024 * 1024;
 
     private const int TrimThresholdOption = -1, MmapThresholdOption = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD in malloc.h
-
 
 #pragma warning disable CA2255 // Deliberate: the thresholds must be in place before libtorch's first allocations.
     [ModuleInitializer]
