@@ -66,8 +66,11 @@ public static class NativeHeap
         }
     }
 
-    // Any of glibc's MALLOC_* variables (MALLOC_ARENA_MAX, MALLOC_TOP_PAD_, …) or a glibc.malloc tunable.
-    private static bool UserTuned()
+    /// <summary>
+    /// Whether the environment tunes malloc: any of glibc's <c>MALLOC_*</c> variables (<c>MALLOC_ARENA_MAX</c>,
+    /// <c>MALLOC_TOP_PAD_</c>, …) or a <c>glibc.malloc</c> tunable.
+    /// </summary>
+    internal static bool UserTuned()
         => Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(name => name.StartsWith("MALLOC_", StringComparison.Ordinal))
             || (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) ?? false);
 

@@ -433,7 +433,6 @@ families["ella"] = lambda: epoch(ella, canvas, canvas_labels, ella_optimizer, 12
 families["kfac"] = lambda: marginal_likelihood_step(ella, kfac_inputs, kfac_labels)
 
 
-
 def runs_on_openblas():
     """Whether this PyTorch's matrix products run on OpenBLAS: Debian's links the system BLAS, which is the reference
     implementation (an order of magnitude slower) unless libopenblas0-pthread is installed."""

@@ -125,8 +125,10 @@ public sealed class KfacFactorTests
         Assert.True(errors[1] < errors[0], $"error did not shrink: {errors[0]:F3} → {errors[1]:F3}");
     }
 
-    /// <summary>Σ over maps [M, C, S, S] and even positions of p pᵀ, p the explicit circular 3×3 patch (channel-major).</summary>
-    /// <summary>Σ a aᵀ over the circular 3×3 patches a at every <paramref name="step"/>-th row and column, one at a time.</summary>
+    /// <summary>
+    /// Σ over maps [M, C, S, S] of p pᵀ, p the explicit circular 3×3 patch (channel-major) at every
+    /// <paramref name="step"/>-th row and column.
+    /// </summary>
     private static Tensor PatchGram(Tensor maps, int step)
     {
         long count = maps.shape[0], channels = maps.shape[1], size = maps.shape[2];
