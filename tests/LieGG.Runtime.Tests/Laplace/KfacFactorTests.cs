@@ -26,6 +26,45 @@ public sealed class KfacFactorTests
         for (int s = 0; s < factors.Sites.Count; s++) TensorComparison.AssertClose(expected[s], factors.Sites[s].B);
     }
 
+    [Theory]
+    [InlineData(Pathways.Conv)]
+    [InlineData(Pathways.FC)]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv)]
+    [InlineData(Pathways.GroupConv)]
+    [InlineData(Pathways.Conv | Pathways.GroupConv)]
+    [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)]
+    public void Site_rows_reproduce_the_autograd_gradients_of_weights_and_biases(Pathways pathways)
+    {
+        // For y = W·a + b over a site's copies, ∂L/∂W = Σ g aᵀ and ∂L/∂b = Σ g with g = ∂L/∂y: the rows KFAC multiplies
+        // must pair each copy's input with its own output gradient, including where the CONV pathway runs inside the
+        // G-CONV pathway's convolution and its output gradient is read off the block's p4 map.
+        using var network = KfacTestNetworks.Network(pathways, canvas: 8, width: 2).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(3, canvas: 8);
+        network.eval();
+        network.SetCapture(true);
+        var logits = network.forward(data.Inputs);
+        var loss = (logits * randn(logits.shape, ScalarType.Float64, generator: new torch.Generator(3))).sum();
+        var sites = network.Sites;
+        var outputs = sites.Select(s => s.CapturedOutput!).ToArray();
+        var parameters = sites.SelectMany(s => new Tensor[] { s.Weight, s.Bias }).ToArray();
+        var gradients = torch.autograd.grad(new[] { loss }, outputs.Concat(parameters).ToArray());
+        for (int i = 0; i < sites.Count; i++)
+        {
+            var site = sites[i];
+            var a = site.InputRows(site.CapturedInput!.detach());
+            var g = site.OutputRows(gradients[i]);
+            long d = a.shape[2], e = g.shape[2];
+            long copies = site.WeightsPerCopy ? site.Copies / site.RotationCopies : 1;
+            // [N·R·(copies sharing a weight), copies with their own weight, d]: the sum runs over the first axis.
+            var aPerWeight = a.reshape(-1, copies, d);
+            var gPerWeight = g.reshape(-1, copies, e);
+            var weightGradient = torch.einsum("nce,ncd->ecd", gPerWeight, aPerWeight).reshape(e, copies * d);
+            TensorComparison.AssertClose(gradients[outputs.Length + 2 * i].reshape(e, -1), weightGradient, 1e-10);
+            TensorComparison.AssertClose(gradients[outputs.Length + 2 * i + 1], g.sum(new long[] { 0, 1 }), 1e-10);
+        }
+        network.SetCapture(false);
+    }
+
     // Conv network on 8×8 canvases, width 2: block 1 (1 → 2 channels, 8×8) and block 3 (4 → 4 channels, 4×4) keep every
     // position, block 2 (2 → 4 channels, 8×8 → 4×4) the even ones; each block's input is read off the capture.
     [Theory]

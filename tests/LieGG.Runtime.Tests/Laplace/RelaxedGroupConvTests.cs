@@ -133,4 +133,27 @@ public sealed class RelaxedGroupConvTests
         var x = randn(new long[] { 4, 16, 16 }, generator: new torch.Generator(12));
         Assert.True(MaxDifference(relaxed.forward(x), planar.forward(x)) < 1e-4);
     }
+
+    [Theory]
+    [InlineData(0, 1, PathwayCombination.Mean)]
+    [InlineData(1, 2, PathwayCombination.Mean)]
+    [InlineData(2, 1, PathwayCombination.Sum)]
+    [InlineData(1, 2, PathwayCombination.Sum)]
+    public void Block_forward_with_conv_folded_into_group_conv_equals_its_pathways_evaluated_on_their_own(int layer, int stride, PathwayCombination combine)
+    {
+        // The forward pass runs CONV inside G-CONV's convolution (a 4×4 stride-2 kernel at stride 2); PathwayOutput runs
+        // each pathway as its own module, CONV on the split rotation copies and G-CONV with its 2×2 reduction.
+        var shape = new BlockShape(layer == 0 ? 1 : 2, 3, 8, stride);
+        torch.manual_seed(13);
+        using var block = new RelaxedBlock(shape, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, layer, combine: combine);
+        block.to(ScalarType.Float64);
+        using (torch.no_grad())
+            foreach (var site in block.Sites) site.Bias.normal_(0, 0.3, generator: new torch.Generator(14));
+        var x = randn(new long[] { 3, shape.InChannels * (layer == 0 ? 1 : 4), 8, 8 }, ScalarType.Float64, generator: new torch.Generator(15));
+        var sum = Enumerable.Range(0, 3).Select(i => block.PathwayOutput(i, x)).Aggregate((a, b) => a + b);
+        var expected = nn.functional.relu(combine == PathwayCombination.Mean ? sum / 3 : sum);
+        TensorComparison.AssertClose(expected, block.forward(x), 1e-12);
+        // Every pathway contributes: the CONV pathway's part alone moves the output.
+        Assert.True(block.PathwayOutput(1, x).abs().max().item<double>() > 0.1);
+    }
 }

@@ -21,12 +21,21 @@ public sealed record BlockShape(int InChannels, int OutChannels, int InputSize, 
 /// axis read as 4× channels, a CONV pathway could represent the p4 convolution itself with 4× its parameters.
 /// With the G-CONV tensors at zero the network is the FC + CONV network with the same weights.
 /// </para>
+/// <para>
+/// Beside a G-CONV pathway the CONV pathway is a filter bank on the p4 map too — block-diagonal over the rotation
+/// copies — so the forward pass adds it to the G-CONV filters and runs one convolution for both
+/// (<see cref="ConvPathway.GroupKernel"/>); <see cref="PathwayOutput(int, Tensor)"/> still evaluates each pathway on its own.
+/// </para>
 /// </summary>
 public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 {
     private const int Rotations = GroupConvPathway.Rotations;
 
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
+
+    // Set when the CONV pathway is folded into the G-CONV pathway's convolution.
+    private readonly ConvPathway? foldedConv;
+    private readonly GroupConvPathway? groupConv;
 
     // The FC and CONV pathways' input: planar maps (the first block of a p4 network, or no G-CONV pathway), or rotation copies.
     private readonly bool splitsRotations, repeatsOverRotations;
@@ -56,13 +65,14 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
         }
         if (kinds.HasFlag(Pathways.Conv))
         {
-            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale, copies);
+            var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale, copies, folded: group);
             pathways.Add(conv);
             sites.Add(conv.Site);
+            if (group) foldedConv = conv;
         }
         if (group)
         {
-            var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
+            groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
             pathways.Add(groupConv);
             sites.Add(groupConv.Site);
         }
@@ -82,11 +92,22 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     private Tensor PreActivation(Tensor input)
     {
-        var copies = splitsRotations ? SplitRotations(input) : null;
+        Tensor? copies = null;
         Tensor? sum = null;
         for (int i = 0; i < pathways.Count; i++)
         {
-            var output = PathwayOutput(i, input, copies);
+            if (pathways[i] == foldedConv) continue;
+            Tensor output;
+            if (pathways[i] == groupConv && foldedConv is not null)
+            {
+                output = groupConv.Forward(input, foldedConv.GroupKernel(groupConv.InputRotations), foldedConv.GroupBias());
+                foldedConv.RecordFolded(input, output);
+            }
+            else
+            {
+                if (splitsRotations && pathways[i] is not GroupConvPathway) copies ??= P4Maps.Split(input);
+                output = PathwayOutput(i, input, copies);
+            }
             sum = sum is null ? output : sum + output;
         }
         return Combined(sum!);
@@ -119,31 +140,14 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     }).ToList();
 
     /// <summary>Pathway <paramref name="index"/>'s output in the block's layout (p4 maps with a G-CONV pathway), before the combination and ReLU.</summary>
-    public Tensor PathwayOutput(int index, Tensor input) => PathwayOutput(index, input, splitsRotations ? SplitRotations(input) : null);
+    public Tensor PathwayOutput(int index, Tensor input) => PathwayOutput(index, input, splitsRotations ? P4Maps.Split(input) : null);
 
     private Tensor PathwayOutput(int index, Tensor input, Tensor? copies)
     {
         var pathway = pathways[index];
         return pathway is GroupConvPathway ? pathway.forward(input)
-            : copies is not null ? MergeRotations(pathway.forward(copies), input.shape[0])
-            : repeatsOverRotations ? RepeatOverRotations(pathway.forward(input))
+            : copies is not null ? P4Maps.Merge(pathway.forward(copies), input.shape[0])
+            : repeatsOverRotations ? P4Maps.Repeat(pathway.forward(input))
             : pathway.forward(input);
     }
-
-    // [N, C·4, S, S] → [N·4, C, S, S]: copy r of sample n is map n·4 + r.
-    private static Tensor SplitRotations(Tensor maps)
-    {
-        long n = maps.shape[0], channels = maps.shape[1] / Rotations, size = maps.shape[2];
-        return maps.view(n, channels, Rotations, size, size).transpose(1, 2).reshape(n * Rotations, channels, size, size);
-    }
-
-    // [N·4, C′, S′, S′] → [N, C′·4, S′, S′], the inverse of SplitRotations.
-    private static Tensor MergeRotations(Tensor maps, long samples)
-    {
-        long channels = maps.shape[1], size = maps.shape[2];
-        return maps.view(samples, Rotations, channels, size, size).transpose(1, 2).reshape(samples, channels * Rotations, size, size);
-    }
-
-    // [N, C′, S′, S′] → [N, C′·4, S′, S′] with every rotation copy the same planar map.
-    private static Tensor RepeatOverRotations(Tensor maps) => maps.repeat_interleave(Rotations, 1);
 }
