@@ -155,5 +155,11 @@ public sealed class RelaxedGroupConvTests
         TensorComparison.AssertClose(expected, block.forward(x), 1e-12);
         // Every pathway contributes: the CONV pathway's part alone moves the output.
         Assert.True(block.PathwayOutput(1, x).abs().max().item<double>() > 0.1);
+        // And training sees the same function: every parameter's gradient of a loss agrees between the two routes.
+        var weights = randn(expected.shape, ScalarType.Float64, generator: new torch.Generator(16));
+        var parameters = block.parameters().ToArray();
+        var folded = torch.autograd.grad(new[] { (block.forward(x) * weights).sum() }, parameters);
+        var separate = torch.autograd.grad(new[] { (expected * weights).sum() }, parameters);
+        for (int i = 0; i < parameters.Length; i++) TensorComparison.AssertClose(separate[i], folded[i], 1e-12);
     }
 }
