@@ -162,4 +162,14 @@ public sealed class RelaxedGroupConvTests
         var separate = torch.autograd.grad(new[] { (expected * weights).sum() }, parameters);
         for (int i = 0; i < parameters.Length; i++) TensorComparison.AssertClose(separate[i], folded[i], 1e-12);
     }
+
+    [Fact]
+    public void State_dict_names_every_parameter_once_under_its_pathway()
+    {
+        // Saved networks are read back by name, here and in PyTorch: a pathway reachable under a second name would add keys.
+        using var network = new RelaxedNetwork(8, 2, 10, Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv);
+        var names = network.state_dict().Keys.ToList();
+        Assert.Equal(network.named_parameters().Select(p => p.name).OrderBy(n => n, StringComparer.Ordinal), names.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Contains("blocks.1.pathways.1.weight", names);
+    }
 }

@@ -33,9 +33,9 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
 
     private readonly ModuleList<nn.Module<Tensor, Tensor>> pathways = new();
 
-    // Set when the CONV pathway is folded into the G-CONV pathway's convolution.
-    private readonly ConvPathway? foldedConv;
-    private readonly GroupConvPathway? groupConv;
+    // Indices into pathways (not module fields, which would register each pathway a second time in the state dict):
+    // the G-CONV pathway's, and the CONV pathway's when it is folded into the G-CONV convolution; −1 when absent.
+    private readonly int groupConvIndex = -1, foldedConvIndex = -1;
 
     // The FC and CONV pathways' input: planar maps (the first block of a p4 network, or no G-CONV pathway), or rotation copies.
     private readonly bool splitsRotations, repeatsOverRotations;
@@ -68,13 +68,14 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
             var conv = new ConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, convInitScale, copies, folded: group);
             pathways.Add(conv);
             sites.Add(conv.Site);
-            if (group) foldedConv = conv;
+            if (group) foldedConvIndex = pathways.Count - 1;
         }
         if (group)
         {
-            groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
+            var groupConv = new GroupConvPathway(shape.InChannels, shape.OutChannels, shape.InputSize, shape.Stride, layer, lifting: layer == 0);
             pathways.Add(groupConv);
             sites.Add(groupConv.Site);
+            groupConvIndex = pathways.Count - 1;
         }
         Shape = shape;
         Combine = combine;
@@ -96,10 +97,12 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
         Tensor? sum = null;
         for (int i = 0; i < pathways.Count; i++)
         {
-            if (pathways[i] == foldedConv) continue;
+            if (i == foldedConvIndex) continue;
             Tensor output;
-            if (pathways[i] == groupConv && foldedConv is not null)
+            if (i == groupConvIndex && foldedConvIndex >= 0)
             {
+                var groupConv = (GroupConvPathway)pathways[i];
+                var foldedConv = (ConvPathway)pathways[foldedConvIndex];
                 output = groupConv.Forward(input, foldedConv.GroupKernel(groupConv.InputRotations), foldedConv.GroupBias());
                 foldedConv.RecordFolded(input, output);
             }
