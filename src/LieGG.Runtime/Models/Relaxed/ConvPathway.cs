@@ -100,7 +100,7 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
         protected override Tensor InputRowsPerMap(Tensor input)
             => nn.functional.unfold(PadCircular(Maps(input)), 3, stride: owner.Stride).transpose(1, 2);
 
-        // Every position is kept at stride 1: the patches' Gram from the map's shifted channel products.
+        // Every position is kept at stride 1: the patches' Gram from the maps' channel cross-correlations (see CircularPatchGram).
         public override Tensor InputFactor(Tensor input)
         {
             if (owner.Stride != 1) return base.InputFactor(input);
