@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace LieGG.Runtime.Tests.Laplace;
 
-/// <summary>The KFAC factors against brute force: explicit per-sample Jacobians (B) and explicit outer products of patches (A).</summary>
+/// <summary>The KFAC factors against brute force: explicit per-sample Jacobians (B) and explicit outer products of patches (A); the sites' rows against autograd's gradients.</summary>
 public sealed class KfacFactorTests
 {
     [Theory]
