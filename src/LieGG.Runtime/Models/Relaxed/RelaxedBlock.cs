@@ -108,7 +108,7 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
             }
             else
             {
-                if (splitsRotations && pathways[i] is not GroupConvPathway) copies ??= P4Maps.Split(input);
+                if (ActsOnCopies(i)) copies ??= P4Maps.Split(input);
                 output = PathwayOutput(i, input, copies);
             }
             sum = sum is null ? output : sum + output;
@@ -143,7 +143,10 @@ public sealed class RelaxedBlock : nn.Module<Tensor, Tensor>
     }).ToList();
 
     /// <summary>Pathway <paramref name="index"/>'s output in the block's layout (p4 maps with a G-CONV pathway), before the combination and ReLU.</summary>
-    public Tensor PathwayOutput(int index, Tensor input) => PathwayOutput(index, input, splitsRotations ? P4Maps.Split(input) : null);
+    public Tensor PathwayOutput(int index, Tensor input) => PathwayOutput(index, input, ActsOnCopies(index) ? P4Maps.Split(input) : null);
+
+    // Whether pathway index takes the rotation copies of a p4 input (every pathway but G-CONV after the first block).
+    private bool ActsOnCopies(int index) => splitsRotations && pathways[index] is not GroupConvPathway;
 
     private Tensor PathwayOutput(int index, Tensor input, Tensor? copies)
     {
