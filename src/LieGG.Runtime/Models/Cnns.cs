@@ -19,7 +19,7 @@ public static class PaperCnn
 
     /// <summary>
     /// The same maps stored channels-last (NHWC strides): oneDNN's 3×3 convolutions then run forward and backward at
-    /// about 1.7× their rate on NCHW maps here, and batch norm, ReLU and pooling keep the layout.
+    /// about 1.7× their rate on NCHW maps here, and batch norm (<see cref="ChannelsLastBatchNorm"/>), ReLU and pooling keep the layout.
     /// </summary>
     internal static Tensor ChannelsLast(Tensor maps) => maps.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
@@ -84,7 +84,7 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
         var x = PaperCnn.AsImages(input);
         for (int layer = 0; layer < PaperCnn.Layers - 1; layer++)
         {
-            x = norms[layer].forward(convolutions[layer].forward(layer == 1 ? PaperCnn.ChannelsLast(x) : x)).relu();
+            x = ChannelsLastBatchNorm.Forward((BatchNorm2d)norms[layer], convolutions[layer].forward(layer == 1 ? PaperCnn.ChannelsLast(x) : x)).relu();
             if (layer == 1) x = dropout.forward(nn.functional.max_pool2d(x, 2, 2));
         }
         return convolutions[^1].forward(x).flatten(1);
