@@ -17,10 +17,14 @@ public sealed class KfacFactorTests
     [InlineData(Pathways.GroupConv)]
     [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv)]
     [InlineData(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv, PathwayCombination.Sum)]
-    public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways, PathwayCombination combine = PathwayCombination.Mean)
+    // Two pooled features: three classes reach the blocks through them (two passes), two classes one pass per class.
+    [InlineData(Pathways.FactoredFC | Pathways.Conv, PathwayCombination.Mean, 2)]
+    [InlineData(Pathways.GroupConv, PathwayCombination.Mean, 2)]
+    [InlineData(Pathways.FC, PathwayCombination.Mean, 7)]
+    public void Exact_fisher_output_factors_equal_the_brute_force_GGN(Pathways pathways, PathwayCombination combine = PathwayCombination.Mean, int classes = 3)
     {
-        using var network = KfacTestNetworks.Network(pathways, combine: combine).to(ScalarType.Float64);
-        var data = KfacTestNetworks.Data(6);
+        using var network = KfacTestNetworks.Network(pathways, classes: classes, combine: combine).to(ScalarType.Float64);
+        var data = KfacTestNetworks.Data(6, classes: classes);
         using var factors = KfacFactors.Fit(network, data, FisherKind.Exact, batchSize: 4);
         var expected = KfacTestNetworks.BruteForceOutputFactors(network, data);
         for (int s = 0; s < factors.Sites.Count; s++) TensorComparison.AssertClose(expected[s], factors.Sites[s].B);

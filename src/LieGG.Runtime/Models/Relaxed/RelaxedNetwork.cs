@@ -56,6 +56,9 @@ public sealed class RelaxedNetwork : nn.Module<Tensor, Tensor>, IKfacNetwork, IE
     /// <summary>Every linear map KFAC sees, blocks first (in order), then the head.</summary>
     public IReadOnlyList<KfacSite> Sites { get; }
 
+    /// <summary>The head's first layer: its input, the pooled features, is all the blocks pass on.</summary>
+    public int BottleneckSite => Sites.Count - 2;
+
     /// <summary>The product of the block strides: the cyclic shifts a strict CONV network is invariant to.</summary>
     public int TotalStride => Shapes.Aggregate(1, (s, b) => s * b.Stride);
 

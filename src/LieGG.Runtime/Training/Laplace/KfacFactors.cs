@@ -32,7 +32,8 @@ public sealed class KfacFactors : IDisposable
     /// <summary>
     /// Sums A (inputs of each site, once per forward) and B (gradients w.r.t. each site's output) over
     /// <paramref name="split"/>. <see cref="FisherKind.Exact"/>: for every class k one backward pass of
-    /// Σ_n √p_nk · (−log p_nk), so B = Σ_n Σ_k p_nk g_nk g_nkᵀ (the softmax GGN); <see cref="FisherKind.MonteCarlo"/>:
+    /// Σ_n √p_nk · (−log p_nk), so B = Σ_n Σ_k p_nk g_nk g_nkᵀ (the softmax GGN) — below a
+    /// <see cref="IKfacNetwork.BottleneckSite"/> narrower than the classes, one pass per feature there; <see cref="FisherKind.MonteCarlo"/>:
     /// one class per sample drawn from the model's prediction with <paramref name="generator"/>, one backward pass.
     /// </summary>
     public static KfacFactors Fit<TNetwork>(TNetwork model, DataSplit split, FisherKind fisher, int batchSize = 500,
@@ -65,15 +66,7 @@ public sealed class KfacFactors : IDisposable
 
                 if (fisher == FisherKind.Exact)
                 {
-                    var weights = logProbabilities.detach().exp().sqrt();
-                    long classes = logProbabilities.shape[1];
-                    for (long k = 0; k < classes; k++)
-                    {
-                        using var classScope = torch.NewDisposeScope();
-                        var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
-                        var gradients = torch.autograd.grad(new[] { loss }, outputs, retain_graph: k < classes - 1);
-                        for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
-                    }
+                    ExactOutputFactors(sites, logProbabilities, outputs, model.BottleneckSite, b);
                 }
                 else
                 {
@@ -103,6 +96,49 @@ public sealed class KfacFactors : IDisposable
             factors[i] = new SiteFactors(sites[i], a[i]!, bScaled);
         }
         return new KfacFactors(factors, split.Count, nll);
+    }
+
+    // For every class k one backward pass of Σ_n √p_nk · (−log p_nk): B = Σ_n Σ_k p_nk g_nk g_nkᵀ. Where a site's input
+    // x (d features) carries all that the earlier sites pass on and d < K, those sites' gradients are J_nᵀ ∂ℓ_nk/∂x_n, and
+    // Σ_k J_nᵀ d_nk d_nkᵀ J_n = J_nᵀ R_nᵀ R_n J_n with D_n = [d_n1 … d_nK]ᵀ = Q_n R_n: d backward passes from x with the rows
+    // of R_n instead of K from the loss, the same B up to round-off.
+    private static void ExactOutputFactors(IReadOnlyList<KfacSite> sites, Tensor logProbabilities, Tensor[] outputs, int bottleneck, Tensor?[] b)
+    {
+        var weights = logProbabilities.detach().exp().sqrt();
+        long classes = logProbabilities.shape[1];
+        var features = bottleneck >= 0 ? sites[bottleneck].CapturedInput : null;
+        if (features is null || features.dim() != 2 || features.shape[1] >= classes)
+        {
+            for (long k = 0; k < classes; k++)
+            {
+                using var classScope = torch.NewDisposeScope();
+                var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
+                var gradients = torch.autograd.grad(new[] { loss }, outputs, retain_graph: k < classes - 1);
+                for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+            }
+            return;
+        }
+
+        var headOutputs = outputs[bottleneck..].Append(features).ToArray();
+        var featureGradients = new Tensor[classes];
+        for (long k = 0; k < classes; k++)
+        {
+            using var classScope = torch.NewDisposeScope();
+            var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
+            var gradients = torch.autograd.grad(new[] { loss }, headOutputs, retain_graph: true);
+            for (int i = bottleneck; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i - bottleneck]));
+            featureGradients[k] = gradients[^1].detach().MoveToOuterDisposeScope();
+        }
+        // [N, K, d] = Q R per sample, in float64; R's rows [N, d] are the backward passes' output gradients.
+        var triangular = torch.linalg.qr(torch.stack(featureGradients, 1).to_type(ScalarType.Float64)).R.to_type(features.dtype);
+        var earlier = outputs[..bottleneck];
+        long passes = triangular.shape[1];
+        for (long j = 0; j < passes; j++)
+        {
+            using var passScope = torch.NewDisposeScope();
+            var gradients = torch.autograd.grad(new[] { features }, earlier, new[] { triangular[.., j, ..] }, retain_graph: j < passes - 1);
+            for (int i = 0; i < bottleneck; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+        }
     }
 
     private static void Accumulate(ref Tensor? total, Tensor addition)
