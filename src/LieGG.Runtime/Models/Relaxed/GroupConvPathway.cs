@@ -177,8 +177,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
 
         private Tensor PatchGram(Tensor patches)
         {
-            var rows = patches.transpose(1, 2).reshape(-1, Entries);
-            return rows.T.matmul(rows);
+            return SymmetricGram.Of(patches.transpose(1, 2).reshape(-1, Entries));
         }
 
         // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.

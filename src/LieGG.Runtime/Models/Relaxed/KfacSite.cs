@@ -140,5 +140,5 @@ public abstract class KfacSite
         return Gram(rows.reshape(-1, rows.shape[2])).to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
 
-    private static Tensor Gram(Tensor rows) => rows.T.matmul(rows);
+    private static Tensor Gram(Tensor rows) => SymmetricGram.Of(rows);
 }
