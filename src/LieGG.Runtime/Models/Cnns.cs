@@ -85,7 +85,7 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
         for (int layer = 0; layer < PaperCnn.Layers - 1; layer++)
         {
             x = ChannelsLastBatchNorm.Forward((BatchNorm2d)norms[layer], convolutions[layer].forward(layer == 1 ? PaperCnn.ChannelsLast(x) : x)).relu();
-            if (layer == 1) x = dropout.forward(nn.functional.max_pool2d(x, 2, 2));
+            if (layer == 1) x = dropout.forward(MaxPool2x2.Forward(x));
         }
         return convolutions[^1].forward(x).flatten(1);
     }
@@ -100,7 +100,7 @@ public sealed class Z2Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
             var tangents = LayerTangents.BatchNorm((BatchNorm2d)norms[layer], LayerTangents.Linear(convolutions[layer].forward, v));
             return LayerTangents.Relu(preActivation, tangents);
         },
-        x => dropout.forward(nn.functional.max_pool2d(x, 2, 2)),
+        x => dropout.forward(MaxPool2x2.Forward(x)),
         RotationAxis.None,
         [new EquivariantLayer("conv 7", x => convolutions[^1].forward(x).flatten(1), FeatureSpace.Trivial)
         {
@@ -159,7 +159,7 @@ public sealed class P4Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
             if (Pooling == RotationPooling.EveryLayer) x = rotationPool.forward(x);
             x = norms[layer].forward(x).relu();
             if (layer == 1)
-                x = dropout.forward(Pooling == RotationPooling.EveryLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x));
+                x = dropout.forward(Pooling == RotationPooling.EveryLayer ? MaxPool2x2.Forward(x) : spatialPool.forward(x));
         }
         return rotationPool.forward(convolutions[^1].forward(x)).flatten(1) + outputBias;
     }
@@ -197,7 +197,7 @@ public sealed class P4Cnn : nn.Module<Tensor, Tensor>, IEquivariantLayers
                     { Tangents = (x, v) => PoolTangents(convolutions[^1].forward(x), LayerTangents.Linear(convolutions[^1].forward, v)) }]
                 : [new("conv 7", x => convolutions[^1].forward(x), PaperCnn.Map(PaperCnn.Grids.Count - 1, rotations)) { Tangents = (_, v) => LayerTangents.Linear(convolutions[^1].forward, v) },
                    new("rotation pool", x => rotationPool.forward(x).flatten(1) + outputBias, FeatureSpace.Trivial) { Tangents = PoolTangents }];
-            return PaperCnn.EquivariantLayers(Block, BlockTangents, x => dropout.forward(everyLayer ? nn.functional.max_pool2d(x, 2, 2) : spatialPool.forward(x)), rotations, head);
+            return PaperCnn.EquivariantLayers(Block, BlockTangents, x => dropout.forward(everyLayer ? MaxPool2x2.Forward(x) : spatialPool.forward(x)), rotations, head);
         }
     }
 }

@@ -102,7 +102,7 @@ public sealed class P4SpatialMaxPool : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var flat = input.reshape(input.shape[0], input.shape[1] * 4, input.shape[3], input.shape[4]);
-        var pooled = nn.functional.max_pool2d(flat, 2, 2);
+        var pooled = MaxPool2x2.Forward(flat);
         return pooled.reshape(input.shape[0], input.shape[1], 4, pooled.shape[2], pooled.shape[3]);
     }
 }
