@@ -107,36 +107,28 @@ public sealed class KfacFactors : IDisposable
         var weights = logProbabilities.detach().exp().sqrt();
         long classes = logProbabilities.shape[1];
         var features = bottleneck >= 0 ? sites[bottleneck].CapturedInput : null;
-        if (features is null || features.dim() != 2 || features.shape[1] >= classes)
-        {
-            for (long k = 0; k < classes; k++)
-            {
-                using var classScope = torch.NewDisposeScope();
-                var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
-                var gradients = torch.autograd.grad(new[] { loss }, outputs, retain_graph: k < classes - 1);
-                for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
-            }
-            return;
-        }
-
-        var headOutputs = outputs[bottleneck..].Append(features).ToArray();
-        var featureGradients = new Tensor[classes];
+        bool throughFeatures = bottleneck > 0 && features is not null && features.dim() == 2 && features.shape[1] < classes;
+        int first = throughFeatures ? bottleneck : 0;
+        var targets = throughFeatures ? outputs[first..].Append(features!).ToArray() : outputs;
+        var featureGradients = new Tensor[throughFeatures ? classes : 0];
         for (long k = 0; k < classes; k++)
         {
             using var classScope = torch.NewDisposeScope();
             var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
-            var gradients = torch.autograd.grad(new[] { loss }, headOutputs, retain_graph: true);
-            for (int i = bottleneck; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i - bottleneck]));
-            featureGradients[k] = gradients[^1].detach().MoveToOuterDisposeScope();
+            var gradients = torch.autograd.grad(new[] { loss }, targets, retain_graph: throughFeatures || k < classes - 1);
+            for (int i = first; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i - first]));
+            if (throughFeatures) featureGradients[k] = gradients[^1].detach().MoveToOuterDisposeScope();
         }
+        if (!throughFeatures) return;
+
         // [N, K, d] = Q R per sample, in float64; R's rows [N, d] are the backward passes' output gradients.
-        var triangular = torch.linalg.qr(torch.stack(featureGradients, 1).to_type(ScalarType.Float64)).R.to_type(features.dtype);
+        var triangular = torch.linalg.qr(torch.stack(featureGradients, 1).to_type(ScalarType.Float64)).R.to_type(features!.dtype);
         var earlier = outputs[..bottleneck];
         long passes = triangular.shape[1];
         for (long j = 0; j < passes; j++)
         {
             using var passScope = torch.NewDisposeScope();
-            var gradients = torch.autograd.grad(new[] { features }, earlier, new[] { triangular[.., j, ..] }, retain_graph: j < passes - 1);
+            var gradients = torch.autograd.grad(new[] { features! }, earlier, new[] { triangular[.., j, ..] }, retain_graph: j < passes - 1);
             for (int i = 0; i < bottleneck; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
         }
     }
