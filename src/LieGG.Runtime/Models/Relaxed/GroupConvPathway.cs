@@ -175,10 +175,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
             return factor!.unsqueeze(0).MoveToOuterDisposeScope();
         }
 
-        private Tensor PatchGram(Tensor patches)
-        {
-            return SymmetricGram.Of(patches.transpose(1, 2).reshape(-1, Entries));
-        }
+        private Tensor PatchGram(Tensor patches) => SymmetricGram.Of(patches.transpose(1, 2).reshape(-1, Entries));
 
         // [N, C′·4, S′, S′] → [N, 4·S′², C′], rotation-major to match InputRows.
         protected override Tensor OutputRowsPerMap(Tensor output)

@@ -127,7 +127,7 @@ public abstract class KfacSite
         }
         else
         {
-            factor = Gram(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
+            factor = SymmetricGram.Of(rows.reshape(-1, rows.shape[2])).unsqueeze(0);
         }
         return factor.to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
@@ -137,8 +137,6 @@ public abstract class KfacSite
     {
         using var scope = NewDisposeScope();
         var rows = OutputRows(outputGradient.detach());
-        return Gram(rows.reshape(-1, rows.shape[2])).to_type(ScalarType.Float64).MoveToOuterDisposeScope();
+        return SymmetricGram.Of(rows.reshape(-1, rows.shape[2])).to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
-
-    private static Tensor Gram(Tensor rows) => SymmetricGram.Of(rows);
 }
