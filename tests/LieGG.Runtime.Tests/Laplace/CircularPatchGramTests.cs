@@ -17,7 +17,7 @@ public sealed class CircularPatchGramTests
     {
         var generator = new torch.Generator(11);
         var maps = randn(new long[] { 3, channels, height, width }, ScalarType.Float64, generator: generator);
-        var padded = ConvPathway.PadCircular(maps);
+        var padded = CircularConvolution.Pad(maps);
         var rows = nn.functional.unfold(padded, 3).transpose(1, 2).reshape(-1, channels * 9);
         TensorComparison.AssertClose(rows.T.matmul(rows), CircularPatchGram.Of(maps), 1e-12);
     }

@@ -162,7 +162,7 @@ public sealed class RelaxedNetworkTests
     {
         var input = torch.randn(new long[] { 3, 2, 5, 4 }, ScalarType.Float64, generator: new torch.Generator(4)).requires_grad_();
         var weights = torch.randn(new long[] { 3, 2, 7, 6 }, ScalarType.Float64, generator: new torch.Generator(5));
-        var padded = ConvPathway.PadCircular(input);
+        var padded = CircularConvolution.Pad(input);
         var native = nn.functional.pad(input, new long[] { 1, 1, 1, 1 }, PaddingModes.Circular);
         Assert.Equal(0, (padded - native).abs().max().item<double>());
         var gradient = torch.autograd.grad([(padded * weights).sum()], [input])[0];

@@ -7,7 +7,8 @@ namespace LieGG.Runtime.Models.Relaxed;
 /// <summary>
 /// ELLA's CONV pathway: 3×3 convolution with circular padding 1; a stride-2 block keeps the outputs at even
 /// positions (a fixed phase, so a sample's output never depends on the rest of its batch). Kaiming-uniform weights
-/// (ReLU gain), zero bias. Cyclic shifts of the input by multiples of the stride shift the output exactly.
+/// (ReLU gain), zero bias. Cyclic shifts of the input by multiples of the stride shift the output exactly. The
+/// convolution is <see cref="CircularConvolution"/>'s, whose input gradient is a forward convolution.
 /// <para>
 /// Beside a G-CONV pathway the block folds this pathway into the G-CONV pathway's convolution (<see cref="GroupKernel"/>):
 /// one convolution of the p4 map instead of a second one over four rotation copies split off and merged back. Its
@@ -45,19 +46,10 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
 
     public KfacSite Site { get; }
 
-    /// <summary>The input padded circularly by one pixel on every side.</summary>
-    internal static Tensor PadCircular(Tensor input)
-    {
-        // The last row and column wrapped to the front and the first to the back: the same tensor as
-        // nn.functional.pad(…, Circular), whose native kernel takes two to three times as long forward and backward here.
-        var rows = torch.cat(new[] { input[.., .., ^1.., ..], input, input[.., .., ..1, ..] }, 2);
-        return torch.cat(new[] { rows[.., .., .., ^1..], rows, rows[.., .., .., ..1] }, 3);
-    }
-
     /// <summary>The pathway on its own: planar maps (or rotation copies) in, planar maps out. A folded pathway's site records only the block's folded convolution.</summary>
     public override Tensor forward(Tensor input)
     {
-        var output = nn.functional.conv2d(PadCircular(input), weight, bias, strides: new long[] { Stride, Stride });
+        var output = CircularConvolution.Apply(input, weight, bias, Stride);
         if (!Folded) ((ConvSite)Site).Record(input, output);
         return output;
     }
@@ -98,7 +90,7 @@ public sealed class ConvPathway : nn.Module<Tensor, Tensor>
 
         // im2col of the circularly padded input at the kept (stride-phase-0) positions: [N, positions, C·9], channel-major.
         protected override Tensor InputRowsPerMap(Tensor input)
-            => nn.functional.unfold(PadCircular(Maps(input)), 3, stride: owner.Stride).transpose(1, 2);
+            => nn.functional.unfold(CircularConvolution.Pad(Maps(input)), 3, stride: owner.Stride).transpose(1, 2);
 
         // Every position is kept at stride 1: the patches' Gram from the maps' channel cross-correlations (see CircularPatchGram).
         public override Tensor InputFactor(Tensor input)

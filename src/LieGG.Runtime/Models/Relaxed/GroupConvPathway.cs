@@ -74,7 +74,7 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
         var outputBias = bias.repeat_interleave(Rotations);
         if (foldedKernel is not null) kernel = kernel + foldedKernel;
         if (foldedBias is not null) outputBias = outputBias + foldedBias;
-        var output = nn.functional.conv2d(ConvPathway.PadCircular(input), kernel, outputBias, strides: new long[] { Stride, Stride });
+        var output = nn.functional.conv2d(CircularConvolution.Pad(input), kernel, outputBias, strides: new long[] { Stride, Stride });
         ((GroupConvSite)Site).Record(input, output);
         return output;
     }
@@ -138,10 +138,10 @@ public sealed class GroupConvPathway : nn.Module<Tensor, Tensor>
         /// </summary>
         private Tensor Patches(Tensor input)
         {
-            if (owner.Stride == 1) return nn.functional.unfold(ConvPathway.PadCircular(input), 3);
+            if (owner.Stride == 1) return nn.functional.unfold(CircularConvolution.Pad(input), 3);
             var windows = input + input.roll(-1, 2);
             windows = windows + windows.roll(-1, 3);
-            return nn.functional.unfold(ConvPathway.PadCircular(windows), 3, stride: 2) / 2;
+            return nn.functional.unfold(CircularConvolution.Pad(windows), 3, stride: 2) / 2;
         }
 
         protected override Tensor InputRowsPerMap(Tensor input)
