@@ -20,6 +20,10 @@ public sealed class ImageDerivativesTests
     [InlineData(SpatialConvention.Reference, false, ScalarType.Float32, 6, 17)]
     [InlineData(SpatialConvention.Centered, true, ScalarType.Float32, 5, 10)]
     [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 7, 11)]
+    // Centered rows in blocks of eight: one block holding both boundary columns, two without overlap, two overlapping.
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float32, 6, 8)]
+    [InlineData(SpatialConvention.Centered, false, ScalarType.Float32, 5, 16)]
+    [InlineData(SpatialConvention.Centered, true, ScalarType.Float32, 4, 12)]
     public void Fused_contraction_equals_the_tensor_formulation(SpatialConvention convention, bool affine, ScalarType dtype, int height, int width)
     {
         var generator = new torch.Generator(7);
