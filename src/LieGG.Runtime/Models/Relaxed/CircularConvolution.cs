@@ -56,12 +56,13 @@ internal static class CircularConvolution
         // Input row 2i + a receives tap k from output row (2i + a − k + 1)/2 when that is whole: phase 0 takes tap 1 from
         // row i; phase 1 takes tap 2 from row i and tap 0 from row i + 1. taps[a, m, k] = 1 where phase a's window row m
         // (row i + m) reads tap k; columns alike.
-        var taps = torch.zeros(new long[] { 2, 2, 3 }, weight.dtype, weight.device);
-        taps[0, 0, 1] = 1;
-        taps[1, 0, 2] = 1;
-        taps[1, 1, 0] = 1;
+        var taps = torch.tensor(StrideTwoTaps, new long[] { 2, 2, 3 }, weight.dtype, weight.device);
         return torch.einsum("amk,bnl,cokl->cabomn", taps, taps, transposed).reshape(weight.shape[1] * 4, weight.shape[0], 2, 2);
     }
+
+    // taps[a, m, k] of InputGradientKernel at stride 2, row-major [2, 2, 3]. A constant array rather than element
+    // assignments: each assignment passes a temporary Scalar to native code, which the finalizer can free mid-call.
+    private static readonly float[] StrideTwoTaps = [0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0];
 
     /// <summary>Input gradient of a circular convolution from its output gradient.</summary>
     internal static Tensor InputGradientOf(Tensor outputGradient, Tensor weight, int stride)
