@@ -66,31 +66,36 @@ internal static class CircularConvolution
 
     /// <summary>Input gradient of a circular convolution from its output gradient.</summary>
     internal static Tensor InputGradientOf(Tensor outputGradient, Tensor weight, int stride)
+        => CorrelateWithInputGradientKernel(outputGradient, InputGradientKernel(weight, stride), stride);
+
+    /// <summary>The output gradient padded and correlated with <see cref="InputGradientKernel"/>'s filters (interleaved at stride 2).</summary>
+    private static Tensor CorrelateWithInputGradientKernel(Tensor outputGradient, Tensor kernel, int stride)
     {
-        var kernel = InputGradientKernel(weight, stride);
         if (stride == 1) return nn.functional.conv2d(Pad(outputGradient), kernel);
         var rows = torch.cat(new[] { outputGradient, outputGradient[.., .., ..1, ..] }, 2);
         var wrapped = torch.cat(new[] { rows, rows[.., .., .., ..1] }, 3);
         return nn.functional.pixel_shuffle(nn.functional.conv2d(wrapped, kernel), 2);
     }
 
-    // vars: the convolution's output (passed through), the input, the detached weight, the stride.
+    // vars: the convolution's output (passed through), the input, the detached weight, the stride. The input-gradient
+    // filters are formed once here, not in every backward pass: a KFAC fit runs one pass per feature through each forward.
     private sealed class InputGradient : torch.autograd.SingleTensorFunction<InputGradient>
     {
         public override string Name => "CircularConvolutionInputGradient";
 
         public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
         {
-            ctx.save_for_backward([(Tensor)vars[2]]);
-            ctx.save_data("stride", vars[3]);
+            int stride = (int)vars[3];
+            ctx.save_for_backward([InputGradientKernel((Tensor)vars[2], stride).contiguous()]);
+            ctx.save_data("stride", stride);
             return (Tensor)vars[0];
         }
 
         public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor gradient)
         {
-            var weight = ctx.get_saved_variables()[0];
+            var kernel = ctx.get_saved_variables()[0];
             int stride = (int)ctx.get_data("stride");
-            return [gradient, InputGradientOf(gradient, weight, stride), null!, null!];
+            return [gradient, CorrelateWithInputGradientKernel(gradient, kernel, stride), null!, null!];
         }
     }
 }
