@@ -8,7 +8,7 @@ namespace LieGG.Runtime.Training;
 
 /// <summary>
 /// Mini-batch training (Adam, or SGD with momentum; constant or cosine learning rate, optional linear warm-up) with validation, best-model
-/// selection and divergence detection. A <see cref="ITrainingRegularizer"/> adds a penalty to every batch loss and
+/// selection and divergence detection. A <see cref="ITrainingRegularizer"/> adds a penalty's gradient to every batch's and
 /// acts after every epoch (ELLA's learned priors).
 /// </summary>
 public static class Trainer
@@ -89,8 +89,8 @@ public static class Trainer
                     // A loss a million times its first value has left any sensible basin: weights are blowing up, and the
                     // network that comes out (often one with a constant output) would only look perfectly invariant.
                     else if (value > ExplosionFactor * Math.Max(initialLoss, 1e-8)) throw new TrainingDivergedException(epoch, batch + 1, value, initialLoss);
-                    var objective = regularizer is null ? batchLoss : batchLoss + regularizer.Penalty();
-                    objective.backward();
+                    batchLoss.backward();
+                    regularizer?.AddPenaltyGradient();
                     double warmup = step < warmupSteps ? (step + 1.0) / warmupSteps : 1;
                     lastRate = optimizer.ParamGroups.First().LearningRate * warmup;
                     if (warmup < 1) StepWarmingUp(optimizer, warmup);

@@ -129,19 +129,32 @@ public sealed class LaplaceEvidenceTests
     }
 
     [Fact]
-    public void Training_penalty_and_its_gradient_weight_each_tensor_by_its_own_precision()
+    public void Training_penalty_gradient_is_autograds_gradient_of_each_tensors_weighted_square()
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv).to(ScalarType.Float64);
         var priors = new PriorPrecisions(network.Sites);
         for (int i = 0; i < priors.LogPrecisions.Length; i++) priors.LogPrecisions[i] = 0.1 * i - 1;
         const long samples = 7;
-        var penalty = priors.Penalty(samples);
-        // ½ Σ_l δ_l ‖θ_l‖² / N, tensor by tensor in float64.
-        double expected = priors.Tensors.Select((t, i) => priors.Precision(i) * t.Value.detach().square().sum().item<double>()).Sum() / (2.0 * samples);
-        Assert.Equal(expected, penalty.item<double>(), 12);
+        var x = torch.randn(new long[] { 3, 4, 4 }, ScalarType.Float64, generator: new torch.Generator(5));
+
+        // The reference: autograd through the loss plus ½ Σ_l δ_l ‖θ_l‖² / N, tensor by tensor.
         network.zero_grad();
-        penalty.backward();
+        var penalty = priors.Tensors.Select((t, i) => t.Value.square().sum() * (priors.Precision(i) / (2.0 * samples))).Aggregate((a, b) => a + b);
+        (network.forward(x).square().sum() + penalty).backward();
+        var expected = priors.Tensors.Select(t => t.Value.grad!.clone()).ToArray();
+
+        network.zero_grad();
+        network.forward(x).square().sum().backward();
+        priors.AddPenaltyGradient(samples);
+        for (int i = 0; i < priors.Tensors.Count; i++)
+            TensorComparison.AssertClose(expected[i], priors.Tensors[i].Value.grad!, 1e-12);
+
+        // A tensor without a gradient yet gets the penalty's alone.
+        network.zero_grad();
+        foreach (var p in network.parameters()) p.grad = null;
+        priors.AddPenaltyGradient(samples);
         for (int i = 0; i < priors.Tensors.Count; i++)
             TensorComparison.AssertClose(priors.Tensors[i].Value.detach() * (priors.Precision(i) / samples), priors.Tensors[i].Value.grad!, 1e-12);
     }
+
 }

@@ -42,7 +42,7 @@ public sealed class LaplaceTraining : ITrainingRegularizer
 
     public IReadOnlyList<MarginalLikelihoodStep> History => history;
 
-    public Tensor Penalty() => Priors.Penalty(train.Count);
+    public void AddPenaltyGradient() => Priors.AddPenaltyGradient(train.Count);
 
     public void AfterEpoch(int epoch, CancellationToken cancellationToken)
     {
