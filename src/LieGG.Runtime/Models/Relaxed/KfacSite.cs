@@ -131,12 +131,4 @@ public abstract class KfacSite
         }
         return factor.to_type(ScalarType.Float64).MoveToOuterDisposeScope();
     }
-
-    /// <summary>Σ over the batch of the output-side factor from output gradients, float64 [e, e], before dividing by the copies.</summary>
-    public Tensor OutputFactorSum(Tensor outputGradient)
-    {
-        using var scope = NewDisposeScope();
-        var rows = OutputRows(outputGradient.detach());
-        return SymmetricGram.Of(rows.reshape(-1, rows.shape[2])).to_type(ScalarType.Float64).MoveToOuterDisposeScope();
-    }
 }

@@ -45,7 +45,7 @@ public sealed class KfacFactors : IDisposable
         var sites = model.Sites;
         double nll = 0;
         var a = new Tensor?[sites.Count];
-        var b = new Tensor?[sites.Count];
+        var b = sites.Select(site => new OutputFactorSum(site)).ToArray();
         bool wasTraining = model.training;
         var device = sites[0].Weight.device;
         model.eval();
@@ -73,14 +73,15 @@ public sealed class KfacFactors : IDisposable
                     var sampled = torch.multinomial(logProbabilities.detach().exp(), 1, replacement: true, generator: generator);
                     var loss = -logProbabilities.gather(1, sampled).sum();
                     var gradients = torch.autograd.grad(new[] { loss }, outputs);
-                    for (int i = 0; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+                    for (int i = 0; i < sites.Count; i++) b[i].Add(gradients[i]);
                 }
             }
         }
         catch
         {
             // Cancelled or failed: the partial sums live outside every dispose scope.
-            foreach (var partial in a.Concat(b)) partial?.Dispose();
+            foreach (var partial in a) partial?.Dispose();
+            foreach (var partial in b) partial.Dispose();
             throw;
         }
         finally
@@ -91,8 +92,8 @@ public sealed class KfacFactors : IDisposable
         var factors = new SiteFactors[sites.Count];
         for (int i = 0; i < sites.Count; i++)
         {
-            var bScaled = b[i]! / sites[i].Copies;
-            b[i]!.Dispose();
+            using var sum = b[i].TakeTotal();
+            var bScaled = sum / sites[i].Copies;
             factors[i] = new SiteFactors(sites[i], a[i]!, bScaled);
         }
         return new KfacFactors(factors, split.Count, nll);
@@ -102,7 +103,7 @@ public sealed class KfacFactors : IDisposable
     // x (d features) carries all that the earlier sites pass on and d < K, those sites' gradients are J_nᵀ ∂ℓ_nk/∂x_n, and
     // Σ_k J_nᵀ d_nk d_nkᵀ J_n = J_nᵀ R_nᵀ R_n J_n with D_n = [d_n1 … d_nK]ᵀ = Q_n R_n: d backward passes from x with the rows
     // of R_n instead of K from the loss, the same B up to round-off.
-    private static void ExactOutputFactors(IReadOnlyList<KfacSite> sites, Tensor logProbabilities, Tensor[] outputs, int bottleneck, Tensor?[] b)
+    private static void ExactOutputFactors(IReadOnlyList<KfacSite> sites, Tensor logProbabilities, Tensor[] outputs, int bottleneck, OutputFactorSum[] b)
     {
         var weights = logProbabilities.detach().exp().sqrt();
         long classes = logProbabilities.shape[1];
@@ -116,7 +117,7 @@ public sealed class KfacFactors : IDisposable
             using var classScope = torch.NewDisposeScope();
             var loss = -(weights[.., k] * logProbabilities[.., k]).sum();
             var gradients = torch.autograd.grad(new[] { loss }, targets, retain_graph: throughFeatures || k < classes - 1);
-            for (int i = first; i < sites.Count; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i - first]));
+            for (int i = first; i < sites.Count; i++) b[i].Add(gradients[i - first]);
             if (throughFeatures) featureGradients[k] = gradients[^1].detach().MoveToOuterDisposeScope();
         }
         if (!throughFeatures) return;
@@ -129,7 +130,7 @@ public sealed class KfacFactors : IDisposable
         {
             using var passScope = torch.NewDisposeScope();
             var gradients = torch.autograd.grad(new[] { features! }, earlier, new[] { triangular[.., j, ..] }, retain_graph: j < passes - 1);
-            for (int i = 0; i < bottleneck; i++) Accumulate(ref b[i], sites[i].OutputFactorSum(gradients[i]));
+            for (int i = 0; i < bottleneck; i++) b[i].Add(gradients[i]);
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class LaplaceTraining : ITrainingRegularizer
     private readonly FisherKind evaluationFisher;
     private readonly double[] firstMoment, secondMoment;
     private int adamSteps;
+    private ExactEvidence? lastExact;
 
     /// <param name="learning">Null: MAP with the precisions fixed at <paramref name="initialPrecision"/>.</param>
     /// <param name="evaluationFisher">The Fisher of the final evaluation (<see cref="Summarize"/>); null = the learning's, else exact.</param>
@@ -60,15 +61,31 @@ public sealed class LaplaceTraining : ITrainingRegularizer
         history.Add(new MarginalLikelihoodStep(epoch, before, after, evidence.NegativeLogLikelihood / evidence.Samples, clock.Elapsed.TotalSeconds));
     }
 
-    /// <summary>Fits KFAC on the training split at the current weights and returns the marginal likelihood in ρ.</summary>
+    /// <summary>
+    /// Fits KFAC on the training split at the current weights and returns the marginal likelihood in ρ. An exact-Fisher
+    /// evidence is deterministic in the weights, so while they have not moved since the last one (the final evaluation
+    /// right after a step at the last epoch), that one is returned instead of fitting the same factors again.
+    /// </summary>
     public LaplaceEvidence Evidence(FisherKind fisher, CancellationToken cancellationToken = default)
     {
+        if (fisher == FisherKind.Exact && lastExact is { } last && last.IsAt(model))
+        {
+            using (StageProfiler.Measure("KFAC factors and eigendecompositions of the last step, at the same weights"))
+                return last.Evidence;
+        }
         KfacFactors factors;
         using (StageProfiler.Measure("KFAC factors"))
             factors = KfacFactors.Fit(model, train, fisher, learning?.KfacBatchSize ?? 500, sampler, cancellationToken);
+        LaplaceEvidence evidence;
         using (factors)
         using (StageProfiler.Measure("eigendecompositions"))
-            return LaplaceEvidence.From(factors, Priors);
+            evidence = LaplaceEvidence.From(factors, Priors);
+        if (fisher == FisherKind.Exact)
+        {
+            lastExact?.Dispose();
+            lastExact = new ExactEvidence(evidence, model);
+        }
+        return evidence;
     }
 
     /// <summary>The final evaluation: δ, γ, shares and M at the trained weights.</summary>
@@ -115,6 +132,40 @@ public sealed class LaplaceTraining : ITrainingRegularizer
             secondMoment[i] = beta2 * secondMoment[i] + (1 - beta2) * gradient[i] * gradient[i];
             double mHat = firstMoment[i] / (1 - Math.Pow(beta1, adamSteps)), vHat = secondMoment[i] / (1 - Math.Pow(beta2, adamSteps));
             Priors.LogPrecisions[i] -= learningRate * mHat / (Math.Sqrt(vHat) + epsilon);
+        }
+    }
+
+    // An exact-Fisher evidence and a copy of the weights it was computed at.
+    private sealed class ExactEvidence : IDisposable
+    {
+        private readonly Tensor[] weights;
+
+        public ExactEvidence(LaplaceEvidence evidence, nn.Module model)
+        {
+            Evidence = evidence;
+            using var noGrad = torch.no_grad();
+            weights = model.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        }
+
+        public LaplaceEvidence Evidence { get; }
+
+        public bool IsAt(nn.Module model)
+        {
+            var current = model.parameters().ToArray();
+            if (current.Length != weights.Length) return false;
+            using var scope = torch.NewDisposeScope();
+            for (int i = 0; i < current.Length; i++)
+            {
+                var now = current[i].detach();
+                if (!now.shape.SequenceEqual(weights[i].shape) || now.dtype != weights[i].dtype || now.device_type != weights[i].device_type) return false;
+                if (!now.eq(weights[i]).all().item<bool>()) return false;
+            }
+            return true;
+        }
+
+        public void Dispose()
+        {
+            foreach (var weight in weights) weight.Dispose();
         }
     }
 }
