@@ -43,9 +43,12 @@ public sealed class PriorPrecisions
     /// Adds the gradient of ½ Σ_l δ_l ‖θ_l‖² / N, δ_l θ_l / N, to every tensor's gradient (or sets it where a tensor has none).
     /// </summary>
     /// <remarks>
-    /// Written out rather than differentiated: one in-place pass per tensor. Through autograd the penalty cost as much as
-    /// a fifth of a dense network's training batch (a concatenation of every weight, the weighted square, and the
-    /// gradient split back tensor by tensor).
+    /// Written out rather than differentiated: through autograd, as one weighted sum of every tensor, the penalty cost a
+    /// dense FC network's training epoch almost a third (the concatenation, the weighted square, and the gradient split
+    /// back tensor by tensor). The factor and the products are rounded as autograd rounded them — (2 · (c · δ)) · θ in the
+    /// parameters' precision, c = 0.5 / N, then added to the gradient — so training takes the same steps to the bit:
+    /// a fused multiply-add here moved the last bit of some steps, and fifty epochs of SGD amplified that into a different
+    /// network (a dense FC network's loss 0.072 against 0.032 after 50 epochs).
     /// </remarks>
     public void AddPenaltyGradient(long trainingSamples)
     {
@@ -54,11 +57,21 @@ public sealed class PriorPrecisions
         for (int i = 0; i < Tensors.Count; i++)
         {
             var value = Tensors[i].Value;
-            using var scale = (Scalar)(Precision(i) / trainingSamples);
+            using var factor = PenaltyFactor(Precision(i), trainingSamples, value.dtype);
+            var penalty = value.detach() * factor;
             var gradient = value.grad;
-            if (gradient is null) value.grad = value.detach() * scale;
-            else gradient.add_(value, scale);
+            if (gradient is null) value.grad = penalty;
+            else gradient.add_(penalty);
         }
+    }
+
+    // 2 · (c · δ) with c = 0.5 / N and δ each first rounded to the parameters' precision, as the product was formed when
+    // the penalty was differentiated (the scalar c, the precision tensor δ, the square's factor 2).
+    private static Scalar PenaltyFactor(double precision, long trainingSamples, ScalarType dtype)
+    {
+        double half = 0.5 / trainingSamples;
+        if (dtype == ScalarType.Float32) return 2f * ((float)half * (float)precision);
+        return 2 * (half * precision);
     }
 
     /// <summary>‖θ_l‖² per tensor, in float64.</summary>
