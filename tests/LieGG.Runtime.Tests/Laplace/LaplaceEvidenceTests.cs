@@ -132,22 +132,15 @@ public sealed class LaplaceEvidenceTests
     public void Training_penalty_gradient_is_autograds_gradient_of_each_tensors_weighted_square()
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv | Pathways.GroupConv).to(ScalarType.Float64);
-        var priors = new PriorPrecisions(network.Sites);
-        for (int i = 0; i < priors.LogPrecisions.Length; i++) priors.LogPrecisions[i] = 0.1 * i - 1;
+        var priors = PriorsWithDistinctPrecisions(network, step: 0.1, first: -1);
         const long samples = 7;
         var x = torch.randn(new long[] { 3, 4, 4 }, ScalarType.Float64, generator: new torch.Generator(5));
 
         // The reference: autograd through the loss plus ½ Σ_l δ_l ‖θ_l‖² / N, tensor by tensor.
-        network.zero_grad();
         var penalty = priors.Tensors.Select((t, i) => t.Value.square().sum() * (priors.Precision(i) / (2.0 * samples))).Aggregate((a, b) => a + b);
-        (network.forward(x).square().sum() + penalty).backward();
-        var expected = priors.Tensors.Select(t => t.Value.grad!.clone()).ToArray();
-
-        network.zero_grad();
-        network.forward(x).square().sum().backward();
-        priors.AddPenaltyGradient(samples);
-        for (int i = 0; i < priors.Tensors.Count; i++)
-            TensorComparison.AssertClose(expected[i], priors.Tensors[i].Value.grad!, 1e-12);
+        var expected = LossGradients(network, priors, x, penalty);
+        var written = LossGradientsWithWrittenOutPenalty(network, priors, x, samples);
+        for (int i = 0; i < priors.Tensors.Count; i++) TensorComparison.AssertClose(expected[i], written[i], 1e-12);
 
         // A tensor without a gradient yet gets the penalty's alone.
         network.zero_grad();
@@ -156,31 +149,47 @@ public sealed class LaplaceEvidenceTests
         for (int i = 0; i < priors.Tensors.Count; i++)
             TensorComparison.AssertClose(priors.Tensors[i].Value.detach() * (priors.Precision(i) / samples), priors.Tensors[i].Value.grad!, 1e-12);
     }
+
     [Fact]
     public void Training_penalty_gradient_in_float32_is_autograds_to_the_bit()
     {
         // Training replays the same steps as when the penalty was differentiated: the gradient must match autograd's
         // rounding exactly, not to a tolerance — a last-bit difference per step grows into another network in 50 epochs.
         using var network = KfacTestNetworks.Network(Pathways.FC | Pathways.Conv, canvas: 8, width: 2);
-        var priors = new PriorPrecisions(network.Sites);
-        for (int i = 0; i < priors.LogPrecisions.Length; i++) priors.LogPrecisions[i] = 0.37 * i - 2;
+        var priors = PriorsWithDistinctPrecisions(network, step: 0.37, first: -2);
         const long samples = 8000;
         var x = torch.randn(new long[] { 5, 8, 8 }, generator: new torch.Generator(9));
 
-        network.zero_grad();
+        // The penalty as training differentiated it: one weighted sum of every tensor, float32 precisions.
         var flat = torch.cat(priors.Tensors.Select(t => t.Value.flatten()).ToArray());
         var precisions = torch.tensor(priors.Tensors.Select((_, i) => priors.Precision(i)).ToArray(), ScalarType.Float32)
             .repeat_interleave(torch.tensor(priors.Tensors.Select(t => t.Count).ToArray()));
-        var penalty = (flat.square() * precisions).sum() * (0.5 / samples);
-        (network.forward(x).square().sum() + penalty).backward();
-        var expected = priors.Tensors.Select(t => t.Value.grad!.clone()).ToArray();
+        var expected = LossGradients(network, priors, x, (flat.square() * precisions).sum() * (0.5 / samples));
+        var written = LossGradientsWithWrittenOutPenalty(network, priors, x, samples);
+        for (int i = 0; i < priors.Tensors.Count; i++)
+            Assert.True(expected[i].equal(written[i]).all().item<bool>(), $"{priors.Tensors[i].Name}: not autograd's gradient to the bit");
+    }
 
+    private static PriorPrecisions PriorsWithDistinctPrecisions(RelaxedNetwork network, double step, double first)
+    {
+        var priors = new PriorPrecisions(network.Sites);
+        for (int i = 0; i < priors.LogPrecisions.Length; i++) priors.LogPrecisions[i] = step * i + first;
+        return priors;
+    }
+
+    // The gradients of a stand-in loss (the outputs' squared sum) plus the penalty, through autograd.
+    private static Tensor[] LossGradients(RelaxedNetwork network, PriorPrecisions priors, Tensor x, Tensor penalty)
+    {
+        network.zero_grad();
+        (network.forward(x).square().sum() + penalty).backward();
+        return priors.Tensors.Select(t => t.Value.grad!.clone()).ToArray();
+    }
+
+    private static Tensor[] LossGradientsWithWrittenOutPenalty(RelaxedNetwork network, PriorPrecisions priors, Tensor x, long samples)
+    {
         network.zero_grad();
         network.forward(x).square().sum().backward();
         priors.AddPenaltyGradient(samples);
-        for (int i = 0; i < priors.Tensors.Count; i++)
-            Assert.True(expected[i].equal(priors.Tensors[i].Value.grad!).all().item<bool>(), $"{priors.Tensors[i].Name}: not autograd's gradient to the bit");
+        return priors.Tensors.Select(t => t.Value.grad!.clone()).ToArray();
     }
-
-
 }
