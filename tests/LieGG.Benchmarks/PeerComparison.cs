@@ -216,7 +216,7 @@ internal static class PeerComparison
 
         private double Step()
         {
-            var learner = new LaplaceTraining(ella, kfacData, new LaplaceOptions { BurnIn = 1, Every = 1, Fisher = FisherKind.Exact });
+            using var learner = new LaplaceTraining(ella, kfacData, new LaplaceOptions { BurnIn = 1, Every = 1, Fisher = FisherKind.Exact });
             learner.AfterEpoch(1, default);
             return learner.History[^1].Before;
         }
@@ -248,6 +248,7 @@ internal static class PeerComparison
 
         public void Dispose()
         {
+            map.Dispose();
             z2.Dispose();
             p4.Dispose();
             ella.Dispose();

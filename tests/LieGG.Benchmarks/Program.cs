@@ -172,14 +172,18 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     torch.manual_seed(0);
     using var network = new RelaxedNetwork(16, 4, 40, Pathways.FactoredFC | Pathways.Conv);
     var epochOptions = new TrainingOptions { Epochs = 1, BatchSize = 128, LearningRate = 0.1, Optimizer = Optimizer.Sgd, SelectBest = false };
-    var map = new LaplaceTraining(network, quadrant.Train, learning: null);
-    LaplaceTraining Learner(FisherKind fisher) => new(network, quadrant.Train, new LaplaceOptions { BurnIn = 1, Every = 1, Fisher = fisher });
+    using var map = new LaplaceTraining(network, quadrant.Train, learning: null);
+    void LaplaceStep(FisherKind fisher)
+    {
+        using var learner = new LaplaceTraining(network, quadrant.Train, new LaplaceOptions { BurnIn = 1, Every = 1, Fisher = fisher });
+        learner.AfterEpoch(1, default);
+    }
     int ellaRepetitions = quick ? 1 : 3;
     var rounds = Benchmark.Rounds(ellaRepetitions, new (string, Action)[]
     {
         ("epoch", () => Trainer.Fit(network, quadrant, epochOptions, regularizer: map)),
-        ("exact", () => Learner(FisherKind.Exact).AfterEpoch(1, default)),
-        ("monte_carlo", () => Learner(FisherKind.MonteCarlo).AfterEpoch(1, default)),
+        ("exact", () => LaplaceStep(FisherKind.Exact)),
+        ("monte_carlo", () => LaplaceStep(FisherKind.MonteCarlo)),
     });
     report.Line("ella_train_samples", quadrant.Train.Count);
     report.Line("ella_epoch_seconds_1t", rounds.Median("epoch"));
@@ -190,7 +194,7 @@ using (var rotated = RotatedMnist.Create(MnistDigits.Embedded(), new RotatedMnis
     foreach (var fisher in new[] { FisherKind.Exact, FisherKind.MonteCarlo })
     {
         long before = PeakMemory.ResetAndRead();
-        Learner(fisher).AfterEpoch(1, default);
+        LaplaceStep(fisher);
         long peak = PeakMemory.Read();
         string name = fisher == FisherKind.Exact ? "exact" : "monte_carlo";
         report.Line($"marglik_step_peak_rss_mb_{name}", peak / 1048576.0, $"process peak resident memory during one step; {before / 1048576.0:F0} MB resident before it");

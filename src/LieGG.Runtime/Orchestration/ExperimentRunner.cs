@@ -444,7 +444,7 @@ public static class ExperimentRunner
             throw new InvalidOperationException($"Experiment '{spec.Name}': [Pretrain] pre-trains MLP layers; an ELLA network ([RelaxedCnn]) is trained end to end, so remove [Pretrain].");
         var network = (RelaxedNetwork)CreateModel(spec, data, seed);
         var learning = spec.Laplace?.Options(quick);
-        var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));
+        using var priors = new LaplaceTraining(network, data.Train, learning, relaxed.PriorPrecision, seed, learning?.Fisher ?? (quick ? FisherKind.MonteCarlo : FisherKind.Exact));
         var trained = Trainer.Fit(network, data, training, progress, cancellationToken, priors);
         return (network, trained, priors.Summarize(cancellationToken, checkLaplace));
     }

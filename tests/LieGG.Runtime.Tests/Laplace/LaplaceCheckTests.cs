@@ -55,7 +55,8 @@ public sealed class LaplaceCheckTests(ITestOutputHelper log)
         var priors = new PriorPrecisions(network.Sites);
         Assert.True(priors.Tensors.Sum(t => t.Count) > LaplaceCheck.MaxParameters, "the test network must lie above the bound");
         Assert.Throws<ArgumentException>(() => LaplaceCheck.Measure(network, data, priors));
-        var summary = new LaplaceTraining(network, data, learning: null).Summarize(checkAgainstExact: true);
+        using var training = new LaplaceTraining(network, data, learning: null);
+        var summary = training.Summarize(checkAgainstExact: true);
         Assert.Null(summary.Check);
         Assert.Contains("parameters", summary.CheckSkipped);
     }

@@ -13,7 +13,7 @@ public sealed class LaplaceTrainingTests
     {
         using var network = KfacTestNetworks.Network(Pathways.FactoredFC | Pathways.Conv, classes: 3).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(9, classes: 3);
-        var training = new LaplaceTraining(network, data, learning: null);
+        using var training = new LaplaceTraining(network, data, learning: null);
         for (int i = 0; i < training.Priors.LogPrecisions.Length; i++) training.Priors.LogPrecisions[i] = 0.2 * i - 1.5;
 
         var first = training.Evidence(FisherKind.Exact);
@@ -40,7 +40,7 @@ public sealed class LaplaceTrainingTests
     {
         using var network = KfacTestNetworks.Network(Pathways.Conv, classes: 3).to(ScalarType.Float64);
         var data = KfacTestNetworks.Data(9, classes: 3);
-        var training = new LaplaceTraining(network, data, learning: null, evaluationFisher: FisherKind.MonteCarlo);
+        using var training = new LaplaceTraining(network, data, learning: null, evaluationFisher: FisherKind.MonteCarlo);
         var first = training.Evidence(FisherKind.MonteCarlo);
         var second = training.Evidence(FisherKind.MonteCarlo);
         Assert.NotSame(first, second);

@@ -11,8 +11,9 @@ namespace LieGG.Runtime.Training.Laplace;
 /// ELLA's objective around <see cref="Trainer"/>: the per-tensor Gaussian prior enters every batch loss
 /// (½ Σ δ_l ‖θ_l‖² / N); with <see cref="LaplaceOptions"/> the precisions are learned by minimising the KFAC
 /// Laplace negative log marginal likelihood after the burn-in, every few epochs; without, they stay fixed (MAP).
+/// Disposing it frees the copy of the weights its last exact-Fisher evidence was fitted at.
 /// </summary>
-public sealed class LaplaceTraining : ITrainingRegularizer
+public sealed class LaplaceTraining : ITrainingRegularizer, IDisposable
 {
     private readonly RelaxedNetwork model;
     private readonly DataSplit train;
@@ -133,6 +134,12 @@ public sealed class LaplaceTraining : ITrainingRegularizer
             double mHat = firstMoment[i] / (1 - Math.Pow(beta1, adamSteps)), vHat = secondMoment[i] / (1 - Math.Pow(beta2, adamSteps));
             Priors.LogPrecisions[i] -= learningRate * mHat / (Math.Sqrt(vHat) + epsilon);
         }
+    }
+
+    public void Dispose()
+    {
+        lastExact?.Dispose();
+        lastExact = null;
     }
 
     // An exact-Fisher evidence and a copy of the weights it was computed at.
