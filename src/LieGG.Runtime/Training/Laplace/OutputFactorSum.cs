@@ -70,8 +70,14 @@ internal sealed class OutputFactorSum : IDisposable
     private void AddGram(Tensor rows)
     {
         var gram = SymmetricGram.Of(rows).to_type(ScalarType.Float64);
-        if (total is null) total = gram.DetachFromDisposeScope();
-        else total.add_(gram);
+        if (total is null)
+        {
+            total = gram.DetachFromDisposeScope();
+            return;
+        }
+        // Held through the call: a temporary Scalar (add_'s default alpha) can be finalized while native code reads it.
+        using Scalar one = 1;
+        total.add_(gram, one);
     }
 
     public void Dispose()

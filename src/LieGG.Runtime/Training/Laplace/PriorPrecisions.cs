@@ -54,6 +54,8 @@ public sealed class PriorPrecisions
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        // Held for the loop: a temporary Scalar (add_'s default alpha) can be finalized while native code still reads it.
+        using Scalar one = 1;
         for (int i = 0; i < Tensors.Count; i++)
         {
             var value = Tensors[i].Value;
@@ -61,7 +63,7 @@ public sealed class PriorPrecisions
             var penalty = value.detach() * factor;
             var gradient = value.grad;
             if (gradient is null) value.grad = penalty;
-            else gradient.add_(penalty);
+            else gradient.add_(penalty, one);
         }
     }
 
