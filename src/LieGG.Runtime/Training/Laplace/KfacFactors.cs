@@ -142,7 +142,9 @@ public sealed class KfacFactors : IDisposable
         }
         else
         {
-            total.add_(addition);
+            // Held through the call: a temporary Scalar (add_'s default alpha) can be finalized while native code reads it.
+            using Scalar one = 1;
+            total.add_(addition, one);
         }
     }
 
