@@ -62,7 +62,7 @@ public sealed class KfacFactors : IDisposable
                 var outputs = sites.Select(s => s.CapturedOutput!).ToArray();
                 var labels = split.Targets.narrow(0, start, size).to(device);
                 nll -= logProbabilities.detach().gather(1, labels.unsqueeze(1)).to_type(ScalarType.Float64).sum().item<double>();
-                for (int i = 0; i < sites.Count; i++) Accumulate(ref a[i], sites[i].InputFactor(sites[i].CapturedInput!));
+                for (int i = 0; i < sites.Count; i++) RunningSum.Add(ref a[i], sites[i].InputFactor(sites[i].CapturedInput!));
 
                 if (fisher == FisherKind.Exact)
                 {
@@ -131,20 +131,6 @@ public sealed class KfacFactors : IDisposable
             using var passScope = torch.NewDisposeScope();
             var gradients = torch.autograd.grad(new[] { features! }, earlier, new[] { triangular[.., j, ..] }, retain_graph: j < passes - 1);
             for (int i = 0; i < bottleneck; i++) b[i].Add(gradients[i]);
-        }
-    }
-
-    private static void Accumulate(ref Tensor? total, Tensor addition)
-    {
-        if (total is null)
-        {
-            total = addition.detach().clone().DetachFromDisposeScope();
-        }
-        else
-        {
-            // Held through the call: a temporary Scalar (add_'s default alpha) can be finalized while native code reads it.
-            using Scalar one = 1;
-            total.add_(addition, one);
         }
     }
 

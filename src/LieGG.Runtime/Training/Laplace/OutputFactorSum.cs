@@ -67,18 +67,7 @@ internal sealed class OutputFactorSum : IDisposable
         pendingRows = 0;
     }
 
-    private void AddGram(Tensor rows)
-    {
-        var gram = SymmetricGram.Of(rows).to_type(ScalarType.Float64);
-        if (total is null)
-        {
-            total = gram.DetachFromDisposeScope();
-            return;
-        }
-        // Held through the call: a temporary Scalar (add_'s default alpha) can be finalized while native code reads it.
-        using Scalar one = 1;
-        total.add_(gram, one);
-    }
+    private void AddGram(Tensor rows) => RunningSum.Add(ref total, SymmetricGram.Of(rows).to_type(ScalarType.Float64));
 
     public void Dispose()
     {
