@@ -240,17 +240,26 @@ internal sealed class ImageDerivatives
         return weighted.matmul(CoordinateMatrix(gradient.dtype, gradient.device)).reshape(count, 2 * J);
     }
 
-    // Single-threaded on purpose: the pass is short, and a second worker competes with libtorch's OpenMP threads, which
-    // spin on the other core after every parallel region (measured slower again with the vectorised kernel: polarization
-    // 0.85 epoch at 2 threads against 0.78).
-    private void ContractCpu<T>(Tensor gradient, Tensor images, Span<double> rows, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    // On libtorch's own OpenMP team (see OpenMpTeam): a .NET thread beside it competes with its spinning worker.
+    private unsafe void ContractCpu<T>(Tensor gradient, Tensor images, Span<double> rows, int count) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = height * width, stride = 2 * J;
-        var allGradients = MemoryMarshal.Cast<byte, T>(gradient.bytes);
-        var allImages = MemoryMarshal.Cast<byte, T>(images.bytes);
-        for (int b = 0; b < count; b++)
-            ContractImage(allGradients.Slice(b * pixels, pixels), allImages.Slice(b * pixels, pixels), rows.Slice(b * stride, stride));
+        fixed (byte* gradientBytes = gradient.bytes)
+        fixed (byte* imageBytes = images.bytes)
+        fixed (double* rowValues = rows)
+        {
+            nint allGradients = (nint)gradientBytes, allImages = (nint)imageBytes, allRows = (nint)rowValues;
+            OpenMpTeam.For(count, ImagesPerChunk, (first, end) =>
+            {
+                for (int b = first; b < end; b++)
+                    ContractImage(new ReadOnlySpan<T>((T*)allGradients + (long)b * pixels, pixels), new ReadOnlySpan<T>((T*)allImages + (long)b * pixels, pixels),
+                        new Span<double>((double*)allRows + (long)b * stride, stride));
+            });
+        }
     }
+
+    /// <summary>Images per share of the contraction: ≈ 13 µs of work for 28×28 images, many shares per batch.</summary>
+    private const int ImagesPerChunk = 32;
 
     /// <summary>
     /// One image: for every row r the sums over columns of s_k = g·∂_k I and s_k·column(c) are formed, then weighted by

@@ -41,6 +41,31 @@ public sealed class ImageDerivativesTests
     }
 
     [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void Rows_contracted_on_two_threads_equal_those_of_one_bit_for_bit(ScalarType dtype)
+    {
+        var generator = new torch.Generator(13);
+        var images = randn(new long[] { 301, 28, 28 }, generator: generator).to_type(dtype);
+        var gradient = randn(new long[] { 301, 28, 28 }, generator: generator).to_type(dtype);
+        var derivatives = new ImageDerivatives(new SpatialPrior(SpatialConvention.Centered, Affine: true), 28, 28);
+        double[] Rows(int threads)
+        {
+            int before = torch.get_num_threads();
+            torch.set_num_threads(threads);
+            try
+            {
+                var rows = new double[301 * 6];
+                Assert.True(derivatives.TryContractInto(gradient, images, rows));
+                return rows;
+            }
+            finally { torch.set_num_threads(before); }
+        }
+
+        Assert.Equal(Rows(1), Rows(2));
+    }
+
+    [Theory]
     [InlineData(SpatialConvention.Centered, true, ScalarType.Float32)]
     [InlineData(SpatialConvention.Reference, false, ScalarType.Float32)]
     [InlineData(SpatialConvention.Centered, false, ScalarType.Float64)]
