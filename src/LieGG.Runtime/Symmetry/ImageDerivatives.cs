@@ -150,38 +150,88 @@ internal sealed class ImageDerivatives
             return (gradients * coordinates.unsqueeze(0).unsqueeze(1)).reshape(count, directions, pixels);
         }
         var source = images.reshape(count, pixels).contiguous();
-        var tangents = torch.zeros(new long[] { count, directions, pixels }, dtype: ScalarType.Float32);
-        var all = MemoryMarshal.Cast<byte, float>(source.bytes);
-        var target = MemoryMarshal.Cast<byte, float>(tangents.bytes);
-        for (int b = 0; b < count; b++)
-            WriteTangents(all.Slice(b * pixels, pixels), target.Slice(b * directions * pixels, directions * pixels));
+        // The centered convention writes every pixel; the reference one leaves the last row and column at zero.
+        var shape = new long[] { count, directions, pixels };
+        var tangents = convention == SpatialConvention.Reference ? torch.zeros(shape, dtype: ScalarType.Float32) : torch.empty(shape, dtype: ScalarType.Float32);
+        unsafe
+        {
+            fixed (byte* sourceBytes = source.bytes)
+            fixed (byte* targetBytes = tangents.bytes)
+            {
+                nint all = (nint)sourceBytes, target = (nint)targetBytes;
+                OpenMpTeam.For((int)count, ImagesPerChunk, (first, end) =>
+                {
+                    for (int b = first; b < end; b++)
+                        WriteTangents(new ReadOnlySpan<float>((float*)all + (long)b * pixels, pixels), new Span<float>((float*)target + (long)b * directions * pixels, directions * pixels));
+                });
+            }
+        }
         return tangents;
     }
 
+    /// <summary>
+    /// One image's tangent fields: each value is rounded once to float32 from (float32 difference) · factor · coordinate in
+    /// float64, whole vectors over the interior columns, one pixel at a time at the boundary columns, the same arithmetic
+    /// either way.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteTangents(ReadOnlySpan<float> image, Span<float> target)
     {
-        int pixels = height * width, j = J;
+        int pixels = height * width, j = J, lanes = Vector<float>.Count, half = Vector<double>.Count;
+        var (interiorLeft, interiorRight, interiorFactor) = interiorFirst < width ? columnStencils[interiorFirst] : default;
+        int leftOffset = interiorLeft - interiorFirst, rightOffset = interiorRight - interiorFirst;
+        var columns = columnCoordinates.AsSpan();
         for (int r = 0; r < height; r++)
         {
             if (RowStencil(r) is not var (above, below, rowFactor)) continue;
-            for (int c = 0; c < width; c++)
+            double pr = rowCoordinates[r];
+            var here = image.Slice(r * width, width);
+            var up = image.Slice(above * width, width);
+            var down = image.Slice(below * width, width);
+            int row = r * width;
+            int c = 0;
+            for (; c < interiorFirst; c++) WriteTangentPixel(image, target, r, c, above, below, rowFactor);
+            for (; c + lanes <= interiorLast; c += lanes)
             {
-                if (ColumnStencil(c) is not var (left, right, columnFactor)) continue;
-                int p = r * width + c;
-                double dRow = (image[below * width + c] - image[above * width + c]) * rowFactor;
-                double dColumn = (image[r * width + right] - image[r * width + left]) * columnFactor;
-                double pr = rowCoordinates[r], pc = columnCoordinates[c];
-                target[p] = (float)(dRow * pr);
-                target[pixels + p] = (float)(dRow * pc);
-                target[j * pixels + p] = (float)(dColumn * pr);
-                target[(j + 1) * pixels + p] = (float)(dColumn * pc);
+                Vector.Widen(new Vector<float>(down[c..]) - new Vector<float>(up[c..]), out var dRowLow, out var dRowHigh);
+                Vector.Widen(new Vector<float>(here[(c + rightOffset)..]) - new Vector<float>(here[(c + leftOffset)..]), out var dColumnLow, out var dColumnHigh);
+                dRowLow *= rowFactor;
+                dRowHigh *= rowFactor;
+                dColumnLow *= interiorFactor;
+                dColumnHigh *= interiorFactor;
+                var columnLow = new Vector<double>(columns[c..]);
+                var columnHigh = new Vector<double>(columns[(c + half)..]);
+                int p = row + c;
+                Vector.Narrow(dRowLow * pr, dRowHigh * pr).CopyTo(target[p..]);
+                Vector.Narrow(dRowLow * columnLow, dRowHigh * columnHigh).CopyTo(target[(pixels + p)..]);
+                Vector.Narrow(dColumnLow * pr, dColumnHigh * pr).CopyTo(target[(j * pixels + p)..]);
+                Vector.Narrow(dColumnLow * columnLow, dColumnHigh * columnHigh).CopyTo(target[((j + 1) * pixels + p)..]);
                 if (j == 3)
                 {
-                    target[2 * pixels + p] = (float)dRow;
-                    target[5 * pixels + p] = (float)dColumn;
+                    Vector.Narrow(dRowLow, dRowHigh).CopyTo(target[(2 * pixels + p)..]);
+                    Vector.Narrow(dColumnLow, dColumnHigh).CopyTo(target[(5 * pixels + p)..]);
                 }
             }
+            for (; c < width; c++) WriteTangentPixel(image, target, r, c, above, below, rowFactor);
+        }
+    }
+
+    /// <summary>One pixel's tangents, as <see cref="WriteTangents"/>'s vectors compute them; nothing where the convention leaves the column out.</summary>
+    private void WriteTangentPixel(ReadOnlySpan<float> image, Span<float> target, int r, int c, int above, int below, double rowFactor)
+    {
+        if (ColumnStencil(c) is not var (left, right, columnFactor)) return;
+        int pixels = height * width, j = J, p = r * width + c;
+        double dRow = (image[below * width + c] - image[above * width + c]) * rowFactor;
+        double dColumn = (image[r * width + right] - image[r * width + left]) * columnFactor;
+        double pr = rowCoordinates[r], pc = columnCoordinates[c];
+        target[p] = (float)(dRow * pr);
+        target[pixels + p] = (float)(dRow * pc);
+        target[j * pixels + p] = (float)(dColumn * pr);
+        target[(j + 1) * pixels + p] = (float)(dColumn * pc);
+        if (j == 3)
+        {
+            target[2 * pixels + p] = (float)dRow;
+            target[5 * pixels + p] = (float)dColumn;
         }
     }
 

@@ -111,6 +111,48 @@ public sealed class ImageDerivativesTests
         Assert.True(fused.to_type(ScalarType.Float64).allclose(reference, rtol: 1e-5, atol: 1e-5 * reference.abs().max().item<double>()));
     }
 
+    [Theory]
+    [InlineData(SpatialConvention.Centered, false, 28, 28)]
+    [InlineData(SpatialConvention.Centered, true, 9, 14)]
+    [InlineData(SpatialConvention.Centered, true, 5, 30)]
+    [InlineData(SpatialConvention.Centered, false, 4, 3)]
+    [InlineData(SpatialConvention.Reference, false, 28, 28)]
+    [InlineData(SpatialConvention.Reference, true, 15, 8)]
+    [InlineData(SpatialConvention.Reference, true, 6, 21)]
+    public void Float32_tangents_are_the_stencil_rounded_once_on_two_threads(SpatialConvention convention, bool affine, int height, int width)
+    {
+        const int count = 37;
+        var images = randn(new long[] { count, height, width }, generator: new torch.Generator(5));
+        var prior = new SpatialPrior(convention, affine);
+        var derivatives = new ImageDerivatives(prior, height, width);
+        int before = torch.get_num_threads();
+        torch.set_num_threads(2);
+        float[] tangents;
+        try { tangents = derivatives.Tangents(images).data<float>().ToArray(); }
+        finally { torch.set_num_threads(before); }
+
+        // Written out from the convention: (float32 difference) · stencil factor · coordinate in float64, one rounding.
+        double scale = convention == SpatialConvention.Centered ? 1 / (prior.Coordinates(0, 1, height, width).Column - prior.Coordinates(0, 0, height, width).Column) : 1;
+        (int From, int To, double Factor)? Stencil(int i, int n) => convention == SpatialConvention.Reference
+            ? (i < n - 1 ? (i, i + 1, 1.0) : null)
+            : i == 0 ? (0, 1, scale) : i == n - 1 ? (n - 2, n - 1, scale) : (i - 1, i + 1, scale / 2);
+        var pixels = images.data<float>().ToArray();
+        int size = height * width, j = affine ? 3 : 2;
+        var expected = new float[count * 2 * j * size];
+        for (int b = 0; b < count; b++)
+        for (int r = 0; r < height; r++)
+        for (int c = 0; c < width; c++)
+        {
+            if (Stencil(r, height) is not var (above, below, rowFactor) || Stencil(c, width) is not var (left, right, columnFactor)) continue;
+            float I(int row, int column) => pixels[b * size + row * width + column];
+            double dRow = (I(below, c) - I(above, c)) * rowFactor, dColumn = (I(r, right) - I(r, left)) * columnFactor;
+            var (pr, pc) = prior.Coordinates(r, c, height, width);
+            double[] values = affine ? [dRow * pr, dRow * pc, dRow, dColumn * pr, dColumn * pc, dColumn] : [dRow * pr, dRow * pc, dColumn * pr, dColumn * pc];
+            for (int k = 0; k < values.Length; k++) expected[(b * 2 * j + k) * size + r * width + c] = (float)values[k];
+        }
+        Assert.Equal(expected, tangents);
+    }
+
     [Fact]
     public void Centered_gradients_are_exact_for_a_linear_ramp()
     {
