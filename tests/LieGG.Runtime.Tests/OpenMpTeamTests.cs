@@ -6,7 +6,7 @@ namespace LieGG.Runtime.Tests;
 
 /// <summary>
 /// <see cref="OpenMpTeam"/> covers every index once, runs on libtorch's own OpenMP worker (a thread that existed before
-/// the call, not a new one), and brings a chunk's exception back to the caller.
+/// the call, not a new one), and brings a range's exception back to the caller.
 /// </summary>
 public sealed partial class OpenMpTeamTests
 {
@@ -22,25 +22,30 @@ public sealed partial class OpenMpTeamTests
     }
 
     [Theory]
-    [InlineData(0, 4, 2)]
-    [InlineData(1, 4, 2)]
-    [InlineData(7, 32, 2)]
-    [InlineData(100, 7, 2)]
-    [InlineData(100, 7, 1)]
-    [InlineData(1000, 1, 2)]
-    public void Every_index_is_visited_once(int count, int grain, int threads)
+    [InlineData(0, 4, 2, 0)]
+    [InlineData(1, 4, 2, 1)]
+    [InlineData(7, 32, 2, 1)]
+    [InlineData(63, 32, 2, 1)]
+    [InlineData(64, 32, 2, 2)]
+    [InlineData(100, 7, 2, 2)]
+    [InlineData(100, 7, 1, 1)]
+    [InlineData(1001, 1, 2, 2)]
+    public void Every_index_is_visited_once_in_one_contiguous_range_per_thread(int count, int minimumPerRange, int threads, int expectedRanges)
     {
         var visits = new int[count];
-        WithTorchThreads(threads, () => OpenMpTeam.For(count, grain, (start, end) =>
+        var ranges = new System.Collections.Concurrent.ConcurrentBag<(int Start, int End)>();
+        WithTorchThreads(threads, () => OpenMpTeam.For(count, minimumPerRange, (start, end) =>
         {
-            Assert.True(end - start <= grain && end > start, $"chunk [{start}, {end}) with grain {grain}");
+            ranges.Add((start, end));
             for (int i = start; i < end; i++) Interlocked.Increment(ref visits[i]);
         }));
         Assert.All(visits, v => Assert.Equal(1, v));
+        Assert.Equal(expectedRanges, ranges.Count);
+        Assert.All(ranges, r => Assert.True(r.End - r.Start >= Math.Min(minimumPerRange, count) && r.End - r.Start <= (count + expectedRanges - 1) / Math.Max(1, expectedRanges), $"range [{r.Start}, {r.End})"));
     }
 
     [Fact]
-    public void Chunks_run_on_libtorch_s_own_worker_beside_the_caller()
+    public void Ranges_run_on_libtorch_s_own_worker_beside_the_caller()
     {
         Assert.True(OpenMpTeam.Available, "GOMP_parallel was not found through libtorch_cpu.so");
         var ran = new ConcurrentDictionary<int, int>();
@@ -52,7 +57,7 @@ public sealed partial class OpenMpTeamTests
             // An elementwise operation over 4M elements is one of libtorch's parallel regions: its team is started here.
             using (var large = torch.ones(1 << 22)) using (var doubled = large * 2) Assert.Equal(2.0 * (1 << 22), doubled.sum().item<float>());
             existing = Directory.GetDirectories("/proc/self/task").Select(d => int.Parse(Path.GetFileName(d))).ToHashSet();
-            // Each chunk waits for the other to start: only two threads at once can finish before the timeout.
+            // Each range waits for the other to start: only two threads at once can finish before the timeout.
             using var bothStarted = new CountdownEvent(2);
             OpenMpTeam.For(2, 1, (start, _) =>
             {
@@ -68,20 +73,16 @@ public sealed partial class OpenMpTeamTests
         Assert.Empty(poolThreads);
         Assert.Contains(caller, ran.Values);
         int worker = ran.Values.Single(t => t != caller);
-        Assert.True(existing.Contains(worker), $"chunk ran on thread {worker}, which did not exist after libtorch's own parallel region ({string.Join(", ", existing)})");
+        Assert.True(existing.Contains(worker), $"a range ran on thread {worker}, which did not exist after libtorch's own parallel region ({string.Join(", ", existing)})");
     }
 
     [Fact]
-    public void An_exception_in_a_chunk_reaches_the_caller_and_stops_the_remaining_chunks()
+    public void An_exception_in_a_range_reaches_the_caller()
     {
-        int chunksRun = 0;
-        var thrown = Assert.Throws<InvalidOperationException>(() => WithTorchThreads(2, () => OpenMpTeam.For(10_000, 1, (start, _) =>
+        var thrown = Assert.Throws<InvalidOperationException>(() => WithTorchThreads(2, () => OpenMpTeam.For(10, 1, (start, _) =>
         {
-            Interlocked.Increment(ref chunksRun);
-            if (start == 0) throw new InvalidOperationException("chunk 0 failed");
-            Thread.Sleep(1);
+            if (start == 0) throw new InvalidOperationException("range 0 failed");
         })));
-        Assert.Equal("chunk 0 failed", thrown.Message);
-        Assert.True(chunksRun < 10_000, $"{chunksRun} chunks ran after the first failed");
+        Assert.Equal("range 0 failed", thrown.Message);
     }
 }
