@@ -204,7 +204,15 @@ public static class Polarization
     {
         var x = batch.detach().requires_grad_(true);
         var raw = function(x);
-        var y = ApplyTransform(raw, options.TransformFor(raw.shape.Length > 1 ? raw.shape[1] : 1));
+        var transform = options.TransformFor(raw.shape.Length > 1 ? raw.shape[1] : 1);
+        if (options.Reduction == OutputReduction.Sum && transform == OutputTransform.L2Normalize)
+        {
+            var matrix = AsMatrix(raw);
+            RequireTransformFits(transform, matrix.shape[1]);
+            if (OutputCotangents.TrySumOfL2Normalized(matrix, out var cotangent))
+                return new BatchOutput(torch.autograd.grad(new[] { matrix }, new[] { x }, new[] { cotangent })[0], IsInputGradient: true);
+        }
+        var y = ApplyTransform(raw, transform);
         if (options.Reduction == OutputReduction.Sum)
             return new BatchOutput(torch.autograd.grad(new[] { y.sum() }, new[] { x })[0], IsInputGradient: true);
 

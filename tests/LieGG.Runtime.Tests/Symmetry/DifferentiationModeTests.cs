@@ -56,6 +56,23 @@ public sealed class DifferentiationModeTests
     }
 
     [Fact]
+    public void The_summed_pass_with_the_written_out_normalisation_cotangent_equals_autograd_through_normalize()
+    {
+        var inputs = SmoothImages.Blobs(12, 10, 12, seed: 6).Render();
+        var prior = new SpatialPrior(Affine: true);
+        using var mlp = Mlp.Create(new MlpOptions(120, 5, 2, 9, Activation.Swish, Bias: true), seed: 7);
+        mlp.to(ScalarType.Float64);
+
+        var written = Polarization.Compute(mlp, inputs, prior, new PolarizationOptions { Transform = OutputTransform.L2Normalize, BatchSize = 5 });
+        var autograd = Polarization.Compute(x => nn.functional.normalize(mlp.forward(x), p: 2, dim: 1), inputs, prior,
+            new PolarizationOptions { Transform = OutputTransform.None, BatchSize = 5 });
+
+        double scale = autograd.Values.Max(Math.Abs);
+        Assert.True(scale > 0);
+        for (int i = 0; i < autograd.Values.Length; i++) Assert.Equal(autograd.Values[i], written.Values[i], 1e-12 * scale);
+    }
+
+    [Fact]
     public void Forward_mode_on_a_plain_function_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => Polarization.Compute(x => x.sum(1), zeros(2, 10), new GenericPrior(5, 2),
