@@ -10,8 +10,8 @@ namespace LieGG.Runtime;
 /// while, waiting for the next region; a .NET thread started beside them competes with that spin (at two threads on
 /// two cores, splitting the polarization's spatial contraction over two .NET threads made the pass slower, not
 /// faster). Handing the work to the same team as one more parallel region wakes the spinning worker instead.
-/// Falls back to running everything on the calling thread where the team cannot be reached (libtorch without libgomp)
-/// or has one thread.
+/// Falls back to running everything on the calling thread where the team cannot be reached (off Linux, libtorch without
+/// libgomp) or has one thread.
 /// </summary>
 internal static unsafe class OpenMpTeam
 {

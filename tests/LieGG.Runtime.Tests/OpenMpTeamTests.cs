@@ -33,7 +33,7 @@ public sealed partial class OpenMpTeamTests
     public void Every_index_is_visited_once_in_one_contiguous_range_per_thread(int count, int minimumPerRange, int threads, int expectedRanges)
     {
         var visits = new int[count];
-        var ranges = new System.Collections.Concurrent.ConcurrentBag<(int Start, int End)>();
+        var ranges = new ConcurrentBag<(int Start, int End)>();
         WithTorchThreads(threads, () => OpenMpTeam.For(count, minimumPerRange, (start, end) =>
         {
             ranges.Add((start, end));
